@@ -1,0 +1,140 @@
+import fs from "node:fs";
+import { createServer, type Server as HttpServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import path from "node:path";
+import express, { type Express } from "express";
+import type { Logger } from "pino";
+import { pinoHttp } from "pino-http";
+import { Server } from "socket.io";
+import { SOCKET_MESSAGE_MAX_BYTES } from "../shared/limits";
+import { Auth } from "./auth/auth";
+import { Guard } from "./auth/guard";
+import { authRoutes } from "./auth/routes";
+import { parseJson, requireJson } from "./http/body";
+import { errorHandler, HttpError } from "./http/errors";
+import type { Storage } from "./storage/storage";
+import { timelineRoutes } from "./timeline/routes";
+import { ChangeSequencer } from "./timeline/sequencer";
+import { attachTimelineSocket, type LivedeskServer } from "./timeline/socket";
+import { Timeline } from "./timeline/timeline";
+import { topicRoutes } from "./topics/routes";
+
+export interface AppConfig {
+  /** Folder of the built dashboard (`vite build`); pages answer 503 while it is missing. */
+  clientDir: string;
+}
+
+export interface AppDeps {
+  storage: Storage;
+  logger: Logger;
+}
+
+export interface LivedeskApp {
+  app: Express;
+  httpServer: HttpServer;
+  io: LivedeskServer;
+  timeline: Timeline;
+  auth: Auth;
+  listen(port: number, host?: string): Promise<AddressInfo>;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_CLIENT_DIR = path.resolve(import.meta.dirname, "..", "dist", "client");
+
+/** Idempotency keys are kept a day and an hour, so a retry within 24 hours is always recognised. */
+const IDEMPOTENCY_KEY_TTL_MS = 25 * 60 * 60 * 1000;
+
+/** Builds the HTTP API, the Socket.IO server and the pages on one storage. Does not listen. */
+export async function createApp(config: AppConfig, deps: AppDeps): Promise<LivedeskApp> {
+  const { storage, logger } = deps;
+  const timeline = new Timeline(storage);
+  const auth = new Auth(storage);
+  const guard = new Guard(auth);
+
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("trust proxy", "loopback");
+  app.use(pinoHttp({ logger, autoLogging: { ignore: (req) => req.url === "/healthz" } }));
+
+  app.get("/healthz", (_req, res) => {
+    res.json({ status: "ok" });
+  });
+  app.get("/readyz", async (_req, res) => {
+    try {
+      await storage.ping();
+      res.json({ status: "ready" });
+    } catch (error) {
+      logger.warn({ err: error }, "storage does not answer");
+      res.status(503).json({
+        status: "unavailable",
+        error: { code: "storage_unavailable", message: "Storage does not answer." },
+      });
+    }
+  });
+
+  app.use("/api", requireJson, parseJson);
+  app.use(timelineRoutes(timeline, guard));
+  app.use(topicRoutes(storage, guard));
+  app.use(authRoutes(auth, guard));
+  app.use("/api", (req) => {
+    throw new HttpError(404, "not_found", `There is no API call ${req.method} ${req.path}.`);
+  });
+
+  app.use(express.static(config.clientDir, { index: false, maxAge: "1h" }));
+  const indexHtml = path.join(config.clientDir, "index.html");
+  app.get(["/", "/items/:id", "/admin", "/admin/*rest"], (_req, res) => {
+    if (!fs.existsSync(indexHtml)) {
+      res.status(503).type("text/plain").send("The dashboard is not built yet: run `npm run build`.");
+      return;
+    }
+    res.sendFile(indexHtml, { headers: { "Cache-Control": "no-cache" } });
+  });
+  app.use(errorHandler(logger));
+
+  const httpServer = createServer(app);
+  const io: LivedeskServer = new Server(httpServer, {
+    maxHttpBufferSize: SOCKET_MESSAGE_MAX_BYTES,
+    serveClient: false,
+  });
+  const socket = attachTimelineSocket(io, timeline, logger);
+  const sequencer = new ChangeSequencer(await storage.latestSeq(), socket.broadcast);
+  timeline.onChange((change) => sequencer.push(change));
+
+  const forgetKeys = () =>
+    storage
+      .forgetIdempotencyKeys(new Date(Date.now() - IDEMPOTENCY_KEY_TTL_MS))
+      .catch((error: unknown) => logger.warn({ err: error }, "could not forget old idempotency keys"));
+  const forgetTimer = setInterval(forgetKeys, 60 * 60 * 1000);
+  forgetTimer.unref();
+  void forgetKeys();
+
+  return {
+    app,
+    httpServer,
+    io,
+    timeline,
+    auth,
+    listen(port, host) {
+      return new Promise((resolve, reject) => {
+        httpServer.once("error", reject);
+        httpServer.listen(port, host, () => {
+          httpServer.off("error", reject);
+          const address = httpServer.address();
+          if (address === null || typeof address === "string")
+            reject(new Error("not listening on a TCP port"));
+          else resolve(address);
+        });
+      });
+    },
+    async close() {
+      clearInterval(forgetTimer);
+      socket.stop();
+      sequencer.close();
+      await new Promise<void>((resolve) => {
+        io.close(() => resolve());
+        httpServer.closeAllConnections();
+      });
+      await storage.close();
+    },
+  };
+}

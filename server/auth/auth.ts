@@ -1,0 +1,147 @@
+import { createHash, randomBytes, randomUUID } from "node:crypto";
+import type { Role } from "../../shared/requests";
+import type { Operator, Storage } from "../storage/storage";
+import { decoyHash, hashPassword, verifyPassword } from "./passwords";
+
+/** Who is calling: an operator logged in through the panel, or a newsroom tool with an API token. */
+export type Principal =
+  | {
+      kind: "operator";
+      id: string;
+      username: string;
+      role: Role;
+      session: { idHash: string; csrfToken: string };
+    }
+  | { kind: "token"; id: string; name: string; role: Role };
+
+/** The name written into an item's `author`. */
+export function authorName(principal: Principal): string {
+  return principal.kind === "operator" ? principal.username : principal.name;
+}
+
+/** Sessions end after this long without a request, and in any case after the absolute limit. */
+export const SESSION_IDLE_MS = 2 * 60 * 60 * 1000;
+export const SESSION_ABSOLUTE_MS = 12 * 60 * 60 * 1000;
+
+const TOKEN_PREFIX = "ldk_";
+
+/** Tokens and session ids are 256 random bits, so a fast hash is enough to keep them unreadable at rest. */
+function sha256(secret: string): string {
+  return createHash("sha256").update(secret).digest("base64url");
+}
+
+function secret(): string {
+  return randomBytes(32).toString("base64url");
+}
+
+export class Auth {
+  constructor(
+    private readonly storage: Storage,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  /** Creates operator `admin` when there is none. Returns the password when it was generated. */
+  async bootstrapAdmin(
+    password: string | undefined,
+  ): Promise<{ created: boolean; generatedPassword?: string }> {
+    if ((await this.storage.countOperators()) > 0) return { created: false };
+    const chosen = password ?? randomBytes(15).toString("base64url");
+    await this.createOperator("admin", chosen, "admin");
+    return password === undefined ? { created: true, generatedPassword: chosen } : { created: true };
+  }
+
+  /** False when the username is taken. */
+  async createOperator(username: string, password: string, role: Role): Promise<boolean> {
+    const operator: Operator = {
+      id: randomUUID(),
+      username,
+      role,
+      passwordHash: await hashPassword(password),
+      disabled: false,
+    };
+    return this.storage.createOperator(operator);
+  }
+
+  /**
+   * Checks a username and password. An unknown username costs the same hash as a wrong password,
+   * so the answer's timing does not tell which usernames exist.
+   */
+  async login(
+    username: string,
+    password: string,
+  ): Promise<{ sessionId: string; principal: Principal } | null> {
+    const operator = await this.storage.findOperatorByUsername(username);
+    const valid = await verifyPassword(password, operator?.passwordHash ?? (await decoyHash()));
+    if (operator === null || !valid || operator.disabled) return null;
+    const sessionId = secret();
+    const now = this.now().toISOString();
+    const session = { idHash: sha256(sessionId), csrfToken: secret() };
+    await this.storage.createSession({
+      ...session,
+      operatorId: operator.id,
+      createdAt: now,
+      lastSeenAt: now,
+    });
+    return {
+      sessionId,
+      principal: {
+        kind: "operator",
+        id: operator.id,
+        username: operator.username,
+        role: operator.role,
+        session,
+      },
+    };
+  }
+
+  /** The operator of a session cookie, or null when the session is unknown, expired or its operator disabled. */
+  async fromSession(sessionId: string): Promise<Principal | null> {
+    const idHash = sha256(sessionId);
+    const session = await this.storage.findSession(idHash);
+    if (session === null) return null;
+    const now = this.now().getTime();
+    if (
+      now - Date.parse(session.lastSeenAt) > SESSION_IDLE_MS ||
+      now - Date.parse(session.createdAt) > SESSION_ABSOLUTE_MS
+    ) {
+      await this.storage.deleteSession(idHash);
+      return null;
+    }
+    const operator = await this.storage.getOperator(session.operatorId);
+    if (operator === null || operator.disabled) return null;
+    // Writing last-seen on every request would make every read a write; a minute's precision is enough.
+    if (now - Date.parse(session.lastSeenAt) > 60_000) {
+      await this.storage.touchSession(idHash, new Date(now).toISOString());
+    }
+    return {
+      kind: "operator",
+      id: operator.id,
+      username: operator.username,
+      role: operator.role,
+      session: { idHash, csrfToken: session.csrfToken },
+    };
+  }
+
+  async logout(principal: Principal): Promise<void> {
+    if (principal.kind === "operator") await this.storage.deleteSession(principal.session.idHash);
+  }
+
+  /** Creates an API token. The token itself is returned here once and never stored. */
+  async createToken(name: string, role: Role): Promise<{ id: string; token: string }> {
+    const id = randomUUID();
+    const token = `${TOKEN_PREFIX}${secret()}`;
+    await this.storage.createToken({ id, name, role, hash: sha256(token), revoked: false });
+    return { id, token };
+  }
+
+  async fromToken(token: string): Promise<Principal | null> {
+    if (!token.startsWith(TOKEN_PREFIX)) return null;
+    const stored = await this.storage.findTokenByHash(sha256(token));
+    if (stored === null || stored.revoked) return null;
+    return { kind: "token", id: stored.id, name: stored.name, role: stored.role };
+  }
+
+  revokeToken(id: string): Promise<boolean> {
+    return this.storage.revokeToken(id);
+  }
+}

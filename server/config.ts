@@ -1,0 +1,65 @@
+import path from "node:path";
+import { z } from "zod";
+
+const booleanFlag = z
+  .enum(["0", "1", "true", "false", ""])
+  .optional()
+  .transform((v) => v === "1" || v === "true");
+
+const environmentSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).optional(),
+  DATABASE_URL: z.string().trim().optional(),
+  REDIS_URL: z.string().trim().optional(),
+  LIVEDESK_ADMIN_PASSWORD: z.string().optional(),
+  LIVEDESK_DEMO: booleanFlag,
+  LIVEDESK_DEMO_INTERVAL_MS: z.coerce.number().int().min(100).default(8000),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+});
+
+export type Database = { kind: "sqlite"; file: string } | { kind: "postgres"; url: string };
+
+export interface Config {
+  port: number;
+  host: string | undefined;
+  database: Database;
+  redisUrl: string | undefined;
+  adminPassword: string | undefined;
+  demo: boolean;
+  demoIntervalMs: number;
+  logLevel: z.infer<typeof environmentSchema>["LOG_LEVEL"];
+}
+
+/** `DATABASE_URL`: unset means `./data/livedesk.db`; `sqlite:/path/file.db` picks the file; `postgres://…` PostgreSQL. */
+export function parseDatabaseUrl(url: string | undefined, cwd: string): Database {
+  if (url === undefined || url === "")
+    return { kind: "sqlite", file: path.resolve(cwd, "data", "livedesk.db") };
+  if (url.startsWith("sqlite:")) {
+    const file = url.slice("sqlite:".length).replace(/^\/\/(?=\/)/, "");
+    if (file === "")
+      throw new Error("DATABASE_URL: sqlite: needs a file path, e.g. sqlite:/var/lib/livedesk/livedesk.db");
+    return { kind: "sqlite", file: path.resolve(cwd, file) };
+  }
+  if (url.startsWith("postgres://") || url.startsWith("postgresql://")) return { kind: "postgres", url };
+  throw new Error("DATABASE_URL must start with sqlite: or postgres://");
+}
+
+/** Reads the configuration from the environment, naming every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config {
+  const parsed = environmentSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
+    throw new Error(`Bad configuration: ${problems.join("; ")}`);
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    database: parseDatabaseUrl(e.DATABASE_URL, cwd),
+    redisUrl: e.REDIS_URL === "" ? undefined : e.REDIS_URL,
+    adminPassword: e.LIVEDESK_ADMIN_PASSWORD === "" ? undefined : e.LIVEDESK_ADMIN_PASSWORD,
+    demo: e.LIVEDESK_DEMO,
+    demoIntervalMs: e.LIVEDESK_DEMO_INTERVAL_MS,
+    logLevel: e.LOG_LEVEL,
+  };
+}

@@ -1,0 +1,83 @@
+/**
+ * Schema migrations, applied in order on start. `PRAGMA user_version` records how many ran.
+ * Append new steps; never edit a step that has shipped.
+ */
+export const migrations: readonly string[] = [
+  `
+  CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL) STRICT;
+  INSERT INTO meta (key, value) VALUES ('seq', 0);
+
+  CREATE TABLE topics (slug TEXT PRIMARY KEY, name TEXT NOT NULL, created_at TEXT NOT NULL) STRICT;
+
+  -- The current state of each item. The integer rowid is the key of the full-text index.
+  CREATE TABLE items (
+    rowid INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    seq INTEGER NOT NULL,
+    status TEXT NOT NULL,
+    pinned INTEGER NOT NULL,
+    published_at TEXT NOT NULL,
+    headline TEXT NOT NULL,
+    summary TEXT NOT NULL,
+    data TEXT NOT NULL
+  ) STRICT;
+  CREATE INDEX items_timeline ON items (published_at DESC, id DESC);
+
+  CREATE TABLE item_topics (topic TEXT NOT NULL, item_id TEXT NOT NULL, PRIMARY KEY (topic, item_id)) STRICT, WITHOUT ROWID;
+  CREATE INDEX item_topics_item ON item_topics (item_id);
+
+  -- The change log. Every change makes a new version of one item, so it is the revision history too.
+  CREATE TABLE changes (
+    seq INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL,
+    item_id TEXT NOT NULL,
+    item TEXT NOT NULL
+  ) STRICT;
+  CREATE INDEX changes_item ON changes (item_id, seq);
+
+  CREATE VIRTUAL TABLE items_fts USING fts5(
+    headline, summary, content='items', content_rowid='rowid', tokenize='unicode61 remove_diacritics 2'
+  );
+  CREATE TRIGGER items_fts_insert AFTER INSERT ON items BEGIN
+    INSERT INTO items_fts (rowid, headline, summary) VALUES (new.rowid, new.headline, new.summary);
+  END;
+  CREATE TRIGGER items_fts_update AFTER UPDATE ON items BEGIN
+    INSERT INTO items_fts (items_fts, rowid, headline, summary) VALUES ('delete', old.rowid, old.headline, old.summary);
+    INSERT INTO items_fts (rowid, headline, summary) VALUES (new.rowid, new.headline, new.summary);
+  END;
+
+  CREATE TABLE idempotency_keys (
+    principal TEXT NOT NULL,
+    key TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    item_id TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (principal, key)
+  ) STRICT;
+  CREATE INDEX idempotency_keys_age ON idempotency_keys (created_at);
+
+  CREATE TABLE operators (
+    id TEXT PRIMARY KEY,
+    username TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    role TEXT NOT NULL,
+    password_hash TEXT NOT NULL,
+    disabled INTEGER NOT NULL DEFAULT 0
+  ) STRICT;
+
+  CREATE TABLE sessions (
+    id_hash TEXT PRIMARY KEY,
+    operator_id TEXT NOT NULL REFERENCES operators (id),
+    csrf_token TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    last_seen_at TEXT NOT NULL
+  ) STRICT;
+
+  CREATE TABLE tokens (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    role TEXT NOT NULL,
+    hash TEXT NOT NULL UNIQUE,
+    revoked INTEGER NOT NULL DEFAULT 0
+  ) STRICT;
+  `,
+];

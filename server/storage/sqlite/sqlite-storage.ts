@@ -1,0 +1,327 @@
+import fs from "node:fs";
+import path from "node:path";
+import Database from "better-sqlite3";
+import { z } from "zod";
+import {
+  type Change,
+  changeKindSchema,
+  type Item,
+  itemSchema,
+  type Topic,
+  topicSchema,
+} from "../../../shared/item";
+import { roleSchema } from "../../../shared/requests";
+import type {
+  CommitRequest,
+  CommitResult,
+  ItemQuery,
+  Operator,
+  Storage,
+  StoredSession,
+  StoredToken,
+} from "../storage";
+import { migrations } from "./migrations";
+
+const itemJson = z.string().transform((s, ctx) => {
+  const parsed = itemSchema.safeParse(JSON.parse(s));
+  if (!parsed.success) {
+    ctx.addIssue({ code: "custom", message: `stored item does not parse: ${parsed.error.message}` });
+    return z.NEVER;
+  }
+  return parsed.data;
+});
+const dataRow = z.object({ data: itemJson });
+const changeRow = z.object({ seq: z.number(), kind: changeKindSchema, item: itemJson });
+const valueRow = z.object({ value: z.number() });
+const countRow = z.object({ count: z.number() });
+const idempotencyRow = z.object({ fingerprint: z.string(), item_id: z.string() });
+const operatorRow = z
+  .object({
+    id: z.string(),
+    username: z.string(),
+    role: roleSchema,
+    password_hash: z.string(),
+    disabled: z.number(),
+  })
+  .transform(
+    (r): Operator => ({
+      id: r.id,
+      username: r.username,
+      role: r.role,
+      passwordHash: r.password_hash,
+      disabled: r.disabled !== 0,
+    }),
+  );
+const sessionRow = z
+  .object({
+    id_hash: z.string(),
+    operator_id: z.string(),
+    csrf_token: z.string(),
+    created_at: z.string(),
+    last_seen_at: z.string(),
+  })
+  .transform(
+    (r): StoredSession => ({
+      idHash: r.id_hash,
+      operatorId: r.operator_id,
+      csrfToken: r.csrf_token,
+      createdAt: r.created_at,
+      lastSeenAt: r.last_seen_at,
+    }),
+  );
+const tokenRow = z
+  .object({ id: z.string(), name: z.string(), role: roleSchema, hash: z.string(), revoked: z.number() })
+  .transform((r): StoredToken => ({ ...r, revoked: r.revoked !== 0 }));
+
+/**
+ * Turns a reader's search text into an FTS5 query: every word must match, as a prefix, so that
+ * "earthq" finds "earthquake". Words are quoted, so FTS5 operators in the text are plain words.
+ */
+export function toFtsQuery(text: string): string | null {
+  const words = text.match(/[\p{L}\p{N}]+/gu);
+  if (words === null) return null;
+  return words.map((word) => `"${word}"*`).join(" ");
+}
+
+/**
+ * The embedded default. WAL with `synchronous=FULL`, so a change is on disk before it is
+ * acknowledged. better-sqlite3 is synchronous: a commit runs start to end without yielding, which
+ * makes commit order and seq order the same.
+ */
+export class SqliteStorage implements Storage {
+  private readonly db: Database.Database;
+
+  private constructor(db: Database.Database) {
+    this.db = db;
+  }
+
+  static open(file: string): SqliteStorage {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const db = new Database(file);
+    db.pragma("journal_mode = WAL");
+    db.pragma("synchronous = FULL");
+    db.pragma("foreign_keys = ON");
+    db.pragma("busy_timeout = 5000");
+    const storage = new SqliteStorage(db);
+    storage.migrate();
+    return storage;
+  }
+
+  private migrate(): void {
+    const applied = valueRow.parse({ value: this.db.pragma("user_version", { simple: true }) }).value;
+    const pending = migrations.slice(applied);
+    this.db.transaction(() => {
+      pending.forEach((sql, i) => {
+        this.db.exec(sql);
+        this.db.pragma(`user_version = ${applied + i + 1}`);
+      });
+    })();
+  }
+
+  private readItem(id: string): Item | null {
+    const row = this.db.prepare("SELECT data FROM items WHERE id = ?").get(id);
+    return row === undefined ? null : dataRow.parse(row).data;
+  }
+
+  private readonly commitTransaction = (request: CommitRequest): CommitResult => {
+    const claim = request.idempotency;
+    if (claim !== undefined) {
+      const row = this.db
+        .prepare("SELECT fingerprint, item_id FROM idempotency_keys WHERE principal = ? AND key = ?")
+        .get(claim.principal, claim.key);
+      if (row !== undefined) {
+        const earlier = idempotencyRow.parse(row);
+        if (earlier.fingerprint !== claim.fingerprint) return { status: "key_reused" };
+        const item = this.readItem(earlier.item_id);
+        if (item !== null) return { status: "replayed", item };
+      }
+    }
+    const decision = request.decide(this.readItem(request.itemId));
+    if (!decision.ok) return { status: "refused", refusal: decision.refusal };
+
+    const seq = valueRow.parse(
+      this.db.prepare("UPDATE meta SET value = value + 1 WHERE key = 'seq' RETURNING value").get(),
+    ).value;
+    const { id, ...fields } = decision.item;
+    const item: Item = { id, seq, ...fields };
+    const data = JSON.stringify(item);
+    this.db
+      .prepare(
+        `INSERT INTO items (id, seq, status, pinned, published_at, headline, summary, data)
+         VALUES (@id, @seq, @status, @pinned, @publishedAt, @headline, @summary, @data)
+         ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, status = excluded.status, pinned = excluded.pinned,
+           published_at = excluded.published_at, headline = excluded.headline, summary = excluded.summary, data = excluded.data`,
+      )
+      .run({ ...item, pinned: item.pinned ? 1 : 0, data });
+    this.db.prepare("DELETE FROM item_topics WHERE item_id = ?").run(item.id);
+    const addTopic = this.db.prepare("INSERT INTO item_topics (topic, item_id) VALUES (?, ?)");
+    for (const topic of item.topics) addTopic.run(topic, item.id);
+    this.db
+      .prepare("INSERT INTO changes (seq, kind, item_id, item) VALUES (?, ?, ?, ?)")
+      .run(seq, decision.kind, item.id, data);
+    if (claim !== undefined) {
+      this.db
+        .prepare(
+          "INSERT OR REPLACE INTO idempotency_keys (principal, key, fingerprint, item_id, created_at) VALUES (?, ?, ?, ?, ?)",
+        )
+        .run(claim.principal, claim.key, claim.fingerprint, item.id, new Date().toISOString());
+    }
+    return { status: "committed", change: { seq, kind: decision.kind, item } };
+  };
+
+  async commit(request: CommitRequest): Promise<CommitResult> {
+    return this.db.transaction(this.commitTransaction).immediate(request);
+  }
+
+  async getItem(id: string): Promise<Item | null> {
+    return this.readItem(id);
+  }
+
+  async listItems(query: ItemQuery): Promise<Item[]> {
+    const where: string[] = [];
+    const params: (string | number)[] = [];
+    if (!query.includeRetracted) where.push("status = 'published'");
+    if (query.topics.length > 0) {
+      where.push(
+        `EXISTS (SELECT 1 FROM item_topics t WHERE t.item_id = items.id AND t.topic IN (${query.topics.map(() => "?").join(", ")}))`,
+      );
+      params.push(...query.topics);
+    }
+    if (query.text !== undefined) {
+      const match = toFtsQuery(query.text);
+      if (match !== null) {
+        where.push("rowid IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ?)");
+        params.push(match);
+      }
+    }
+    if (query.after !== undefined) {
+      where.push("(published_at < ? OR (published_at = ? AND id < ?))");
+      params.push(query.after.publishedAt, query.after.publishedAt, query.after.id);
+    }
+    const sql = `SELECT data FROM items ${where.length > 0 ? `WHERE ${where.join(" AND ")}` : ""}
+      ORDER BY published_at DESC, id DESC LIMIT ?`;
+    return this.db
+      .prepare(sql)
+      .all(...params, query.limit)
+      .map((row) => dataRow.parse(row).data);
+  }
+
+  async listRevisions(id: string): Promise<Item[]> {
+    return this.db
+      .prepare("SELECT seq, kind, item FROM changes WHERE item_id = ? ORDER BY seq")
+      .all(id)
+      .map((row) => changeRow.parse(row).item);
+  }
+
+  async changesSince(since: number, limit: number): Promise<Change[]> {
+    return this.db
+      .prepare("SELECT seq, kind, item FROM changes WHERE seq > ? ORDER BY seq LIMIT ?")
+      .all(since, limit)
+      .map((row) => changeRow.parse(row));
+  }
+
+  async latestSeq(): Promise<number> {
+    return valueRow.parse(this.db.prepare("SELECT value FROM meta WHERE key = 'seq'").get()).value;
+  }
+
+  async latestWindow(limit: number): Promise<Item[]> {
+    const rows = this.db
+      .prepare(
+        `SELECT data FROM (
+           SELECT data, published_at, id FROM (SELECT * FROM items WHERE status = 'published' ORDER BY published_at DESC, id DESC LIMIT ?)
+           UNION
+           SELECT data, published_at, id FROM items WHERE status = 'published' AND pinned = 1
+         ) ORDER BY published_at DESC, id DESC`,
+      )
+      .all(limit);
+    return rows.map((row) => dataRow.parse(row).data);
+  }
+
+  async forgetIdempotencyKeys(olderThan: Date): Promise<number> {
+    return this.db.prepare("DELETE FROM idempotency_keys WHERE created_at < ?").run(olderThan.toISOString())
+      .changes;
+  }
+
+  async listTopics(): Promise<Topic[]> {
+    return this.db
+      .prepare("SELECT slug, name FROM topics ORDER BY name COLLATE NOCASE, slug")
+      .all()
+      .map((row) => topicSchema.parse(row));
+  }
+
+  async createTopic(topic: Topic): Promise<boolean> {
+    const result = this.db
+      .prepare("INSERT INTO topics (slug, name, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")
+      .run(topic.slug, topic.name, new Date().toISOString());
+    return result.changes === 1;
+  }
+
+  async countOperators(): Promise<number> {
+    return countRow.parse(this.db.prepare("SELECT count(*) AS count FROM operators").get()).count;
+  }
+
+  async createOperator(operator: Operator): Promise<boolean> {
+    const result = this.db
+      .prepare(
+        "INSERT INTO operators (id, username, role, password_hash, disabled) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+      )
+      .run(operator.id, operator.username, operator.role, operator.passwordHash, operator.disabled ? 1 : 0);
+    return result.changes === 1;
+  }
+
+  async findOperatorByUsername(username: string): Promise<Operator | null> {
+    const row = this.db.prepare("SELECT * FROM operators WHERE username = ?").get(username);
+    return row === undefined ? null : operatorRow.parse(row);
+  }
+
+  async getOperator(id: string): Promise<Operator | null> {
+    const row = this.db.prepare("SELECT * FROM operators WHERE id = ?").get(id);
+    return row === undefined ? null : operatorRow.parse(row);
+  }
+
+  async createSession(session: StoredSession): Promise<void> {
+    this.db
+      .prepare(
+        "INSERT INTO sessions (id_hash, operator_id, csrf_token, created_at, last_seen_at) VALUES (?, ?, ?, ?, ?)",
+      )
+      .run(session.idHash, session.operatorId, session.csrfToken, session.createdAt, session.lastSeenAt);
+  }
+
+  async findSession(idHash: string): Promise<StoredSession | null> {
+    const row = this.db.prepare("SELECT * FROM sessions WHERE id_hash = ?").get(idHash);
+    return row === undefined ? null : sessionRow.parse(row);
+  }
+
+  async touchSession(idHash: string, lastSeenAt: string): Promise<void> {
+    this.db.prepare("UPDATE sessions SET last_seen_at = ? WHERE id_hash = ?").run(lastSeenAt, idHash);
+  }
+
+  async deleteSession(idHash: string): Promise<void> {
+    this.db.prepare("DELETE FROM sessions WHERE id_hash = ?").run(idHash);
+  }
+
+  async createToken(token: StoredToken): Promise<void> {
+    this.db
+      .prepare("INSERT INTO tokens (id, name, role, hash, revoked) VALUES (?, ?, ?, ?, ?)")
+      .run(token.id, token.name, token.role, token.hash, token.revoked ? 1 : 0);
+  }
+
+  async findTokenByHash(hash: string): Promise<StoredToken | null> {
+    const row = this.db.prepare("SELECT * FROM tokens WHERE hash = ?").get(hash);
+    return row === undefined ? null : tokenRow.parse(row);
+  }
+
+  async revokeToken(id: string): Promise<boolean> {
+    return (
+      this.db.prepare("UPDATE tokens SET revoked = 1 WHERE id = ? AND revoked = 0").run(id).changes === 1
+    );
+  }
+
+  async ping(): Promise<void> {
+    this.db.prepare("SELECT 1").get();
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}

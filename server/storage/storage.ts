@@ -1,0 +1,111 @@
+import type { Change, ChangeKind, Item, Topic } from "../../shared/item";
+import type { Role } from "../../shared/requests";
+
+/** An item as the core builds it; the storage stamps the seq when it commits. */
+export type ItemDraft = Omit<Item, "seq">;
+
+/** Why the core refused a change. */
+export type Refusal =
+  | { code: "not_found" }
+  | { code: "version_conflict"; current: Item }
+  | { code: "retracted"; current: Item };
+
+/** The core's decision about one item, taken inside the storage's write transaction. */
+export type Decision = { ok: true; kind: ChangeKind; item: ItemDraft } | { ok: false; refusal: Refusal };
+
+/** Remembers which item a client's `Idempotency-Key` produced. `fingerprint` identifies the request body. */
+export interface IdempotencyClaim {
+  principal: string;
+  key: string;
+  fingerprint: string;
+}
+
+export interface CommitRequest {
+  itemId: string;
+  /** Pure: given the item as stored (or null), what it becomes. Runs inside the transaction. */
+  decide: (current: Item | null) => Decision;
+  idempotency?: IdempotencyClaim;
+}
+
+export type CommitResult =
+  | { status: "committed"; change: Change }
+  | { status: "refused"; refusal: Refusal }
+  | { status: "replayed"; item: Item }
+  | { status: "key_reused" };
+
+export interface ItemQuery {
+  topics: readonly string[];
+  text: string | undefined;
+  /** Timeline position to start after (exclusive). */
+  after: { publishedAt: string; id: string } | undefined;
+  limit: number;
+  includeRetracted: boolean;
+}
+
+export interface Operator {
+  id: string;
+  username: string;
+  role: Role;
+  passwordHash: string;
+  disabled: boolean;
+}
+
+export interface StoredSession {
+  idHash: string;
+  operatorId: string;
+  csrfToken: string;
+  createdAt: string;
+  lastSeenAt: string;
+}
+
+export interface StoredToken {
+  id: string;
+  name: string;
+  role: Role;
+  hash: string;
+  revoked: boolean;
+}
+
+/**
+ * Everything livedesk keeps. Every implementation passes tests/storage/contract.ts.
+ *
+ * Invariant of `commit`: each committed change gets the next seq, gapless and in commit order,
+ * however many writers share the storage.
+ */
+export interface Storage {
+  commit(request: CommitRequest): Promise<CommitResult>;
+  getItem(id: string): Promise<Item | null>;
+  listItems(query: ItemQuery): Promise<Item[]>;
+  /** Every version of an item, oldest first; empty when there is no such item. */
+  listRevisions(id: string): Promise<Item[]>;
+  /** Changes after `since`, in seq order, at most `limit`. */
+  changesSince(since: number, limit: number): Promise<Change[]>;
+  latestSeq(): Promise<number>;
+  /** The newest `limit` published items and every pinned published item, newest first. */
+  latestWindow(limit: number): Promise<Item[]>;
+  forgetIdempotencyKeys(olderThan: Date): Promise<number>;
+
+  listTopics(): Promise<Topic[]>;
+  /** False when the slug is taken. */
+  createTopic(topic: Topic): Promise<boolean>;
+
+  countOperators(): Promise<number>;
+  /** False when the username is taken. */
+  createOperator(operator: Operator): Promise<boolean>;
+  findOperatorByUsername(username: string): Promise<Operator | null>;
+  getOperator(id: string): Promise<Operator | null>;
+
+  createSession(session: StoredSession): Promise<void>;
+  findSession(idHash: string): Promise<StoredSession | null>;
+  touchSession(idHash: string, lastSeenAt: string): Promise<void>;
+  deleteSession(idHash: string): Promise<void>;
+
+  createToken(token: StoredToken): Promise<void>;
+  findTokenByHash(hash: string): Promise<StoredToken | null>;
+  /** False when there is no such live token. */
+  revokeToken(id: string): Promise<boolean>;
+
+  /** Throws when the storage does not answer. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,96 @@
+import type { Item } from "../../shared/item";
+import type { CreateItemInput, PatchItemInput, RetractItemInput } from "../../shared/requests";
+import type { Decision } from "../storage/storage";
+
+/** The first version of a new item. */
+export function decideCreate(
+  current: Item | null,
+  id: string,
+  input: CreateItemInput,
+  author: string,
+  now: string,
+): Decision {
+  if (current !== null) throw new Error(`item id ${id} is already taken`);
+  return {
+    ok: true,
+    kind: "created",
+    item: {
+      id,
+      version: 1,
+      headline: input.headline,
+      summary: input.summary,
+      url: input.url,
+      topics: input.topics,
+      breaking: input.breaking,
+      pinned: input.pinned,
+      status: "published",
+      correction: null,
+      retractionReason: null,
+      source: input.source,
+      publishedAt: input.publishedAt ?? now,
+      updatedAt: now,
+      author,
+    },
+  };
+}
+
+/**
+ * An edit applies only to the version the editor started from. A correction note replaces the
+ * previous one; an edit without a note keeps it, since readers still need to see what was corrected.
+ */
+export function decideEdit(
+  current: Item | null,
+  input: PatchItemInput,
+  author: string,
+  now: string,
+): Decision {
+  if (current === null) return { ok: false, refusal: { code: "not_found" } };
+  if (current.status === "retracted") return { ok: false, refusal: { code: "retracted", current } };
+  if (current.version !== input.version) return { ok: false, refusal: { code: "version_conflict", current } };
+  const { version: _version, correction, ...fields } = input;
+  const item = { ...current };
+  if (fields.headline !== undefined) item.headline = fields.headline;
+  if (fields.summary !== undefined) item.summary = fields.summary;
+  if (fields.url !== undefined) item.url = fields.url;
+  if (fields.topics !== undefined) item.topics = fields.topics;
+  if (fields.breaking !== undefined) item.breaking = fields.breaking;
+  if (fields.pinned !== undefined) item.pinned = fields.pinned;
+  if (fields.publishedAt !== undefined) item.publishedAt = fields.publishedAt;
+  if (fields.source !== undefined) item.source = fields.source;
+  if (correction !== undefined) item.correction = correction;
+  const { seq: _seq, ...draft } = item;
+  return {
+    ok: true,
+    kind: "updated",
+    item: { ...draft, version: current.version + 1, updatedAt: now, author },
+  };
+}
+
+/** A retraction keeps the item readable by id, with the reason, and unpins it. */
+export function decideRetract(
+  current: Item | null,
+  input: RetractItemInput,
+  author: string,
+  now: string,
+): Decision {
+  if (current === null) return { ok: false, refusal: { code: "not_found" } };
+  if (current.status === "retracted") return { ok: false, refusal: { code: "retracted", current } };
+  if (input.version !== undefined && current.version !== input.version) {
+    return { ok: false, refusal: { code: "version_conflict", current } };
+  }
+  const { seq: _seq, ...draft } = current;
+  return {
+    ok: true,
+    kind: "retracted",
+    item: {
+      ...draft,
+      version: current.version + 1,
+      status: "retracted",
+      pinned: false,
+      breaking: false,
+      retractionReason: input.reason,
+      updatedAt: now,
+      author,
+    },
+  };
+}

@@ -1,0 +1,60 @@
+import type { Logger } from "pino";
+import type { Server } from "socket.io";
+import type { ClientToServerEvents, ServerToClientEvents, SyncAck } from "../../shared/events";
+import { syncRequestSchema } from "../../shared/events";
+import type { Change } from "../../shared/item";
+import type { Timeline } from "./timeline";
+
+export type LivedeskServer = Server<ClientToServerEvents, ServerToClientEvents>;
+
+/** How often at most readers hear the viewer count: a reconnect storm must not become a presence storm. */
+const PRESENCE_INTERVAL_MS = 1000;
+
+/**
+ * Wires the timeline to Socket.IO: answers `timeline:sync`, broadcasts each change once, and
+ * tells readers how many are watching. Returns a function that stops the presence timer.
+ */
+export function attachTimelineSocket(
+  io: LivedeskServer,
+  timeline: Timeline,
+  logger: Logger,
+): {
+  broadcast: (change: Change) => void;
+  stop: () => void;
+} {
+  let viewers = -1;
+  const presenceTimer = setInterval(() => {
+    const now = io.engine.clientsCount;
+    if (now === viewers) return;
+    viewers = now;
+    io.emit("presence", { viewers });
+  }, PRESENCE_INTERVAL_MS);
+  presenceTimer.unref();
+
+  io.on("connection", (socket) => {
+    socket.emit("presence", { viewers: io.engine.clientsCount });
+
+    socket.on("timeline:sync", async (request: unknown, ack: unknown) => {
+      if (typeof ack !== "function") return;
+      const reply = (answer: SyncAck) => ack(answer);
+      const parsed = syncRequestSchema.safeParse(request ?? {});
+      if (!parsed.success) {
+        reply({
+          error: { code: "invalid_input", message: "timeline:sync takes an object: { since?: number }." },
+        });
+        return;
+      }
+      try {
+        reply(await timeline.sync(parsed.data.since));
+      } catch (error) {
+        logger.error({ err: error }, "timeline:sync failed");
+        reply({ error: { code: "internal", message: "The server could not answer the sync; try again." } });
+      }
+    });
+  });
+
+  return {
+    broadcast: (change) => io.emit("timeline:change", change),
+    stop: () => clearInterval(presenceTimer),
+  };
+}

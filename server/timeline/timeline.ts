@@ -1,0 +1,218 @@
+import { createHash } from "node:crypto";
+import { monotonicFactory } from "ulid";
+import type { SyncChanges, SyncReset } from "../../shared/events";
+import type { Change, Item } from "../../shared/item";
+import { SYNC_MAX_CHANGES, SYNC_WINDOW } from "../../shared/limits";
+import type {
+  CreateItemInput,
+  ListItemsQuery,
+  PatchItemInput,
+  RetractItemInput,
+} from "../../shared/requests";
+import type { CommitResult, Refusal, Storage } from "../storage/storage";
+import { decodeCursor, encodeCursor } from "./cursor";
+import { decideCreate, decideEdit, decideRetract } from "./decisions";
+
+/** A request the timeline refuses. The HTTP layer maps `code` to a status. */
+export class TimelineError extends Error {
+  constructor(
+    readonly code:
+      | "not_found"
+      | "version_conflict"
+      | "retracted"
+      | "invalid_input"
+      | "idempotency_key_reused",
+    message: string,
+    readonly details: { current?: Item; fields?: Record<string, string> } = {},
+  ) {
+    super(message);
+  }
+}
+
+function refusalError(refusal: Refusal): TimelineError {
+  switch (refusal.code) {
+    case "not_found":
+      return new TimelineError("not_found", "No item has this id.");
+    case "version_conflict":
+      return new TimelineError(
+        "version_conflict",
+        `The item changed since version you edited; it is now at version ${refusal.current.version}.`,
+        { current: refusal.current },
+      );
+    case "retracted":
+      return new TimelineError("retracted", "The item is retracted and can no longer change.", {
+        current: refusal.current,
+      });
+  }
+}
+
+export interface TimelineOptions {
+  now?: () => Date;
+}
+
+/** Who made a change, as shown in `author`, and the key under which their idempotency keys live. */
+export interface Author {
+  name: string;
+  principal: string;
+}
+
+/**
+ * The ordered news timeline: validates changes against what is stored, commits them through the
+ * storage (which assigns seq) and tells its listeners about each committed change.
+ */
+export class Timeline {
+  private readonly listeners = new Set<(change: Change) => void>();
+  private readonly newId = monotonicFactory();
+  private readonly now: () => Date;
+
+  constructor(
+    private readonly storage: Storage,
+    options: TimelineOptions = {},
+  ) {
+    this.now = options.now ?? (() => new Date());
+  }
+
+  /** Calls `listener` with every change this timeline commits. Returns the unsubscribe function. */
+  onChange(listener: (change: Change) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private settle(result: CommitResult): Item {
+    switch (result.status) {
+      case "committed":
+        for (const listener of this.listeners) listener(result.change);
+        return result.change.item;
+      case "replayed":
+        return result.item;
+      case "refused":
+        throw refusalError(result.refusal);
+      case "key_reused":
+        throw new TimelineError(
+          "idempotency_key_reused",
+          "This Idempotency-Key was already used for a different item; use a new key for a new item.",
+        );
+    }
+  }
+
+  private async checkTopics(topics: readonly string[] | undefined): Promise<void> {
+    if (topics === undefined) return;
+    const known = new Set((await this.storage.listTopics()).map((topic) => topic.slug));
+    const fields: Record<string, string> = {};
+    topics.forEach((slug, i) => {
+      if (!known.has(slug)) fields[`topics.${i}`] = `unknown topic "${slug}"`;
+    });
+    if (Object.keys(fields).length > 0)
+      throw new TimelineError("invalid_input", "Unknown topic.", { fields });
+  }
+
+  private checkNotInFuture(publishedAt: string | undefined): void {
+    // A minute of slack for the clocks of newsroom tools.
+    if (publishedAt !== undefined && Date.parse(publishedAt) > this.now().getTime() + 60_000) {
+      throw new TimelineError("invalid_input", "publishedAt is in the future.", {
+        fields: { publishedAt: "must not be in the future" },
+      });
+    }
+  }
+
+  async publish(
+    input: CreateItemInput,
+    author: Author,
+    idempotencyKey?: string,
+  ): Promise<{ item: Item; replayed: boolean }> {
+    await this.checkTopics(input.topics);
+    this.checkNotInFuture(input.publishedAt);
+    const id = this.newId();
+    const now = this.now().toISOString();
+    const result = await this.storage.commit({
+      itemId: id,
+      decide: (current) => decideCreate(current, id, input, author.name, now),
+      ...(idempotencyKey === undefined
+        ? {}
+        : {
+            idempotency: {
+              principal: author.principal,
+              key: idempotencyKey,
+              fingerprint: createHash("sha256").update(JSON.stringify(input)).digest("base64url"),
+            },
+          }),
+    });
+    return { item: this.settle(result), replayed: result.status === "replayed" };
+  }
+
+  async edit(id: string, input: PatchItemInput, author: Author): Promise<Item> {
+    await this.checkTopics(input.topics);
+    this.checkNotInFuture(input.publishedAt);
+    const now = this.now().toISOString();
+    return this.settle(
+      await this.storage.commit({
+        itemId: id,
+        decide: (current) => decideEdit(current, input, author.name, now),
+      }),
+    );
+  }
+
+  async retract(id: string, input: RetractItemInput, author: Author): Promise<Item> {
+    const now = this.now().toISOString();
+    return this.settle(
+      await this.storage.commit({
+        itemId: id,
+        decide: (current) => decideRetract(current, input, author.name, now),
+      }),
+    );
+  }
+
+  async get(id: string): Promise<Item> {
+    const item = await this.storage.getItem(id);
+    if (item === null) throw new TimelineError("not_found", "No item has this id.");
+    return item;
+  }
+
+  async revisions(id: string): Promise<Item[]> {
+    const revisions = await this.storage.listRevisions(id);
+    if (revisions.length === 0) throw new TimelineError("not_found", "No item has this id.");
+    return revisions;
+  }
+
+  /** One page of the timeline, newest first. `seq` is read first, so a client may sync from it. */
+  async list(query: ListItemsQuery): Promise<{ items: Item[]; nextCursor: string | null; seq: number }> {
+    const after = query.before === undefined ? undefined : decodeCursor(query.before);
+    if (after === null) {
+      throw new TimelineError("invalid_input", "The cursor is not one this server gave out.", {
+        fields: { before: "must be a nextCursor from an earlier page" },
+      });
+    }
+    const seq = await this.storage.latestSeq();
+    const rows = await this.storage.listItems({
+      topics: query.topic ?? [],
+      text: query.q === "" ? undefined : query.q,
+      after,
+      limit: query.limit + 1,
+      includeRetracted: query.status === "all",
+    });
+    const items = rows.slice(0, query.limit);
+    const last = items.at(-1);
+    const nextCursor = rows.length > query.limit && last !== undefined ? encodeCursor(last) : null;
+    return { items, nextCursor, seq };
+  }
+
+  /**
+   * Answers `timeline:sync`: the changes after `since`, or a reset with the latest window when
+   * `since` is missing, not a whole number, ahead of the server, or further back than the log replays.
+   */
+  async sync(since: unknown): Promise<SyncChanges | SyncReset> {
+    const latest = await this.storage.latestSeq();
+    if (
+      typeof since === "number" &&
+      Number.isSafeInteger(since) &&
+      since >= 0 &&
+      since <= latest &&
+      latest - since <= SYNC_MAX_CHANGES
+    ) {
+      const changes = await this.storage.changesSince(since, SYNC_MAX_CHANGES);
+      return { seq: changes.at(-1)?.seq ?? since, changes };
+    }
+    const items = await this.storage.latestWindow(SYNC_WINDOW);
+    return { seq: latest, reset: true, items };
+  }
+}

@@ -1,0 +1,39 @@
+import { z } from "zod";
+import { changeSchema, itemSchema } from "./item";
+
+/**
+ * `timeline:sync` request. `since` is the last seq the client has applied; without it (or when
+ * it is not a usable number) the server answers with a reset.
+ */
+export const syncRequestSchema = z.object({ since: z.unknown().optional() }).loose();
+export type SyncRequest = { since?: number };
+
+/** Answer to a sync: the changes after `since`, in seq order. */
+export const syncChangesSchema = z.object({ seq: z.number(), changes: z.array(changeSchema) });
+/** Answer to a sync when the client's `since` is absent or too old: the latest window of items, newest first. */
+export const syncResetSchema = z.object({
+  seq: z.number(),
+  reset: z.literal(true),
+  items: z.array(itemSchema),
+});
+export const socketErrorSchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
+
+export const syncAckSchema = z.union([syncChangesSchema, syncResetSchema, socketErrorSchema]);
+export type SyncChanges = z.infer<typeof syncChangesSchema>;
+export type SyncReset = z.infer<typeof syncResetSchema>;
+export type SocketError = z.infer<typeof socketErrorSchema>;
+export type SyncAck = z.infer<typeof syncAckSchema>;
+
+export const presenceSchema = z.object({ viewers: z.number().int().nonnegative() });
+export type Presence = z.infer<typeof presenceSchema>;
+
+/** Events the server emits. */
+export interface ServerToClientEvents {
+  "timeline:change": (change: z.infer<typeof changeSchema>) => void;
+  presence: (presence: Presence) => void;
+}
+
+/** Events a client emits. */
+export interface ClientToServerEvents {
+  "timeline:sync": (request: SyncRequest, ack: (answer: SyncAck) => void) => void;
+}

@@ -1,0 +1,34 @@
+/** Version of the Socket.IO protocol described in docs/protocol.md. Bumped on a breaking change. */
+export const PROTOCOL_VERSION = 1;
+
+/** Longest headline, in characters, after trimming. */
+export const HEADLINE_MAX = 200;
+/** Longest summary, in characters. */
+export const SUMMARY_MAX = 4000;
+/** An item carries at least one and at most this many topics. */
+export const TOPICS_MAX = 10;
+/** Longest correction note or retraction reason, in characters. */
+export const NOTE_MAX = 1000;
+/** Longest source name, in characters. */
+export const SOURCE_MAX = 200;
+/** Longest link, in characters. */
+export const URL_MAX = 2048;
+/** Longest search text, in characters. */
+export const SEARCH_MAX = 200;
+
+/** `GET /api/items` page size: default and upper bound. */
+export const PAGE_DEFAULT = 50;
+export const PAGE_MAX = 200;
+
+/**
+ * A `timeline:sync` whose `since` lies more than this many changes behind the latest seq is
+ * answered with a reset: replaying a long log costs more than sending the window again.
+ */
+export const SYNC_MAX_CHANGES = 1000;
+/** How many of the newest published items a reset sends (pinned items come on top of these). */
+export const SYNC_WINDOW = 100;
+
+/** Largest HTTP request body the server reads. */
+export const HTTP_BODY_MAX_BYTES = 1024 * 1024;
+/** Largest Socket.IO message a client may send; readers only send small sync requests. */
+export const SOCKET_MESSAGE_MAX_BYTES = 16 * 1024;

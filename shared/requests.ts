@@ -1,0 +1,137 @@
+import { z } from "zod";
+import {
+  headlineSchema,
+  instantSchema,
+  itemSchema,
+  lineSchema,
+  noteSchema,
+  sourceSchema,
+  summarySchema,
+  topicSlugSchema,
+  topicsSchema,
+  urlSchema,
+} from "./item";
+import { PAGE_DEFAULT, PAGE_MAX, SEARCH_MAX } from "./limits";
+
+/** An empty string or null clears an optional text field. */
+function clearable<T extends z.ZodType<string>>(schema: T) {
+  return z.union([z.literal("").transform(() => null), z.null(), schema]);
+}
+
+/** `POST /api/items`. Unknown fields are refused so that a misspelt field is not silently dropped. */
+export const createItemSchema = z.strictObject({
+  headline: headlineSchema,
+  summary: summarySchema.default(""),
+  url: clearable(urlSchema).default(null),
+  topics: topicsSchema,
+  breaking: z.boolean().default(false),
+  pinned: z.boolean().default(false),
+  publishedAt: instantSchema.optional(),
+  source: clearable(sourceSchema).default(null),
+});
+export type CreateItemInput = z.infer<typeof createItemSchema>;
+
+/** `PATCH /api/items/:id`: the version the editor started from, the fields that change, and an optional correction note. */
+export const patchItemSchema = z
+  .strictObject({
+    version: z.number().int().positive(),
+    headline: headlineSchema.optional(),
+    summary: summarySchema.optional(),
+    url: clearable(urlSchema).optional(),
+    topics: topicsSchema.optional(),
+    breaking: z.boolean().optional(),
+    pinned: z.boolean().optional(),
+    publishedAt: instantSchema.optional(),
+    source: clearable(sourceSchema).optional(),
+    correction: noteSchema.optional(),
+  })
+  .refine(
+    ({ version: _version, ...rest }) => Object.values(rest).some((value) => value !== undefined),
+    "must change at least one field",
+  );
+export type PatchItemInput = z.infer<typeof patchItemSchema>;
+
+/** `POST /api/items/:id/retract`. `version` is optional: a retraction wins over any edit. */
+export const retractItemSchema = z.strictObject({
+  reason: noteSchema,
+  version: z.number().int().positive().optional(),
+});
+export type RetractItemInput = z.infer<typeof retractItemSchema>;
+
+const oneOrMany = <T extends z.ZodType>(schema: T) =>
+  z.union([schema, z.array(schema)]).transform((v) => (Array.isArray(v) ? v : [v]));
+
+/** The query of `GET /api/items`. Several topics match an item carrying any of them. */
+export const listItemsQuerySchema = z.object({
+  topic: oneOrMany(topicSlugSchema).optional(),
+  q: z.string().trim().max(SEARCH_MAX, `must be at most ${SEARCH_MAX} characters`).optional(),
+  before: z.string().max(200).optional(),
+  limit: z.coerce
+    .number()
+    .int("must be a whole number")
+    .min(1, "must be at least 1")
+    .max(PAGE_MAX, `must be at most ${PAGE_MAX}`)
+    .default(PAGE_DEFAULT),
+  status: z.enum(["published", "all"]).default("published"),
+});
+export type ListItemsQuery = z.infer<typeof listItemsQuerySchema>;
+
+export const itemPageSchema = z.object({
+  items: z.array(itemSchema),
+  nextCursor: z.string().nullable(),
+  seq: z.number().int().nonnegative(),
+});
+export type ItemPage = z.infer<typeof itemPageSchema>;
+
+export const createTopicSchema = z.strictObject({
+  slug: topicSlugSchema,
+  name: lineSchema(60),
+});
+
+export const roleSchema = z.enum(["admin", "editor"]);
+export type Role = z.infer<typeof roleSchema>;
+
+export const usernameSchema = z
+  .string()
+  .trim()
+  .min(2, "must be at least 2 characters")
+  .max(40, "must be at most 40 characters")
+  .regex(/^[a-zA-Z0-9._-]+$/, "must be letters, digits, dots, hyphens or underscores");
+
+/** Length is what makes a password strong (NIST SP 800-63B): at least 10, at most 256 characters. */
+export const passwordSchema = z
+  .string()
+  .min(10, "must be at least 10 characters")
+  .max(256, "must be at most 256 characters");
+
+export const loginSchema = z.strictObject({
+  username: z.string().trim().min(1, "is required").max(40, "must be at most 40 characters"),
+  password: z.string().min(1, "is required").max(256, "must be at most 256 characters"),
+});
+
+export const createOperatorSchema = z.strictObject({
+  username: usernameSchema,
+  password: passwordSchema,
+  role: roleSchema,
+});
+
+export const createTokenSchema = z.strictObject({
+  name: lineSchema(60),
+  role: roleSchema,
+});
+
+export const sessionSchema = z.object({
+  operator: z.object({ username: z.string(), role: roleSchema }),
+  csrfToken: z.string(),
+});
+export type Session = z.infer<typeof sessionSchema>;
+
+/** Every HTTP error answer. `fields` maps a field's path (`topics.0`) to what is wrong with it. */
+export const apiErrorSchema = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    fields: z.record(z.string(), z.string()).optional(),
+  }),
+});
+export type ApiError = z.infer<typeof apiErrorSchema>;

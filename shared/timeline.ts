@@ -1,0 +1,80 @@
+import type { SyncChanges, SyncReset } from "./events";
+import type { Change, Item } from "./item";
+
+/**
+ * Timeline order: `publishedAt` descending, then `id` descending. Negative when `a` comes first.
+ * ISO 8601 UTC strings of one format compare correctly as strings.
+ */
+export function compareItems(a: Item, b: Item): number {
+  if (a.publishedAt !== b.publishedAt) return a.publishedAt > b.publishedAt ? -1 : 1;
+  if (a.id !== b.id) return a.id > b.id ? -1 : 1;
+  return 0;
+}
+
+/** A client's copy of the timeline: the items it holds in timeline order, and the last seq applied. */
+export interface TimelineView {
+  readonly seq: number;
+  readonly items: readonly Item[];
+}
+
+export const emptyView: TimelineView = { seq: 0, items: [] };
+
+/** What applying a change did: `gap` means changes were missed and the client must sync again. */
+export type ApplyOutcome = "applied" | "duplicate" | "gap";
+
+/** Index at which `item` belongs in `items` (sorted in timeline order), by binary search. */
+function insertionIndex(items: readonly Item[], item: Item): number {
+  let low = 0;
+  let high = items.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    const other = items[mid];
+    if (other !== undefined && compareItems(other, item) < 0) low = mid + 1;
+    else high = mid;
+  }
+  return low;
+}
+
+/**
+ * Puts `item` in its place, replacing an older version of the same item. A version older than the
+ * one held is ignored, so a slow page of history can never undo a live change.
+ */
+export function upsertItem(items: readonly Item[], item: Item): readonly Item[] {
+  const existingIndex = items.findIndex((other) => other.id === item.id);
+  const existing = existingIndex === -1 ? undefined : items[existingIndex];
+  if (existing !== undefined && existing.version >= item.version) return items;
+  const rest = existingIndex === -1 ? items : items.filter((_, i) => i !== existingIndex);
+  const at = insertionIndex(rest, item);
+  return [...rest.slice(0, at), item, ...rest.slice(at)];
+}
+
+/**
+ * Applies one change. A change at or below the view's seq is a duplicate and dropped; one past
+ * `seq + 1` reveals a gap and leaves the view as it is, for the caller to resync.
+ */
+export function applyChange(
+  view: TimelineView,
+  change: Change,
+): { view: TimelineView; outcome: ApplyOutcome } {
+  if (change.seq <= view.seq) return { view, outcome: "duplicate" };
+  if (change.seq > view.seq + 1) return { view, outcome: "gap" };
+  return { view: { seq: change.seq, items: upsertItem(view.items, change.item) }, outcome: "applied" };
+}
+
+/** Applies a sync answer: a reset replaces the items, a list of changes is applied in order. */
+export function applySync(view: TimelineView, answer: SyncChanges | SyncReset): TimelineView {
+  if ("reset" in answer) {
+    const items = [...answer.items].sort(compareItems);
+    return { seq: answer.seq, items };
+  }
+  let next = view;
+  for (const change of answer.changes) next = applyChange(next, change).view;
+  return next;
+}
+
+/** Adds items read over HTTP (older pages) without touching the seq. */
+export function mergeItems(view: TimelineView, items: readonly Item[]): TimelineView {
+  let merged = view.items;
+  for (const item of items) merged = upsertItem(merged, item);
+  return merged === view.items ? view : { seq: view.seq, items: merged };
+}
