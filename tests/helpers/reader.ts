@@ -1,0 +1,78 @@
+import { io, type Socket } from "socket.io-client";
+import type { ClientToServerEvents, ServerToClientEvents, SyncAck } from "../../shared/events";
+import { TimelineFollower } from "../../shared/follower";
+import type { Change } from "../../shared/item";
+import type { TimelineView } from "../../shared/timeline";
+
+/**
+ * A reader as the dashboard is one: the real socket.io-client, syncing on every (re)connect and
+ * following the timeline with the shared follower. Records every change it applied.
+ */
+export class Reader {
+  readonly socket: Socket<ServerToClientEvents, ClientToServerEvents>;
+  readonly follower: TimelineFollower;
+  /** Seqs of the live changes this reader applied, in the order it applied them. */
+  readonly applied: number[] = [];
+  syncs = 0;
+  private waiters: (() => void)[] = [];
+
+  constructor(url: string, view?: TimelineView) {
+    this.follower = new TimelineFollower(view);
+    this.socket = io(url, { transports: ["websocket"], reconnectionDelay: 50, reconnectionDelayMax: 200 });
+    this.socket.on("connect", () => void this.sync());
+    this.socket.on("disconnect", () => this.follower.abortSync());
+    this.socket.on("timeline:change", (change: Change) => {
+      const outcome = this.follower.receive(change);
+      if (outcome === "applied") this.applied.push(change.seq);
+      if (outcome === "gap") void this.sync();
+      this.notify();
+    });
+  }
+
+  get seq(): number {
+    return this.follower.view.seq;
+  }
+
+  private async sync(): Promise<void> {
+    const request = this.follower.beginSync();
+    const answer: SyncAck = await this.socket.emitWithAck("timeline:sync", request);
+    if ("error" in answer) throw new Error(answer.error.message);
+    this.syncs += 1;
+    if (this.follower.finishSync(answer) === "gap") await this.sync();
+    this.notify();
+  }
+
+  private notify(): void {
+    for (const waiter of this.waiters.splice(0)) waiter();
+  }
+
+  /** Resolves once `done()` holds, checked after every change and sync this reader handles. */
+  async until(done: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!done()) {
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`reader at seq ${this.seq} timed out waiting for ${what}`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, left);
+        this.waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+  }
+
+  /** Resolves once the reader has applied everything up to `seq`. */
+  waitForSeq(seq: number, timeoutMs?: number): Promise<void> {
+    return this.until(() => this.seq >= seq && !this.follower.syncing, `seq ${seq}`, timeoutMs);
+  }
+
+  /** Resolves once the reader has finished `count` syncs (the first one on connecting). */
+  waitForSyncs(count = 1, timeoutMs?: number): Promise<void> {
+    return this.until(() => this.syncs >= count, `${count} syncs`, timeoutMs);
+  }
+
+  close(): void {
+    this.socket.close();
+  }
+}

@@ -1,0 +1,53 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { pino } from "pino";
+import { createApp, type LivedeskApp } from "../../server/app";
+import { SqliteStorage } from "../../server/storage/sqlite/sqlite-storage";
+
+export interface TestServer {
+  url: string;
+  livedesk: LivedeskApp;
+  storage: SqliteStorage;
+  /** A bearer token with the admin role. */
+  adminToken: string;
+  /** A bearer token with the editor role. */
+  editorToken: string;
+  /** Topics `world`, `politics` and `sport` exist. */
+  close(): Promise<void>;
+}
+
+export function tempDir(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), "livedesk-test-"));
+}
+
+/** The real server on a free port with a fresh SQLite file, tokens for both roles and three topics. */
+export async function startTestServer(): Promise<TestServer> {
+  const dir = tempDir();
+  const storage = SqliteStorage.open(path.join(dir, "livedesk.db"));
+  const livedesk = await createApp(
+    { clientDir: path.join(dir, "no-client") },
+    { storage, logger: pino({ level: "silent" }) },
+  );
+  const { port } = await livedesk.listen(0, "127.0.0.1");
+  const adminToken = (await livedesk.auth.createToken("test admin", "admin")).token;
+  const editorToken = (await livedesk.auth.createToken("test wire", "editor")).token;
+  for (const [slug, name] of [
+    ["world", "World"],
+    ["politics", "Politics"],
+    ["sport", "Sport"],
+  ] as const) {
+    await storage.createTopic({ slug, name });
+  }
+  return {
+    url: `http://127.0.0.1:${port}`,
+    livedesk,
+    storage,
+    adminToken,
+    editorToken,
+    async close() {
+      await livedesk.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,223 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { Decision, ItemDraft, Storage } from "../../server/storage/storage";
+import type { Item } from "../../shared/item";
+
+function draft(id: string, fields: Partial<ItemDraft> = {}): ItemDraft {
+  return {
+    id,
+    version: 1,
+    headline: `Headline ${id}`,
+    summary: "",
+    url: null,
+    topics: ["world"],
+    breaking: false,
+    pinned: false,
+    status: "published",
+    correction: null,
+    retractionReason: null,
+    source: null,
+    publishedAt: "2026-03-01T10:00:00.000Z",
+    updatedAt: "2026-03-01T10:00:00.000Z",
+    author: "test",
+    ...fields,
+  };
+}
+
+const create =
+  (next: ItemDraft) =>
+  (current: Item | null): Decision =>
+    current === null
+      ? { ok: true, kind: "created", item: next }
+      : { ok: false, refusal: { code: "version_conflict", current } };
+
+const bump =
+  (fields: Partial<ItemDraft>) =>
+  (current: Item | null): Decision => {
+    if (current === null) return { ok: false, refusal: { code: "not_found" } };
+    const { seq: _seq, ...rest } = current;
+    return { ok: true, kind: "updated", item: { ...rest, ...fields, version: current.version + 1 } };
+  };
+
+/**
+ * What every storage must do. Each backend's test file calls this with a function that opens a
+ * fresh, empty storage and one that throws it away.
+ */
+export function storageContract(
+  name: string,
+  open: () => Promise<{ storage: Storage; dispose: () => Promise<void> }>,
+): void {
+  describe(`storage contract: ${name}`, () => {
+    let storage: Storage;
+    let dispose: () => Promise<void>;
+
+    beforeEach(async () => {
+      ({ storage, dispose } = await open());
+    });
+    afterEach(async () => {
+      await dispose();
+    });
+
+    async function commitNew(id: string, fields: Partial<ItemDraft> = {}): Promise<Item> {
+      const result = await storage.commit({ itemId: id, decide: create(draft(id, fields)) });
+      if (result.status !== "committed") throw new Error(`commit of ${id} was ${result.status}`);
+      return result.change.item;
+    }
+
+    it("gives each committed change the next seq and keeps every version as a revision", async () => {
+      expect(await storage.latestSeq()).toBe(0);
+      const a = await commitNew("a");
+      const b = await commitNew("b");
+      const edited = await storage.commit({ itemId: "a", decide: bump({ headline: "Edited" }) });
+      expect([a.seq, b.seq]).toEqual([1, 2]);
+      expect(edited).toMatchObject({ status: "committed", change: { seq: 3, kind: "updated" } });
+      expect(await storage.latestSeq()).toBe(3);
+      expect(await storage.getItem("a")).toMatchObject({ seq: 3, version: 2, headline: "Edited" });
+      expect((await storage.listRevisions("a")).map((r) => [r.version, r.headline])).toEqual([
+        [1, "Headline a"],
+        [2, "Edited"],
+      ]);
+      expect(await storage.listRevisions("missing")).toEqual([]);
+      expect((await storage.changesSince(1, 10)).map((c) => [c.seq, c.kind, c.item.id])).toEqual([
+        [2, "created", "b"],
+        [3, "updated", "a"],
+      ]);
+      expect((await storage.changesSince(0, 2)).map((c) => c.seq)).toEqual([1, 2]);
+    });
+
+    it("stores nothing and uses no seq when the decision refuses", async () => {
+      await commitNew("a");
+      const refused = await storage.commit({ itemId: "a", decide: create(draft("a")) });
+      expect(refused.status).toBe("refused");
+      const missing = await storage.commit({ itemId: "zz", decide: bump({ headline: "x" }) });
+      expect(missing).toEqual({ status: "refused", refusal: { code: "not_found" } });
+      expect(await storage.latestSeq()).toBe(1);
+      expect(await commitNew("b")).toMatchObject({ seq: 2 });
+    });
+
+    it("keeps seq gapless and in commit order under many concurrent commits", async () => {
+      const items = await Promise.all(
+        Array.from({ length: 60 }, (_, i) => commitNew(`c${String(i).padStart(2, "0")}`)),
+      );
+      const seqs = items.map((item) => item.seq).sort((x, y) => x - y);
+      expect(seqs).toEqual(Array.from({ length: 60 }, (_, i) => i + 1));
+      const log = await storage.changesSince(0, 100);
+      expect(log.map((c) => c.seq)).toEqual(seqs);
+    });
+
+    it("replays an idempotent create and refuses the key for a different body", async () => {
+      const claim = { principal: "token:1", key: "k-1", fingerprint: "f1" };
+      const first = await storage.commit({ itemId: "a", decide: create(draft("a")), idempotency: claim });
+      const again = await storage.commit({ itemId: "b", decide: create(draft("b")), idempotency: claim });
+      expect(first.status).toBe("committed");
+      expect(again).toMatchObject({ status: "replayed", item: { id: "a" } });
+      const reused = await storage.commit({
+        itemId: "c",
+        decide: create(draft("c")),
+        idempotency: { ...claim, fingerprint: "f2" },
+      });
+      expect(reused).toEqual({ status: "key_reused" });
+      const otherCaller = await storage.commit({
+        itemId: "d",
+        decide: create(draft("d")),
+        idempotency: { ...claim, principal: "token:2" },
+      });
+      expect(otherCaller.status).toBe("committed");
+      expect(await storage.latestSeq()).toBe(2);
+      expect(await storage.forgetIdempotencyKeys(new Date(Date.now() + 1000))).toBe(2);
+      const afterForgetting = await storage.commit({
+        itemId: "e",
+        decide: create(draft("e")),
+        idempotency: claim,
+      });
+      expect(afterForgetting.status).toBe("committed");
+    });
+
+    it("lists in timeline order, pages by position, filters by topics and text, and hides retractions", async () => {
+      await commitNew("a", {
+        publishedAt: "2026-03-01T10:00:00.000Z",
+        topics: ["world"],
+        headline: "Storm hits coast",
+      });
+      await commitNew("b", {
+        publishedAt: "2026-03-01T12:00:00.000Z",
+        topics: ["sport"],
+        summary: "Cup final tonight",
+      });
+      await commitNew("c", { publishedAt: "2026-03-01T11:00:00.000Z", topics: ["politics", "world"] });
+      await commitNew("d", {
+        publishedAt: "2026-03-01T11:00:00.000Z",
+        topics: ["politics"],
+        status: "retracted",
+      });
+      const base = { topics: [], text: undefined, after: undefined, limit: 10, includeRetracted: false };
+      const ids = (items: Item[]) => items.map((item) => item.id);
+
+      expect(ids(await storage.listItems(base))).toEqual(["b", "c", "a"]);
+      expect(ids(await storage.listItems({ ...base, includeRetracted: true }))).toEqual(["b", "d", "c", "a"]);
+      expect(
+        ids(
+          await storage.listItems({ ...base, after: { publishedAt: "2026-03-01T11:00:00.000Z", id: "c" } }),
+        ),
+      ).toEqual(["a"]);
+      expect(ids(await storage.listItems({ ...base, topics: ["sport", "politics"] }))).toEqual(["b", "c"]);
+      expect(ids(await storage.listItems({ ...base, text: "stor" }))).toEqual(["a"]);
+      expect(ids(await storage.listItems({ ...base, text: "CUP final" }))).toEqual(["b"]);
+      expect(ids(await storage.listItems({ ...base, text: 'cup "OR" NEAR(' }))).toEqual([]);
+      expect(ids(await storage.listItems({ ...base, limit: 2 }))).toEqual(["b", "c"]);
+    });
+
+    it("finds an item by its new words after an edit, not by its old ones", async () => {
+      await commitNew("a", { headline: "Bridge opens" });
+      await storage.commit({ itemId: "a", decide: bump({ headline: "Tunnel opens" }) });
+      const base = { topics: [], after: undefined, limit: 10, includeRetracted: false };
+      expect(await storage.listItems({ ...base, text: "bridge" })).toEqual([]);
+      expect((await storage.listItems({ ...base, text: "tunnel" })).map((i) => i.id)).toEqual(["a"]);
+    });
+
+    it("gives the latest window of published items plus every pinned one", async () => {
+      await commitNew("old-pinned", { publishedAt: "2026-01-01T00:00:00.000Z", pinned: true });
+      await commitNew("x", { publishedAt: "2026-03-01T10:00:00.000Z" });
+      await commitNew("y", { publishedAt: "2026-03-01T11:00:00.000Z" });
+      await commitNew("z", { publishedAt: "2026-03-01T12:00:00.000Z", status: "retracted" });
+      expect((await storage.latestWindow(1)).map((i) => i.id)).toEqual(["y", "old-pinned"]);
+    });
+
+    it("keeps topics, operators, sessions and tokens", async () => {
+      expect(await storage.createTopic({ slug: "world", name: "World" })).toBe(true);
+      expect(await storage.createTopic({ slug: "world", name: "Again" })).toBe(false);
+      expect(await storage.listTopics()).toEqual([{ slug: "world", name: "World" }]);
+
+      const operator = {
+        id: "op1",
+        username: "Ana",
+        role: "editor" as const,
+        passwordHash: "h",
+        disabled: false,
+      };
+      expect(await storage.createOperator(operator)).toBe(true);
+      expect(await storage.createOperator({ ...operator, id: "op2", username: "ana" })).toBe(false);
+      expect(await storage.countOperators()).toBe(1);
+      expect(await storage.findOperatorByUsername("ANA")).toEqual(operator);
+      expect(await storage.getOperator("op1")).toEqual(operator);
+
+      const session = {
+        idHash: "s1",
+        operatorId: "op1",
+        csrfToken: "c",
+        createdAt: "2026-03-01T10:00:00.000Z",
+        lastSeenAt: "2026-03-01T10:00:00.000Z",
+      };
+      await storage.createSession(session);
+      await storage.touchSession("s1", "2026-03-01T11:00:00.000Z");
+      expect(await storage.findSession("s1")).toEqual({ ...session, lastSeenAt: "2026-03-01T11:00:00.000Z" });
+      await storage.deleteSession("s1");
+      expect(await storage.findSession("s1")).toBeNull();
+
+      await storage.createToken({ id: "t1", name: "wire", role: "editor", hash: "th", revoked: false });
+      expect(await storage.findTokenByHash("th")).toMatchObject({ id: "t1", revoked: false });
+      expect(await storage.revokeToken("t1")).toBe(true);
+      expect(await storage.revokeToken("t1")).toBe(false);
+      expect(await storage.findTokenByHash("th")).toMatchObject({ revoked: true });
+    });
+  });
+}
