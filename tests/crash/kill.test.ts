@@ -51,8 +51,14 @@ describe("a server killed with SIGKILL in the middle of a stream of publishes", 
     const cookie = (login.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
     const { csrfToken } = sessionSchema.parse(await login.json());
     const headers = { cookie, "x-csrf-token": csrfToken };
-    expect((await call(first.url, "POST", "/api/topics", { headers, body: { slug: "world", name: "World" } })).status).toBe(201);
-    const created = await call(first.url, "POST", "/api/tokens", { headers, body: { name: "wire", role: "editor" } });
+    expect(
+      (await call(first.url, "POST", "/api/topics", { headers, body: { slug: "world", name: "World" } }))
+        .status,
+    ).toBe(201);
+    const created = await call(first.url, "POST", "/api/tokens", {
+      headers,
+      body: { name: "wire", role: "editor" },
+    });
     const { token } = z.object({ token: z.string() }).parse(created.body);
 
     // Four tools publish as fast as they can, each item under its own idempotency key.
@@ -114,7 +120,10 @@ describe("a server killed with SIGKILL in the middle of a stream of publishes", 
     // The session cookie and the token from before the crash still work.
     const who = await call(second.url, "GET", "/api/session", { headers: { cookie } });
     expect(who.body).toMatchObject({ operator: { username: "admin" } });
-    expect((await call(second.url, "POST", "/api/topics", { headers, body: { slug: "sport", name: "Sport" } })).status).toBe(201);
+    expect(
+      (await call(second.url, "POST", "/api/topics", { headers, body: { slug: "sport", name: "Sport" } }))
+        .status,
+    ).toBe(201);
 
     second.child.kill("SIGTERM");
     expect(await second.exited).toBe(0);

@@ -57,7 +57,9 @@ describe("timeline:change", () => {
     const start = await latestSeq();
 
     const items = await Promise.all(
-      Array.from({ length: 10 }, (_, i) => publish(server.url, server.editorToken, { headline: `Crowd ${i}` })),
+      Array.from({ length: 10 }, (_, i) =>
+        publish(server.url, server.editorToken, { headline: `Crowd ${i}` }),
+      ),
     );
     for (const item of items.slice(0, 5)) {
       await call(server.url, "PATCH", `/api/items/${item.id}`, {
@@ -67,7 +69,10 @@ describe("timeline:change", () => {
     }
     const last = items[9];
     if (last === undefined) throw new Error("no item");
-    await call(server.url, "POST", `/api/items/${last.id}/retract`, { token: server.editorToken, body: { reason: "Wrong" } });
+    await call(server.url, "POST", `/api/items/${last.id}/retract`, {
+      token: server.editorToken,
+      body: { reason: "Wrong" },
+    });
     const end = await latestSeq();
     expect(end - start).toBe(16);
 
@@ -93,7 +98,10 @@ describe("timeline:sync", () => {
       token: server.editorToken,
       body: { version: 1, headline: "Before the gap, corrected", correction: "Name fixed." },
     });
-    await call(server.url, "POST", `/api/items/${created.id}/retract`, { token: server.editorToken, body: { reason: "Duplicate story" } });
+    await call(server.url, "POST", `/api/items/${created.id}/retract`, {
+      token: server.editorToken,
+      body: { reason: "Duplicate story" },
+    });
 
     const answer = await sync(socket, { since });
     if (!("changes" in answer)) throw new Error(`expected changes, got ${JSON.stringify(answer)}`);
@@ -115,7 +123,8 @@ describe("timeline:sync", () => {
     const before = r.seq;
     r.socket.disconnect();
     const missed = [];
-    for (let i = 0; i < 5; i += 1) missed.push(await publish(server.url, server.editorToken, { headline: `Missed ${i}` }));
+    for (let i = 0; i < 5; i += 1)
+      missed.push(await publish(server.url, server.editorToken, { headline: `Missed ${i}` }));
     r.socket.connect();
     await r.waitForSyncs(2);
     const after = await publish(server.url, server.editorToken, { headline: "After the reconnect" });
@@ -134,7 +143,14 @@ describe("timeline:sync", () => {
     });
     const socket = await rawSocket();
     const latest = await latestSeq();
-    for (const request of [{}, { since: "12" }, { since: Number.NaN }, { since: -1 }, { since: 1.5 }, { since: latest + 10 }]) {
+    for (const request of [
+      {},
+      { since: "12" },
+      { since: Number.NaN },
+      { since: -1 },
+      { since: 1.5 },
+      { since: latest + 10 },
+    ]) {
       const answer = await sync(socket, request);
       if (!("reset" in answer)) throw new Error(`expected a reset for ${JSON.stringify(request)}`);
       expect(answer.seq).toBeGreaterThanOrEqual(latest);
@@ -145,7 +161,15 @@ describe("timeline:sync", () => {
 
     for (let i = 0; i <= SYNC_MAX_CHANGES; i += 1) {
       await server.livedesk.timeline.publish(
-        { headline: `Bulk ${i}`, summary: "", url: null, topics: ["sport"], breaking: false, pinned: false, source: null },
+        {
+          headline: `Bulk ${i}`,
+          summary: "",
+          url: null,
+          topics: ["sport"],
+          breaking: false,
+          pinned: false,
+          source: null,
+        },
         { name: "bulk", principal: "bulk" },
       );
     }
@@ -187,7 +211,10 @@ describe("presence", () => {
     await rawSocket();
     await rawSocket();
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`presence never said 3, only ${counts.join(",")}`)), 5000);
+      const timer = setTimeout(
+        () => reject(new Error(`presence never said 3, only ${counts.join(",")}`)),
+        5000,
+      );
       first.on("presence", (presence: unknown) => {
         if (presenceSchema.parse(presence).viewers === 3) {
           clearTimeout(timer);
