@@ -11,7 +11,13 @@ const environmentSchema = z.object({
   HOST: z.string().min(1).optional(),
   DATABASE_URL: z.string().trim().optional(),
   REDIS_URL: z.string().trim().optional(),
-  LIVEDESK_ADMIN_PASSWORD: z.string().optional(),
+  LIVEDESK_ADMIN_PASSWORD: z
+    .string()
+    .optional()
+    .refine(
+      (v) => v === undefined || v === "" || (v.length >= 10 && v.length <= 256),
+      "must be 10–256 characters",
+    ),
   LIVEDESK_DEMO: booleanFlag,
   LIVEDESK_DEMO_INTERVAL_MS: z.coerce.number().int().min(100).default(8000),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),

@@ -32,3 +32,6 @@ export const SYNC_WINDOW = 100;
 export const HTTP_BODY_MAX_BYTES = 1024 * 1024;
 /** Largest Socket.IO message a client may send; readers only send small sync requests. */
 export const SOCKET_MESSAGE_MAX_BYTES = 16 * 1024;
+
+/** Items of the demo wire (`LIVEDESK_DEMO=1`) carry this source; the dashboard labels them as demo. */
+export const DEMO_SOURCE = "livedesk demo wire";

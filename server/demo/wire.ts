@@ -1,9 +1,7 @@
 import type { Logger } from "pino";
+import { DEMO_SOURCE } from "../../shared/limits";
 import type { Storage } from "../storage/storage";
 import type { Timeline } from "../timeline/timeline";
-
-/** Items of the demo wire carry this source, which the dashboard shows as a "Demo" label. */
-export const DEMO_SOURCE = "livedesk demo wire";
 
 const TOPICS = [
   { slug: "world", name: "World" },

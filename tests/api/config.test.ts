@@ -1,0 +1,35 @@
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { loadConfig } from "../../server/config";
+
+describe("configuration from the environment", () => {
+  it("defaults to port 3000 and an SQLite file under ./data", () => {
+    const config = loadConfig({}, "/srv/livedesk");
+    expect(config.port).toBe(3000);
+    expect(config.database).toEqual({
+      kind: "sqlite",
+      file: path.join("/srv/livedesk", "data", "livedesk.db"),
+    });
+    expect(config.demo).toBe(false);
+  });
+
+  it("reads sqlite: and postgres:// database URLs", () => {
+    expect(loadConfig({ DATABASE_URL: "sqlite:/var/lib/desk.db" }).database).toEqual({
+      kind: "sqlite",
+      file: "/var/lib/desk.db",
+    });
+    expect(loadConfig({ DATABASE_URL: "postgres://u@h/db" }).database).toEqual({
+      kind: "postgres",
+      url: "postgres://u@h/db",
+    });
+  });
+
+  it("names every bad variable", () => {
+    expect(() =>
+      loadConfig({ PORT: "eighty", LIVEDESK_ADMIN_PASSWORD: "short", LIVEDESK_DEMO: "maybe" }),
+    ).toThrow(/PORT.*LIVEDESK_ADMIN_PASSWORD: must be 10–256 characters.*LIVEDESK_DEMO/);
+    expect(() => loadConfig({ DATABASE_URL: "mysql://x" })).toThrow(
+      /DATABASE_URL must start with sqlite: or postgres:\/\//,
+    );
+  });
+});
