@@ -1,6 +1,13 @@
 import type { SyncChanges, SyncRequest, SyncReset } from "./events";
-import type { Change } from "./item";
-import { type ApplyOutcome, applyChange, applySync, emptyView, type TimelineView } from "./timeline";
+import type { Change, Item } from "./item";
+import {
+  type ApplyOutcome,
+  applyChange,
+  applySync,
+  emptyView,
+  mergeItems,
+  type TimelineView,
+} from "./timeline";
 
 /**
  * Follows the server's timeline from live changes and sync answers, so that every change is
@@ -44,6 +51,11 @@ export class TimelineFollower {
     const { view, outcome } = applyChange(this.current, change);
     this.current = view;
     return outcome;
+  }
+
+  /** Adds items read over HTTP (older pages); a version older than the one held is ignored. */
+  merge(items: readonly Item[]): void {
+    this.current = mergeItems(this.current, items);
   }
 
   /** Applies a sync answer, then the changes held meanwhile. `gap` means the caller must sync again. */

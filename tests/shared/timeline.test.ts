@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import type { SyncChanges, SyncReset } from "../../shared/events";
 import { TimelineFollower } from "../../shared/follower";
 import type { Change, Item } from "../../shared/item";
+import { matchesFilter } from "../../shared/search";
 import { applyChange, compareItems, emptyView, mergeItems } from "../../shared/timeline";
 
 function item(id: string, publishedAt: string, version = 1, seq = 1): Item {
@@ -207,5 +208,23 @@ describe("a reader following the timeline", () => {
     expect(reader.finishSync(answer)).toBe("applied");
     expect(reader.view.items.map((i) => i.id)).toEqual(["b", "a"]);
     expect(reader.view.seq).toBe(2);
+  });
+});
+
+describe("matching a filter like the server's search", () => {
+  const storm = {
+    ...item("s", "2026-01-01T10:00:00.000Z"),
+    headline: "Storm hits the Côte",
+    summary: "Ferries stop",
+    topics: ["weather"],
+  };
+
+  it("matches any of the topics and every word of the query as a prefix, ignoring case and accents", () => {
+    expect(matchesFilter(storm, { topics: [], q: "" })).toBe(true);
+    expect(matchesFilter(storm, { topics: ["sport", "weather"], q: "" })).toBe(true);
+    expect(matchesFilter(storm, { topics: ["sport"], q: "" })).toBe(false);
+    expect(matchesFilter(storm, { topics: [], q: "STOR cote ferr" })).toBe(true);
+    expect(matchesFilter(storm, { topics: [], q: "storm rain" })).toBe(false);
+    expect(matchesFilter(storm, { topics: [], q: "orm" })).toBe(false);
   });
 });

@@ -1,0 +1,31 @@
+import { useEffect } from "react";
+import { Route, Switch } from "wouter";
+import { fetchTopics } from "./api";
+import { AdminPage } from "./pages/AdminPage";
+import { Dashboard } from "./pages/Dashboard";
+import { ItemPage } from "./pages/ItemPage";
+import { connect } from "./socket";
+import { useStore } from "./store";
+
+export function App() {
+  const setTopics = useStore((state) => state.setTopics);
+  useEffect(() => connect(), []);
+  useEffect(() => {
+    fetchTopics().then(setTopics, () => {});
+  }, [setTopics]);
+
+  return (
+    <Switch>
+      <Route path="/" component={Dashboard} />
+      <Route path="/items/:id">{(params) => <ItemPage id={params.id} />}</Route>
+      <Route path="/admin" nest>
+        <AdminPage />
+      </Route>
+      <Route>
+        <main className="page">
+          <h1>Page not found</h1>
+        </main>
+      </Route>
+    </Switch>
+  );
+}

@@ -1,0 +1,47 @@
+import { z } from "zod";
+import { type Item, itemSchema, type Topic, topicSchema } from "../../shared/item";
+import { type ItemPage, itemPageSchema } from "../../shared/requests";
+import type { Filter } from "../../shared/search";
+
+export class NotFoundError extends Error {}
+
+async function getJson<T extends z.ZodType>(
+  url: string,
+  schema: T,
+  signal?: AbortSignal,
+): Promise<z.infer<T>> {
+  const response = await fetch(url, {
+    headers: { accept: "application/json" },
+    ...(signal ? { signal } : {}),
+  });
+  if (response.status === 404) throw new NotFoundError(url);
+  if (!response.ok) throw new Error(`${url} answered ${response.status}`);
+  return schema.parse(await response.json());
+}
+
+/** One page of `GET /api/items` for a filter; `before` is the previous page's `nextCursor`. */
+export function fetchItems(filter: Filter, before: string | null, signal?: AbortSignal): Promise<ItemPage> {
+  const params = new URLSearchParams();
+  for (const topic of filter.topics) params.append("topic", topic);
+  if (filter.q.trim() !== "") params.set("q", filter.q.trim());
+  if (before !== null) params.set("before", before);
+  params.set("limit", "50");
+  return getJson(`/api/items?${params}`, itemPageSchema, signal);
+}
+
+export function fetchItem(id: string, signal?: AbortSignal): Promise<Item> {
+  return getJson(`/api/items/${encodeURIComponent(id)}`, itemSchema, signal);
+}
+
+export async function fetchRevisions(id: string, signal?: AbortSignal): Promise<Item[]> {
+  const answer = await getJson(
+    `/api/items/${encodeURIComponent(id)}/revisions`,
+    z.object({ revisions: z.array(itemSchema) }),
+    signal,
+  );
+  return answer.revisions;
+}
+
+export function fetchTopics(): Promise<Topic[]> {
+  return getJson("/api/topics", z.array(topicSchema));
+}

@@ -1,0 +1,181 @@
+import { useWindowVirtualizer } from "@tanstack/react-virtual";
+import { type KeyboardEvent, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
+import { useShallow } from "zustand/react/shallow";
+import type { Item } from "../../../shared/item";
+import { matchesFilter } from "../../../shared/search";
+import { useStore } from "../store";
+import { useOlderPages } from "../useOlderPages";
+import { ItemCard } from "./ItemCard";
+
+/** Scrolled further than this from the top, the reader is "away": new items wait behind a button. */
+const AWAY_PX = 200;
+
+function useReaderAway() {
+  const setReaderAway = useStore((state) => state.setReaderAway);
+  useEffect(() => {
+    let frame = 0;
+    const onScroll = () => {
+      cancelAnimationFrame(frame);
+      frame = requestAnimationFrame(() => {
+        const away = window.scrollY > AWAY_PX;
+        if (away !== useStore.getState().readerAway) setReaderAway(away);
+      });
+    };
+    window.addEventListener("scroll", onScroll, { passive: true });
+    return () => {
+      window.removeEventListener("scroll", onScroll);
+      cancelAnimationFrame(frame);
+    };
+  }, [setReaderAway]);
+}
+
+/** The items the feed shows: the filter applied, pinned ones apart, new ones held back while away. */
+function useFeedItems(): { pinned: Item[]; feed: Item[]; pending: number } {
+  const { items, filter, pendingIds } = useStore(
+    useShallow((state) => ({ items: state.view.items, filter: state.filter, pendingIds: state.pendingIds })),
+  );
+  return useMemo(() => {
+    const held = new Set(pendingIds);
+    const pinned: Item[] = [];
+    const feed: Item[] = [];
+    let pending = 0;
+    for (const item of items) {
+      if (!matchesFilter(item, filter)) continue;
+      if (held.has(item.id)) pending += 1;
+      else if (item.pinned && item.status === "published") pinned.push(item);
+      else feed.push(item);
+    }
+    return { pinned, feed, pending };
+  }, [items, filter, pendingIds]);
+}
+
+export function PinnedItems({ items }: { items: Item[] }) {
+  if (items.length === 0) return null;
+  return (
+    <section className="pinned" aria-labelledby="pinned-heading">
+      <h2 id="pinned-heading" className="section-title">
+        Pinned
+      </h2>
+      {items.map((item) => (
+        <ItemCard key={item.id} item={item} headingLevel={3} />
+      ))}
+    </section>
+  );
+}
+
+/**
+ * The news feed: `role="feed"`, only the articles on screen rendered (window virtualisation),
+ * older pages loaded as the reader nears the end, Page Down / Page Up moving between articles.
+ */
+export function Feed() {
+  useReaderAway();
+  const { pinned, feed, pending } = useFeedItems();
+  const filter = useStore((state) => state.filter);
+  const revealPending = useStore((state) => state.revealPending);
+  const connection = useStore((state) => state.connection);
+  const older = useOlderPages(filter);
+  const listRef = useRef<HTMLDivElement>(null);
+  const [scrollMargin, setScrollMargin] = useState(0);
+
+  useLayoutEffect(() => {
+    setScrollMargin(listRef.current?.offsetTop ?? 0);
+  });
+
+  const virtualizer = useWindowVirtualizer({
+    count: feed.length,
+    estimateSize: () => 170,
+    overscan: 6,
+    scrollMargin,
+    gap: 12,
+    getItemKey: (index) => feed[index]?.id ?? index,
+  });
+  const virtualItems = virtualizer.getVirtualItems();
+  const lastIndex = virtualItems.at(-1)?.index ?? -1;
+
+  useEffect(() => {
+    if (connection !== "live" || older.done || older.loading || older.failed) return;
+    if (lastIndex >= feed.length - 5) older.loadMore();
+  }, [lastIndex, feed.length, connection, older]);
+
+  const showNew = () => {
+    revealPending();
+    const smooth = !window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+    window.scrollTo({ top: 0, behavior: smooth ? "smooth" : "auto" });
+  };
+
+  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
+    if (event.key !== "PageDown" && event.key !== "PageUp") return;
+    const article = (event.target instanceof HTMLElement ? event.target : null)?.closest(
+      "article[data-index]",
+    );
+    const index = Number(article?.getAttribute("data-index") ?? -1);
+    const target = event.key === "PageDown" ? index + 1 : index - 1;
+    if (target < 0 || target >= feed.length) return;
+    event.preventDefault();
+    virtualizer.scrollToIndex(target, { align: "start" });
+    requestAnimationFrame(() =>
+      listRef.current?.querySelector<HTMLElement>(`article[data-index="${target}"]`)?.focus(),
+    );
+  };
+
+  const filtered = filter.topics.length > 0 || filter.q.trim() !== "";
+  return (
+    <>
+      <PinnedItems items={pinned} />
+      {pending > 0 && (
+        <button type="button" className="new-items" onClick={showNew}>
+          {pending} new {pending === 1 ? "item" : "items"}
+        </button>
+      )}
+      <div
+        role="feed"
+        aria-label="News feed"
+        aria-busy={older.loading}
+        className="feed"
+        ref={listRef}
+        onKeyDown={onKeyDown}
+        style={{ height: virtualizer.getTotalSize(), position: "relative" }}
+      >
+        {virtualItems.map((row) => {
+          const item = feed[row.index];
+          if (item === undefined) return null;
+          return (
+            <ItemCard
+              key={row.key}
+              ref={virtualizer.measureElement}
+              item={item}
+              position={{ index: row.index, size: older.done ? feed.length : -1 }}
+              style={{
+                position: "absolute",
+                top: 0,
+                left: 0,
+                width: "100%",
+                transform: `translateY(${row.start - scrollMargin}px)`,
+              }}
+            />
+          );
+        })}
+      </div>
+      <p className="feed-end" aria-live="polite">
+        {older.loading
+          ? "Loading older items…"
+          : older.failed
+            ? "Older items could not be loaded."
+            : feed.length === 0 && pinned.length === 0
+              ? filtered
+                ? "No items match this filter."
+                : connection === "live"
+                  ? "Nothing published yet."
+                  : ""
+              : older.done
+                ? "You have reached the end."
+                : ""}
+      </p>
+      {older.failed && (
+        <button type="button" onClick={older.loadMore}>
+          Try again
+        </button>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,97 @@
+import type { CSSProperties, Ref } from "react";
+import { Link } from "wouter";
+import type { Item } from "../../../shared/item";
+import { DEMO_SOURCE } from "../../../shared/limits";
+import { useStore } from "../store";
+import { RelativeTime } from "./RelativeTime";
+
+interface ItemCardProps {
+  item: Item;
+  headingLevel?: 2 | 3;
+  /** Feed position, for `aria-posinset`. */
+  position?: { index: number; size: number };
+  style?: CSSProperties;
+  ref?: Ref<HTMLElement>;
+}
+
+export function TopicList({ topics }: { topics: readonly string[] }) {
+  const known = useStore((state) => state.topics);
+  return (
+    <ul className="topics" aria-label="Topics of this item">
+      {topics.map((slug) => (
+        <li key={slug}>{known.find((topic) => topic.slug === slug)?.name ?? slug}</li>
+      ))}
+    </ul>
+  );
+}
+
+/** A link to the outside: http/https only (the server checks too), opened without handing over this page. */
+export function SourceLink({ url }: { url: string | null }) {
+  if (url === null || !/^https?:\/\//i.test(url)) return null;
+  return (
+    <a className="source-link" href={url} target="_blank" rel="noopener noreferrer">
+      Read more<span className="sr-only"> (opens in a new tab)</span>
+    </a>
+  );
+}
+
+/** One news item as an `<article>` named by its headline; a retracted one becomes a tombstone. */
+export function ItemCard({ item, headingLevel = 2, position, style, ref }: ItemCardProps) {
+  const Heading = headingLevel === 2 ? "h2" : "h3";
+  const headingId = `headline-${item.id}`;
+  const retracted = item.status === "retracted";
+  const fresh = item.version === 1 && Date.now() - Date.parse(item.updatedAt) < 10_000;
+  const classes = [
+    "item",
+    retracted ? "tombstone" : "",
+    item.breaking ? "breaking" : "",
+    fresh ? "fresh" : "",
+  ];
+  return (
+    <article
+      ref={ref}
+      className={classes.filter(Boolean).join(" ")}
+      aria-labelledby={headingId}
+      tabIndex={position === undefined ? undefined : -1}
+      {...(position === undefined
+        ? {}
+        : {
+            "aria-posinset": position.index + 1,
+            "aria-setsize": position.size,
+            "data-index": position.index,
+          })}
+      style={style}
+    >
+      <div className="badges">
+        {item.breaking && !retracted && <span className="badge badge-breaking">Breaking</span>}
+        {item.pinned && !retracted && <span className="badge">Pinned</span>}
+        {item.source === DEMO_SOURCE && <span className="badge badge-demo">Demo</span>}
+        {retracted && <span className="badge badge-retracted">Retracted</span>}
+        {!retracted && item.version > 1 && <span className="badge badge-updated">Updated</span>}
+      </div>
+      <Heading id={headingId} className="headline">
+        <Link href={`/items/${encodeURIComponent(item.id)}`}>{item.headline}</Link>
+      </Heading>
+      {retracted ? (
+        <p className="retraction">
+          <strong>This item was retracted.</strong> {item.retractionReason}
+        </p>
+      ) : (
+        <>
+          {item.summary !== "" && <p className="summary">{item.summary}</p>}
+          {item.correction !== null && (
+            <p className="correction">
+              <strong>Correction:</strong> {item.correction}
+            </p>
+          )}
+        </>
+      )}
+      <div className="meta">
+        <RelativeTime iso={item.publishedAt} />
+        {item.source !== null && item.source !== DEMO_SOURCE && <span className="source">{item.source}</span>}
+        <TopicList topics={item.topics} />
+        {!retracted && <SourceLink url={item.url} />}
+      </div>
+    </article>
+  );
+}

@@ -1,0 +1,32 @@
+import { useEffect, useState } from "react";
+import { useStore } from "../store";
+
+/** At most one announcement per this many milliseconds, so a burst does not flood a screen reader. */
+const ANNOUNCE_EVERY_MS = 5000;
+
+/** Reads new breaking headlines out through a polite live region, throttled and batched. */
+export function LiveAnnouncer() {
+  const pending = useStore((state) => state.announcements.length);
+  const [text, setText] = useState("");
+  const [lastAt, setLastAt] = useState(0);
+
+  useEffect(() => {
+    if (pending === 0) return;
+    const wait = Math.max(0, lastAt + ANNOUNCE_EVERY_MS - Date.now());
+    const timer = setTimeout(() => {
+      const headlines = useStore.getState().takeAnnouncements();
+      if (headlines.length === 0) return;
+      const shown = headlines.slice(-3);
+      const more = headlines.length - shown.length;
+      setText(`Breaking: ${shown.join(". ")}${more > 0 ? `. And ${more} more.` : "."}`);
+      setLastAt(Date.now());
+    }, wait);
+    return () => clearTimeout(timer);
+  }, [pending, lastAt]);
+
+  return (
+    <div className="sr-only" aria-live="polite" aria-atomic="true">
+      {text}
+    </div>
+  );
+}

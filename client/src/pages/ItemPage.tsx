@@ -1,0 +1,132 @@
+import { useEffect, useState } from "react";
+import { Link } from "wouter";
+import type { Item } from "../../../shared/item";
+import { fetchItem, fetchRevisions, NotFoundError } from "../api";
+import { SourceLink, TopicList } from "../components/ItemCard";
+import { formatExact, RelativeTime } from "../components/RelativeTime";
+import { useStore } from "../store";
+
+/** What one revision changed compared with the one before, in words. */
+export function describeChange(before: Item | undefined, after: Item): string[] {
+  if (before === undefined) return ["Published."];
+  const changes: string[] = [];
+  if (after.status === "retracted" && before.status !== "retracted") {
+    changes.push(`Retracted: ${after.retractionReason ?? "no reason given"}`);
+    return changes;
+  }
+  if (after.headline !== before.headline)
+    changes.push(`Headline changed from “${before.headline}” to “${after.headline}”.`);
+  if (after.summary !== before.summary) changes.push("Summary edited.");
+  if (after.url !== before.url) changes.push(after.url === null ? "Link removed." : "Link changed.");
+  if (after.topics.join() !== before.topics.join()) changes.push(`Topics now ${after.topics.join(", ")}.`);
+  if (after.breaking !== before.breaking)
+    changes.push(after.breaking ? "Marked breaking." : "No longer breaking.");
+  if (after.pinned !== before.pinned) changes.push(after.pinned ? "Pinned." : "Unpinned.");
+  if (after.publishedAt !== before.publishedAt) changes.push("Publication time changed.");
+  if (after.source !== before.source) changes.push("Source changed.");
+  if (after.correction !== null && after.correction !== before.correction)
+    changes.push(`Correction: ${after.correction}`);
+  return changes.length > 0 ? changes : ["Edited."];
+}
+
+/** `/items/:id`: the item as it stands, live, and every revision with what it changed. */
+export function ItemPage({ id }: { id: string }) {
+  const live = useStore((state) => state.view.items.find((item) => item.id === id));
+  const [item, setItem] = useState<Item | null>(null);
+  const [revisions, setRevisions] = useState<Item[]>([]);
+  const [problem, setProblem] = useState<"not_found" | "failed" | null>(null);
+  const liveVersion = live?.version ?? 0;
+
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a newer live version means new revisions to fetch
+  useEffect(() => {
+    const controller = new AbortController();
+    Promise.all([fetchItem(id, controller.signal), fetchRevisions(id, controller.signal)]).then(
+      ([fetched, history]) => {
+        setItem(fetched);
+        setRevisions(history);
+        setProblem(null);
+      },
+      (error: unknown) => {
+        if (!controller.signal.aborted) setProblem(error instanceof NotFoundError ? "not_found" : "failed");
+      },
+    );
+    return () => controller.abort();
+  }, [id, liveVersion]);
+
+  const shown = live !== undefined && (item === null || live.version > item.version) ? live : item;
+
+  useEffect(() => {
+    document.title = shown === null ? "livedesk" : `${shown.headline} — livedesk`;
+  }, [shown]);
+
+  return (
+    <main className="page permalink">
+      <p>
+        <Link href="/">← All news</Link>
+      </p>
+      {problem === "not_found" && <h1>No item has this address.</h1>}
+      {problem === "failed" && (
+        <p role="alert">The item could not be loaded. Check the connection and reload.</p>
+      )}
+      {shown === null && problem === null && <p>Loading…</p>}
+      {shown !== null && (
+        <article
+          aria-labelledby="item-headline"
+          className={shown.status === "retracted" ? "item tombstone" : "item"}
+        >
+          <div className="badges">
+            {shown.breaking && shown.status === "published" && (
+              <span className="badge badge-breaking">Breaking</span>
+            )}
+            {shown.status === "retracted" && <span className="badge badge-retracted">Retracted</span>}
+            {shown.status === "published" && shown.version > 1 && (
+              <span className="badge badge-updated">Updated</span>
+            )}
+          </div>
+          <h1 id="item-headline" className="headline">
+            {shown.headline}
+          </h1>
+          {shown.status === "retracted" && (
+            <p className="retraction">
+              <strong>This item was retracted.</strong> {shown.retractionReason}
+            </p>
+          )}
+          {shown.summary !== "" && <p className="summary">{shown.summary}</p>}
+          {shown.correction !== null && (
+            <p className="correction">
+              <strong>Correction:</strong> {shown.correction}
+            </p>
+          )}
+          <div className="meta">
+            <RelativeTime iso={shown.publishedAt} />
+            {shown.source !== null && <span className="source">{shown.source}</span>}
+            <span>by {shown.author}</span>
+            <TopicList topics={shown.topics} />
+            {shown.status === "published" && <SourceLink url={shown.url} />}
+          </div>
+        </article>
+      )}
+      {revisions.length > 0 && (
+        <section aria-labelledby="history-heading" className="history">
+          <h2 id="history-heading">Revision history</h2>
+          <ol>
+            {revisions.map((revision, i) => (
+              <li key={revision.version}>
+                <p className="history-when">
+                  Version {revision.version} ·{" "}
+                  <time dateTime={revision.updatedAt}>{formatExact(revision.updatedAt)}</time> ·{" "}
+                  {revision.author}
+                </p>
+                <ul>
+                  {describeChange(revisions[i - 1], revision).map((line) => (
+                    <li key={line}>{line}</li>
+                  ))}
+                </ul>
+              </li>
+            ))}
+          </ol>
+        </section>
+      )}
+    </main>
+  );
+}
