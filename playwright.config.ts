@@ -1,23 +1,18 @@
-import os from "node:os";
-import path from "node:path";
 import { defineConfig } from "@playwright/test";
 
-const PORT = 4317;
-const dataDir = path.join(os.tmpdir(), `livedesk-e2e-${process.pid}`);
-
-export const E2E_ADMIN_PASSWORD = "e2e-admin-password";
-
-/** Debian's Chromium; Playwright's own browser downloads cannot be reached from here. */
+/**
+ * Browser tests in Debian's Chromium (Playwright's own browser downloads cannot be reached from
+ * here). Each worker starts its own livedesk process on a fresh SQLite file: see tests/e2e/fixtures.ts.
+ */
 export default defineConfig({
   testDir: "tests/e2e",
-  fullyParallel: false,
   workers: 1,
   forbidOnly: true,
   retries: 0,
-  reporter: process.env.CI ? "list" : [["list"]],
+  reporter: "list",
   timeout: 30_000,
+  expect: { timeout: 5_000 },
   use: {
-    baseURL: `http://127.0.0.1:${PORT}`,
     browserName: "chromium",
     launchOptions: {
       executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
@@ -29,19 +24,6 @@ export default defineConfig({
         "--disable-sync",
         "--no-first-run",
       ],
-    },
-    trace: "off",
-  },
-  webServer: {
-    command: "node --import tsx server/main.ts",
-    url: `http://127.0.0.1:${PORT}/readyz`,
-    reuseExistingServer: false,
-    env: {
-      PORT: String(PORT),
-      HOST: "127.0.0.1",
-      DATABASE_URL: `sqlite:${path.join(dataDir, "livedesk.db")}`,
-      LIVEDESK_ADMIN_PASSWORD: E2E_ADMIN_PASSWORD,
-      LOG_LEVEL: "warn",
     },
   },
 });

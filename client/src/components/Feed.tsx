@@ -83,7 +83,7 @@ export function Feed() {
 
   const virtualizer = useWindowVirtualizer({
     count: feed.length,
-    estimateSize: () => 170,
+    estimateSize: () => 140,
     overscan: 6,
     scrollMargin,
     gap: 12,
@@ -97,10 +97,14 @@ export function Feed() {
     if (lastIndex >= feed.length - 5) older.loadMore();
   }, [lastIndex, feed.length, connection, older]);
 
+  // A jump, not a smooth scroll: the feed re-measures as the new items come in, and a smooth
+  // scroll would be cut short by the virtualiser keeping the rows in place.
   const showNew = () => {
     revealPending();
-    const smooth = !window.matchMedia("(prefers-reduced-motion: reduce)").matches;
-    window.scrollTo({ top: 0, behavior: smooth ? "smooth" : "auto" });
+    requestAnimationFrame(() => {
+      window.scrollTo({ top: 0 });
+      document.getElementById("feed-start")?.focus({ preventScroll: true });
+    });
   };
 
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {

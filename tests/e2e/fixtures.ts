@@ -1,0 +1,46 @@
+import AxeBuilder from "@axe-core/playwright";
+import { test as base, expect, type Page } from "@playwright/test";
+import { Desk } from "../helpers/desk";
+import { DashboardPage } from "./pages/dashboard";
+
+export { expect };
+
+/** Serious and critical accessibility violations on the page as it stands. */
+export async function seriousViolations(page: Page): Promise<string[]> {
+  const results = await new AxeBuilder({ page }).analyze();
+  return results.violations
+    .filter((violation) => violation.impact === "serious" || violation.impact === "critical")
+    .map(
+      (violation) =>
+        `${violation.id}: ${violation.help} (${violation.nodes.map((n) => n.target.join(" ")).join(", ")})`,
+    );
+}
+
+export const test = base.extend<{ dashboard: DashboardPage; pageErrors: string[] }, { desk: Desk }>({
+  // One livedesk per worker, in its own process with a fresh SQLite file.
+  desk: [
+    // biome-ignore lint/correctness/noEmptyPattern: Playwright fixtures take their dependencies as a pattern
+    async ({}, use) => {
+      const desk = await Desk.start();
+      await use(desk);
+      await desk.stop();
+    },
+    { scope: "worker" },
+  ],
+  baseURL: async ({ desk }, use) => {
+    await use(desk.url);
+  },
+  // Every test fails on an uncaught error in the page.
+  pageErrors: [
+    async ({ page }, use) => {
+      const errors: string[] = [];
+      page.on("pageerror", (error) => errors.push(error.message));
+      await use(errors);
+      expect(errors).toEqual([]);
+    },
+    { auto: true },
+  ],
+  dashboard: async ({ page }, use) => {
+    await use(new DashboardPage(page));
+  },
+});

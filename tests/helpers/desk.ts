@@ -1,0 +1,139 @@
+import fs from "node:fs";
+import net from "node:net";
+import path from "node:path";
+import { z } from "zod";
+import { type Item, itemSchema } from "../../shared/item";
+import { sessionSchema } from "../../shared/requests";
+import { type ServerProcess, spawnServer } from "./process";
+import { tempDir } from "./server";
+
+export const DESK_ADMIN_PASSWORD = "desk-admin-password";
+
+/** A port nobody listens on right now, so a restarted server can come back on the same one. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const address = probe.address();
+      const port = typeof address === "object" && address !== null ? address.port : 0;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * A whole livedesk in its own process on a fresh SQLite file, seen from outside: topics, an
+ * editor token, and the calls a newsroom tool makes. It can be killed and restarted on its port.
+ */
+export class Desk {
+  private process: ServerProcess | undefined;
+  private token = "";
+  private adminHeaders: Record<string, string> = {};
+
+  private constructor(
+    readonly url: string,
+    private readonly env: Record<string, string>,
+    private readonly dir: string,
+  ) {}
+
+  static async start(): Promise<Desk> {
+    const dir = tempDir();
+    const port = await freePort();
+    const desk = new Desk(
+      `http://127.0.0.1:${port}`,
+      {
+        PORT: String(port),
+        DATABASE_URL: `sqlite:${path.join(dir, "livedesk.db")}`,
+        LIVEDESK_ADMIN_PASSWORD: DESK_ADMIN_PASSWORD,
+        LOG_LEVEL: "info",
+      },
+      dir,
+    );
+    await desk.boot();
+    const login = await fetch(`${desk.url}/api/session`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ username: "admin", password: DESK_ADMIN_PASSWORD }),
+    });
+    const { csrfToken } = sessionSchema.parse(await login.json());
+    const cookie = (login.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
+    desk.adminHeaders = { cookie, "x-csrf-token": csrfToken };
+    for (const [slug, name] of [
+      ["world", "World"],
+      ["politics", "Politics"],
+      ["sport", "Sport"],
+      ["weather", "Weather"],
+    ]) {
+      await desk.call("POST", "/api/topics", { slug, name }, desk.adminHeaders);
+    }
+    const created = await desk.call(
+      "POST",
+      "/api/tokens",
+      { name: "e2e wire", role: "editor" },
+      desk.adminHeaders,
+    );
+    desk.token = z.object({ token: z.string() }).parse(created).token;
+    return desk;
+  }
+
+  private async boot(): Promise<void> {
+    this.process = await spawnServer(this.env);
+  }
+
+  async call(
+    method: string,
+    pathname: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<unknown> {
+    const response = await fetch(`${this.url}${pathname}`, {
+      method,
+      headers: {
+        ...(body === undefined ? {} : { "content-type": "application/json" }),
+        ...(headers ?? { authorization: `Bearer ${this.token}` }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await response.text();
+    if (!response.ok) throw new Error(`${method} ${pathname} answered ${response.status}: ${text}`);
+    return text === "" ? null : JSON.parse(text);
+  }
+
+  async createTopic(slug: string, name: string): Promise<void> {
+    await this.call("POST", "/api/topics", { slug, name }, this.adminHeaders);
+  }
+
+  async publish(fields: Record<string, unknown>): Promise<Item> {
+    return itemSchema.parse(await this.call("POST", "/api/items", { topics: ["world"], ...fields }));
+  }
+
+  async edit(item: Item, fields: Record<string, unknown>): Promise<Item> {
+    return itemSchema.parse(
+      await this.call("PATCH", `/api/items/${item.id}`, { version: item.version, ...fields }),
+    );
+  }
+
+  async retract(item: Item, reason: string): Promise<Item> {
+    return itemSchema.parse(await this.call("POST", `/api/items/${item.id}/retract`, { reason }));
+  }
+
+  /** SIGKILL, as a crash would; `start()` brings it back on the same port and file. */
+  async kill(): Promise<void> {
+    this.process?.child.kill("SIGKILL");
+    await this.process?.exited;
+    this.process = undefined;
+  }
+
+  async restart(): Promise<void> {
+    await this.boot();
+  }
+
+  async stop(): Promise<void> {
+    if (this.process !== undefined) {
+      this.process.child.kill("SIGTERM");
+      await this.process.exited;
+    }
+    fs.rmSync(this.dir, { recursive: true, force: true });
+  }
+}
