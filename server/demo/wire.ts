@@ -73,7 +73,13 @@ const STORIES: readonly { headline: string; summary: string; topics: string[]; b
   },
 ];
 
-/** Publishes the invented stories one after another, every `intervalMs`, round and round. */
+/** How many stories are back-dated on start, so that a new desk looks lived-in at once. */
+const BACKFILL = 6;
+
+/**
+ * Publishes the invented stories: the first few at once, back-dated over the last hour, then one
+ * every `intervalMs`, round and round. Returns the function that stops it.
+ */
 export async function startDemoWire(
   storage: Storage,
   timeline: Timeline,
@@ -82,7 +88,7 @@ export async function startDemoWire(
 ): Promise<() => void> {
   for (const topic of TOPICS) await storage.createTopic(topic);
   let next = 0;
-  const publishOne = async () => {
+  const publishOne = async (publishedAt?: string) => {
     const story = STORIES[next % STORIES.length];
     next += 1;
     if (story === undefined) return;
@@ -96,6 +102,7 @@ export async function startDemoWire(
           pinned: false,
           url: null,
           source: DEMO_SOURCE,
+          ...(publishedAt === undefined ? {} : { publishedAt }),
         },
         { name: "demo", principal: "demo" },
       );
@@ -103,7 +110,7 @@ export async function startDemoWire(
       logger.warn({ err: error }, "demo wire could not publish");
     }
   };
-  await publishOne();
+  for (let i = BACKFILL; i > 0; i -= 1) await publishOne(new Date(Date.now() - i * 9 * 60_000).toISOString());
   const timer = setInterval(publishOne, intervalMs);
   logger.info({ intervalMs }, "demo wire is on: publishing invented sample items");
   return () => clearInterval(timer);
