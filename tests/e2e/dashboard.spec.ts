@@ -275,6 +275,31 @@ test.describe("the live dashboard", () => {
   });
 });
 
+test.describe("a reload", () => {
+  test("paints the last window at once from the browser's copy, before the connection is up", async ({
+    dashboard,
+    desk,
+    page,
+  }) => {
+    await desk.publish({ headline: "Reload test: kept in the browser" });
+    await dashboard.open();
+    await expect(dashboard.article("Reload test: kept in the browser")).toBeVisible();
+    // The window is saved a moment after the last change; wait until it is there.
+    await expect
+      .poll(() =>
+        page.evaluate(
+          () => window.localStorage.getItem("livedesk:timeline:v1")?.includes("Reload test") ?? false,
+        ),
+      )
+      .toBe(true);
+    // The websocket now goes nowhere: whatever the page shows after the reload comes from the browser.
+    await page.routeWebSocket(/socket\.io/, () => {});
+    await page.reload();
+    await expect(dashboard.article("Reload test: kept in the browser")).toBeVisible();
+    await expect(dashboard.status).toContainText("Connecting");
+  });
+});
+
 test.describe("a server that goes away", () => {
   test("shows the connection state change and catches up without a reload", async ({ page }) => {
     const desk = await Desk.start();
