@@ -7,11 +7,13 @@ import type { Logger } from "pino";
 import { pinoHttp } from "pino-http";
 import { Server } from "socket.io";
 import { SOCKET_MESSAGE_MAX_BYTES } from "../shared/limits";
+import { adminRoutes } from "./admin/routes";
 import { Auth } from "./auth/auth";
 import { Guard } from "./auth/guard";
 import { authRoutes } from "./auth/routes";
 import { parseJson, requireJson } from "./http/body";
 import { errorHandler, HttpError } from "./http/errors";
+import { attachPanelSocket } from "./panel/socket";
 import type { Storage } from "./storage/storage";
 import { timelineRoutes } from "./timeline/routes";
 import { ChangeSequencer } from "./timeline/sequencer";
@@ -76,6 +78,7 @@ export async function createApp(config: AppConfig, deps: AppDeps): Promise<Lived
   app.use(timelineRoutes(timeline, guard));
   app.use(topicRoutes(storage, guard));
   app.use(authRoutes(auth, guard));
+  app.use(adminRoutes(auth, guard, storage));
   app.use("/api", (req) => {
     throw new HttpError(404, "not_found", `There is no API call ${req.method} ${req.path}.`);
   });
@@ -96,6 +99,7 @@ export async function createApp(config: AppConfig, deps: AppDeps): Promise<Lived
     maxHttpBufferSize: SOCKET_MESSAGE_MAX_BYTES,
     serveClient: false,
   });
+  attachPanelSocket(io, auth, logger);
   const socket = attachTimelineSocket(io, timeline, logger);
   const sequencer = new ChangeSequencer(await storage.latestSeq(), socket.broadcast);
   timeline.onChange((change) => sequencer.push(change));

@@ -27,13 +27,27 @@ export type SyncAck = z.infer<typeof syncAckSchema>;
 export const presenceSchema = z.object({ viewers: z.number().int().nonnegative() });
 export type Presence = z.infer<typeof presenceSchema>;
 
+/** Operators in the panel and the item each is editing (null when none). */
+export const panelPresenceSchema = z.object({
+  operators: z.array(z.object({ username: z.string(), editing: z.string().nullable() })),
+});
+export type PanelPresence = z.infer<typeof panelPresenceSchema>;
+
+/** Sent by an operator's panel when they open or close an item's editor. */
+export const panelEditingSchema = z.object({ itemId: z.string().max(100).nullable() });
+export type PanelEditing = z.infer<typeof panelEditingSchema>;
+
 /** Events the server emits. */
 export interface ServerToClientEvents {
   "timeline:change": (change: z.infer<typeof changeSchema>) => void;
   presence: (presence: Presence) => void;
+  /** Only to sockets of logged-in operators. */
+  "panel:presence": (presence: PanelPresence) => void;
 }
 
 /** Events a client emits. */
 export interface ClientToServerEvents {
   "timeline:sync": (request: SyncRequest, ack: (answer: SyncAck) => void) => void;
+  /** Only from sockets of logged-in operators; ignored from others. */
+  "panel:editing": (editing: PanelEditing) => void;
 }

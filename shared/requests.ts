@@ -115,6 +115,45 @@ export const createOperatorSchema = z.strictObject({
   role: roleSchema,
 });
 
+/** `PATCH /api/operators/:username` (admin): a new role, disabling, or a password reset. */
+export const updateOperatorSchema = z
+  .strictObject({
+    role: roleSchema.optional(),
+    disabled: z.boolean().optional(),
+    password: passwordSchema.optional(),
+  })
+  .refine(
+    (body) => Object.values(body).some((value) => value !== undefined),
+    "must change at least one field",
+  );
+
+export const renameTopicSchema = z.strictObject({ name: lineSchema(60) });
+
+export const operatorSummarySchema = z.object({
+  username: z.string(),
+  role: roleSchema,
+  disabled: z.boolean(),
+});
+export type OperatorSummary = z.infer<typeof operatorSummarySchema>;
+
+export const tokenSummarySchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  role: roleSchema,
+  revoked: z.boolean(),
+  createdAt: z.string(),
+});
+export type TokenSummary = z.infer<typeof tokenSummarySchema>;
+
+export const auditEntrySchema = z.object({
+  at: z.string(),
+  actor: z.string(),
+  action: z.string(),
+  target: z.string(),
+  detail: z.string(),
+});
+export type AuditEntry = z.infer<typeof auditEntrySchema>;
+
 export const createTokenSchema = z.strictObject({
   name: lineSchema(60),
   role: roleSchema,

@@ -122,6 +122,26 @@ export class Auth {
     };
   }
 
+  /**
+   * Changes an operator's role, disables or enables them, or sets a new password. Disabling and a
+   * new password end every session the operator has, so the change holds at once.
+   */
+  async updateOperator(
+    username: string,
+    change: { role?: Role; disabled?: boolean; password?: string },
+  ): Promise<Operator | null> {
+    const operator = await this.storage.findOperatorByUsername(username);
+    if (operator === null) return null;
+    await this.storage.updateOperator(operator.id, {
+      ...(change.role === undefined ? {} : { role: change.role }),
+      ...(change.disabled === undefined ? {} : { disabled: change.disabled }),
+      ...(change.password === undefined ? {} : { passwordHash: await hashPassword(change.password) }),
+    });
+    if (change.disabled === true || change.password !== undefined)
+      await this.storage.deleteSessionsOf(operator.id);
+    return this.storage.getOperator(operator.id);
+  }
+
   async logout(principal: Principal): Promise<void> {
     if (principal.kind === "operator") await this.storage.deleteSession(principal.session.idHash);
   }
@@ -130,7 +150,14 @@ export class Auth {
   async createToken(name: string, role: Role): Promise<{ id: string; token: string }> {
     const id = randomUUID();
     const token = `${TOKEN_PREFIX}${secret()}`;
-    await this.storage.createToken({ id, name, role, hash: sha256(token), revoked: false });
+    await this.storage.createToken({
+      id,
+      name,
+      role,
+      hash: sha256(token),
+      revoked: false,
+      createdAt: this.now().toISOString(),
+    });
     return { id, token };
   }
 

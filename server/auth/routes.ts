@@ -2,7 +2,7 @@ import type { CookieOptions, Request } from "express";
 import { Router } from "express";
 import { ipKeyGenerator, rateLimit } from "express-rate-limit";
 import { z } from "zod";
-import { createOperatorSchema, createTokenSchema, loginSchema } from "../../shared/requests";
+import { loginSchema } from "../../shared/requests";
 import { HttpError, parseInput } from "../http/errors";
 import { type Auth, type Principal, SESSION_ABSOLUTE_MS } from "./auth";
 import { type Guard, SESSION_COOKIE } from "./guard";
@@ -25,7 +25,7 @@ function sessionAnswer(principal: Principal) {
   };
 }
 
-/** Session login and logout, operators and API tokens. */
+/** Session login and logout. */
 export function authRoutes(auth: Auth, guard: Guard): Router {
   const router = Router();
 
@@ -63,31 +63,6 @@ export function authRoutes(auth: Auth, guard: Guard): Router {
     const principal = await guard.require(req);
     await auth.logout(principal);
     res.clearCookie(SESSION_COOKIE, cookieOptions(req));
-    res.status(204).end();
-  });
-
-  router.post("/api/operators", async (req, res) => {
-    await guard.requireRole(req, ["admin"]);
-    const { username, password, role } = parseInput(createOperatorSchema, req.body);
-    if (!(await auth.createOperator(username, password, role))) {
-      throw new HttpError(409, "username_taken", `The username "${username}" is taken.`, {
-        username: "is taken",
-      });
-    }
-    res.status(201).json({ username, role });
-  });
-
-  router.post("/api/tokens", async (req, res) => {
-    await guard.requireRole(req, ["admin"]);
-    const { name, role } = parseInput(createTokenSchema, req.body);
-    const { id, token } = await auth.createToken(name, role);
-    res.status(201).json({ id, name, role, token });
-  });
-
-  router.delete("/api/tokens/:id", async (req, res) => {
-    await guard.requireRole(req, ["admin"]);
-    if (!(await auth.revokeToken(req.params.id)))
-      throw new HttpError(404, "not_found", "No live token has this id.");
     res.status(204).end();
   });
 

@@ -64,6 +64,23 @@ export interface StoredToken {
   role: Role;
   hash: string;
   revoked: boolean;
+  createdAt: string;
+}
+
+/** One line of the audit log: who did what to which thing, when. */
+export interface AuditEntry {
+  at: string;
+  actor: string;
+  /** `item.created`, `item.updated`, `item.retracted`, `topic.created`, `operator.updated`, … */
+  action: string;
+  target: string;
+  detail: string;
+}
+
+export interface OperatorChange {
+  role?: Role;
+  disabled?: boolean;
+  passwordHash?: string;
 }
 
 /**
@@ -88,22 +105,37 @@ export interface Storage {
   listTopics(): Promise<Topic[]>;
   /** False when the slug is taken. */
   createTopic(topic: Topic): Promise<boolean>;
+  /** False when there is no such topic. */
+  renameTopic(slug: string, name: string): Promise<boolean>;
 
   countOperators(): Promise<number>;
   /** False when the username is taken. */
   createOperator(operator: Operator): Promise<boolean>;
   findOperatorByUsername(username: string): Promise<Operator | null>;
   getOperator(id: string): Promise<Operator | null>;
+  listOperators(): Promise<Operator[]>;
+  /** False when there is no such operator. */
+  updateOperator(id: string, change: OperatorChange): Promise<boolean>;
 
   createSession(session: StoredSession): Promise<void>;
   findSession(idHash: string): Promise<StoredSession | null>;
   touchSession(idHash: string, lastSeenAt: string): Promise<void>;
   deleteSession(idHash: string): Promise<void>;
+  /** Ends every session of an operator (disabled, or given a new password). */
+  deleteSessionsOf(operatorId: string): Promise<void>;
 
   createToken(token: StoredToken): Promise<void>;
   findTokenByHash(hash: string): Promise<StoredToken | null>;
   /** False when there is no such live token. */
   revokeToken(id: string): Promise<boolean>;
+  listTokens(): Promise<StoredToken[]>;
+
+  appendAudit(entry: AuditEntry): Promise<void>;
+  /**
+   * The audit log, newest first: the entries appended here together with every change of the
+   * timeline (its author, kind and headline), which the change log already keeps.
+   */
+  listAudit(limit: number): Promise<AuditEntry[]>;
 
   /** Throws when the storage does not answer. */
   ping(): Promise<void>;

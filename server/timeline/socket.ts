@@ -3,9 +3,15 @@ import type { Server } from "socket.io";
 import type { ClientToServerEvents, ServerToClientEvents, SyncAck } from "../../shared/events";
 import { syncRequestSchema } from "../../shared/events";
 import type { Change } from "../../shared/item";
+import type { SocketData } from "../panel/socket";
 import type { Timeline } from "./timeline";
 
-export type LivedeskServer = Server<ClientToServerEvents, ServerToClientEvents>;
+export type LivedeskServer = Server<
+  ClientToServerEvents,
+  ServerToClientEvents,
+  Record<string, never>,
+  SocketData
+>;
 
 /** How often at most readers hear the viewer count: a reconnect storm must not become a presence storm. */
 const PRESENCE_INTERVAL_MS = 1000;

@@ -213,11 +213,56 @@ export function storageContract(
       await storage.deleteSession("s1");
       expect(await storage.findSession("s1")).toBeNull();
 
-      await storage.createToken({ id: "t1", name: "wire", role: "editor", hash: "th", revoked: false });
+      await storage.createToken({
+        id: "t1",
+        name: "wire",
+        role: "editor",
+        hash: "th",
+        revoked: false,
+        createdAt: "2026-03-01T10:00:00.000Z",
+      });
+      expect((await storage.listTokens()).map((t) => [t.id, t.name, t.createdAt])).toEqual([
+        ["t1", "wire", "2026-03-01T10:00:00.000Z"],
+      ]);
       expect(await storage.findTokenByHash("th")).toMatchObject({ id: "t1", revoked: false });
       expect(await storage.revokeToken("t1")).toBe(true);
       expect(await storage.revokeToken("t1")).toBe(false);
       expect(await storage.findTokenByHash("th")).toMatchObject({ revoked: true });
+
+      expect(await storage.renameTopic("world", "World news")).toBe(true);
+      expect(await storage.renameTopic("nope", "x")).toBe(false);
+      expect(await storage.listTopics()).toEqual([{ slug: "world", name: "World news" }]);
+
+      await storage.createSession({ ...session, idHash: "s2" });
+      expect(await storage.updateOperator("op1", { role: "admin", disabled: true })).toBe(true);
+      expect(await storage.updateOperator("missing", { role: "admin" })).toBe(false);
+      expect(await storage.listOperators()).toEqual([{ ...operator, role: "admin", disabled: true }]);
+      await storage.deleteSessionsOf("op1");
+      expect(await storage.findSession("s2")).toBeNull();
+    });
+
+    it("keeps an audit log that includes every change of the timeline, newest first", async () => {
+      await storage.appendAudit({
+        at: "2026-03-01T09:00:00.000Z",
+        actor: "admin",
+        action: "topic.created",
+        target: "world",
+        detail: "World",
+      });
+      await commitNew("a", { updatedAt: "2026-03-01T10:00:00.000Z", author: "ana", headline: "First" });
+      await storage.appendAudit({
+        at: "2026-03-01T11:00:00.000Z",
+        actor: "admin",
+        action: "token.revoked",
+        target: "t1",
+        detail: "wire",
+      });
+      expect((await storage.listAudit(10)).map((e) => [e.actor, e.action, e.target, e.detail])).toEqual([
+        ["admin", "token.revoked", "t1", "wire"],
+        ["ana", "item.created", "a", "First"],
+        ["admin", "topic.created", "world", "World"],
+      ]);
+      expect(await storage.listAudit(1)).toHaveLength(1);
     });
   });
 }

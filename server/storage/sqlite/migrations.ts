@@ -80,4 +80,18 @@ export const migrations: readonly string[] = [
     revoked INTEGER NOT NULL DEFAULT 0
   ) STRICT;
   `,
+  `
+  ALTER TABLE tokens ADD COLUMN created_at TEXT NOT NULL DEFAULT '1970-01-01T00:00:00.000Z';
+
+  CREATE TABLE audit (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    action TEXT NOT NULL,
+    target TEXT NOT NULL,
+    detail TEXT NOT NULL
+  ) STRICT;
+  CREATE INDEX audit_at ON audit (at);
+  CREATE INDEX sessions_operator ON sessions (operator_id);
+  `,
 ];

@@ -12,10 +12,12 @@ import {
 } from "../../../shared/item";
 import { roleSchema } from "../../../shared/requests";
 import type {
+  AuditEntry,
   CommitRequest,
   CommitResult,
   ItemQuery,
   Operator,
+  OperatorChange,
   Storage,
   StoredSession,
   StoredToken,
@@ -70,8 +72,31 @@ const sessionRow = z
     }),
   );
 const tokenRow = z
-  .object({ id: z.string(), name: z.string(), role: roleSchema, hash: z.string(), revoked: z.number() })
-  .transform((r): StoredToken => ({ ...r, revoked: r.revoked !== 0 }));
+  .object({
+    id: z.string(),
+    name: z.string(),
+    role: roleSchema,
+    hash: z.string(),
+    revoked: z.number(),
+    created_at: z.string(),
+  })
+  .transform(
+    (r): StoredToken => ({
+      id: r.id,
+      name: r.name,
+      role: r.role,
+      hash: r.hash,
+      revoked: r.revoked !== 0,
+      createdAt: r.created_at,
+    }),
+  );
+const auditRow = z.object({
+  at: z.string(),
+  actor: z.string(),
+  action: z.string(),
+  target: z.string(),
+  detail: z.string(),
+});
 
 /**
  * Turns a reader's search text into an FTS5 query: every word must match, as a prefix, so that
@@ -256,6 +281,10 @@ export class SqliteStorage implements Storage {
     return result.changes === 1;
   }
 
+  async renameTopic(slug: string, name: string): Promise<boolean> {
+    return this.db.prepare("UPDATE topics SET name = ? WHERE slug = ?").run(name, slug).changes === 1;
+  }
+
   async countOperators(): Promise<number> {
     return countRow.parse(this.db.prepare("SELECT count(*) AS count FROM operators").get()).count;
   }
@@ -279,6 +308,27 @@ export class SqliteStorage implements Storage {
     return row === undefined ? null : operatorRow.parse(row);
   }
 
+  async listOperators(): Promise<Operator[]> {
+    return this.db
+      .prepare("SELECT * FROM operators ORDER BY username COLLATE NOCASE")
+      .all()
+      .map((row) => operatorRow.parse(row));
+  }
+
+  async updateOperator(id: string, change: OperatorChange): Promise<boolean> {
+    const current = await this.getOperator(id);
+    if (current === null) return false;
+    this.db
+      .prepare("UPDATE operators SET role = ?, disabled = ?, password_hash = ? WHERE id = ?")
+      .run(
+        change.role ?? current.role,
+        (change.disabled ?? current.disabled) ? 1 : 0,
+        change.passwordHash ?? current.passwordHash,
+        id,
+      );
+    return true;
+  }
+
   async createSession(session: StoredSession): Promise<void> {
     this.db
       .prepare(
@@ -300,10 +350,41 @@ export class SqliteStorage implements Storage {
     this.db.prepare("DELETE FROM sessions WHERE id_hash = ?").run(idHash);
   }
 
+  async deleteSessionsOf(operatorId: string): Promise<void> {
+    this.db.prepare("DELETE FROM sessions WHERE operator_id = ?").run(operatorId);
+  }
+
   async createToken(token: StoredToken): Promise<void> {
     this.db
-      .prepare("INSERT INTO tokens (id, name, role, hash, revoked) VALUES (?, ?, ?, ?, ?)")
-      .run(token.id, token.name, token.role, token.hash, token.revoked ? 1 : 0);
+      .prepare("INSERT INTO tokens (id, name, role, hash, revoked, created_at) VALUES (?, ?, ?, ?, ?, ?)")
+      .run(token.id, token.name, token.role, token.hash, token.revoked ? 1 : 0, token.createdAt);
+  }
+
+  async listTokens(): Promise<StoredToken[]> {
+    return this.db
+      .prepare("SELECT * FROM tokens ORDER BY created_at DESC")
+      .all()
+      .map((row) => tokenRow.parse(row));
+  }
+
+  async appendAudit(entry: AuditEntry): Promise<void> {
+    this.db
+      .prepare("INSERT INTO audit (at, actor, action, target, detail) VALUES (?, ?, ?, ?, ?)")
+      .run(entry.at, entry.actor, entry.action, entry.target, entry.detail);
+  }
+
+  async listAudit(limit: number): Promise<AuditEntry[]> {
+    return this.db
+      .prepare(
+        `SELECT at, actor, action, target, detail FROM (
+           SELECT at, actor, action, target, detail, id AS tiebreak FROM audit
+           UNION ALL
+           SELECT json_extract(item, '$.updatedAt'), json_extract(item, '$.author'), 'item.' || kind, item_id,
+                  json_extract(item, '$.headline'), seq FROM changes
+         ) ORDER BY at DESC, tiebreak DESC LIMIT ?`,
+      )
+      .all(limit)
+      .map((row) => auditRow.parse(row));
   }
 
   async findTokenByHash(hash: string): Promise<StoredToken | null> {

@@ -1,0 +1,110 @@
+import { Router } from "express";
+import { z } from "zod";
+import {
+  createOperatorSchema,
+  createTokenSchema,
+  type OperatorSummary,
+  type TokenSummary,
+  updateOperatorSchema,
+} from "../../shared/requests";
+import type { Auth } from "../auth/auth";
+import type { Guard } from "../auth/guard";
+import { HttpError, parseInput } from "../http/errors";
+import type { Operator, Storage } from "../storage/storage";
+import { audit } from "./audit";
+
+function summary(operator: Operator): OperatorSummary {
+  return { username: operator.username, role: operator.role, disabled: operator.disabled };
+}
+
+const auditQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1, "must be at least 1").max(500, "must be at most 500").default(100),
+});
+
+/** What only admins may do: operators, API tokens and the audit log. Every change is audited. */
+export function adminRoutes(auth: Auth, guard: Guard, storage: Storage): Router {
+  const router = Router();
+
+  router.get("/api/operators", async (req, res) => {
+    await guard.requireRole(req, ["admin"]);
+    res.json((await storage.listOperators()).map(summary));
+  });
+
+  router.post("/api/operators", async (req, res) => {
+    const principal = await guard.requireRole(req, ["admin"]);
+    const { username, password, role } = parseInput(createOperatorSchema, req.body);
+    if (!(await auth.createOperator(username, password, role))) {
+      throw new HttpError(409, "username_taken", `The username "${username}" is taken.`, {
+        username: "is taken",
+      });
+    }
+    await audit(storage, principal, "operator.created", username, `role ${role}`);
+    res.status(201).json({ username, role });
+  });
+
+  router.patch("/api/operators/:username", async (req, res) => {
+    const principal = await guard.requireRole(req, ["admin"]);
+    const change = parseInput(updateOperatorSchema, req.body);
+    // An admin who demotes or disables themselves could leave the desk without any admin.
+    const self =
+      principal.kind === "operator" && principal.username.toLowerCase() === req.params.username.toLowerCase();
+    if (self && (change.role === "editor" || change.disabled === true)) {
+      throw new HttpError(
+        400,
+        "cannot_change_self",
+        "You cannot demote or disable yourself; ask another admin.",
+      );
+    }
+    const updated = await auth.updateOperator(req.params.username, {
+      ...(change.role === undefined ? {} : { role: change.role }),
+      ...(change.disabled === undefined ? {} : { disabled: change.disabled }),
+      ...(change.password === undefined ? {} : { password: change.password }),
+    });
+    if (updated === null) throw new HttpError(404, "not_found", "No operator has this username.");
+    const what = [
+      change.role === undefined ? "" : `role ${change.role}`,
+      change.disabled === undefined ? "" : change.disabled ? "disabled" : "enabled",
+      change.password === undefined ? "" : "password reset",
+    ].filter((part) => part !== "");
+    await audit(storage, principal, "operator.updated", updated.username, what.join(", "));
+    res.json(summary(updated));
+  });
+
+  router.get("/api/tokens", async (req, res) => {
+    await guard.requireRole(req, ["admin"]);
+    const tokens: TokenSummary[] = (await storage.listTokens()).map(
+      ({ id, name, role, revoked, createdAt }) => ({
+        id,
+        name,
+        role,
+        revoked,
+        createdAt,
+      }),
+    );
+    res.json(tokens);
+  });
+
+  router.post("/api/tokens", async (req, res) => {
+    const principal = await guard.requireRole(req, ["admin"]);
+    const { name, role } = parseInput(createTokenSchema, req.body);
+    const { id, token } = await auth.createToken(name, role);
+    await audit(storage, principal, "token.created", id, `${name} (${role})`);
+    res.status(201).json({ id, name, role, token });
+  });
+
+  router.delete("/api/tokens/:id", async (req, res) => {
+    const principal = await guard.requireRole(req, ["admin"]);
+    if (!(await auth.revokeToken(req.params.id)))
+      throw new HttpError(404, "not_found", "No live token has this id.");
+    await audit(storage, principal, "token.revoked", req.params.id);
+    res.status(204).end();
+  });
+
+  router.get("/api/audit", async (req, res) => {
+    await guard.requireRole(req, ["admin"]);
+    const { limit } = parseInput(auditQuerySchema, req.query, "query");
+    res.json({ entries: await storage.listAudit(limit) });
+  });
+
+  return router;
+}
