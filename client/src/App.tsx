@@ -1,11 +1,13 @@
-import { useEffect } from "react";
+import { lazy, Suspense, useEffect } from "react";
 import { Route, Switch } from "wouter";
 import { fetchTopics } from "./api";
-import { AdminPage } from "./pages/AdminPage";
 import { Dashboard } from "./pages/Dashboard";
 import { ItemPage } from "./pages/ItemPage";
 import { connect } from "./socket";
 import { useStore } from "./store";
+
+// Readers never download the operator panel.
+const AdminApp = lazy(() => import("./admin/AdminApp").then((module) => ({ default: module.AdminApp })));
 
 export function App() {
   const setTopics = useStore((state) => state.setTopics);
@@ -19,7 +21,9 @@ export function App() {
       <Route path="/" component={Dashboard} />
       <Route path="/items/:id">{(params) => <ItemPage id={params.id} />}</Route>
       <Route path="/admin" nest>
-        <AdminPage />
+        <Suspense fallback={<p className="page">Loading the operator panel…</p>}>
+          <AdminApp />
+        </Suspense>
       </Route>
       <Route>
         <main className="page">

@@ -20,12 +20,18 @@ async function getJson<T extends z.ZodType>(
 }
 
 /** One page of `GET /api/items` for a filter; `before` is the previous page's `nextCursor`. */
-export function fetchItems(filter: Filter, before: string | null, signal?: AbortSignal): Promise<ItemPage> {
+export function fetchItems(
+  filter: Filter,
+  before: string | null,
+  signal?: AbortSignal,
+  status: "published" | "all" = "published",
+): Promise<ItemPage> {
   const params = new URLSearchParams();
   for (const topic of filter.topics) params.append("topic", topic);
   if (filter.q.trim() !== "") params.set("q", filter.q.trim());
   if (before !== null) params.set("before", before);
   params.set("limit", "50");
+  if (status === "all") params.set("status", "all");
   return getJson(`/api/items?${params}`, itemPageSchema, signal);
 }
 

@@ -9,6 +9,21 @@ type LivedeskSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 /** How long a sync may take before the client gives up on it and tries again. */
 const SYNC_TIMEOUT_MS = 10_000;
 
+let current: LivedeskSocket | undefined;
+
+/**
+ * Opens the connection again, e.g. after logging in: the session cookie travels with the
+ * handshake, and only then does the server count this socket as an operator's.
+ */
+export function reconnect(): void {
+  current?.disconnect().connect();
+}
+
+/** Tells the other operators which item this one is editing (null: none). */
+export function sendEditing(itemId: string | null): void {
+  current?.emit("panel:editing", { itemId });
+}
+
 /**
  * The dashboard's one connection. It syncs on every (re)connect, applies live changes in batches
  * (one store update per animation frame, however many arrive), and resyncs on a gap.
@@ -23,6 +38,7 @@ export function connect(): () => void {
     reconnectionDelayMax: 30_000,
     randomizationFactor: 0.5,
   });
+  current = socket;
 
   let queue: Change[] = [];
   let flushScheduled = false;
@@ -79,6 +95,7 @@ export function connect(): () => void {
     else requestAnimationFrame(flush);
   });
   socket.on("presence", ({ viewers }) => store().setViewers(viewers));
+  socket.on("panel:presence", ({ operators }) => store().setOperatorsOnline(operators));
 
   const onOffline = () => store().setConnection("offline");
   const onOnline = () => {
@@ -95,5 +112,6 @@ export function connect(): () => void {
     window.removeEventListener("online", onOnline);
     clearTimeout(saveTimer);
     socket.close();
+    if (current === socket) current = undefined;
   };
 }

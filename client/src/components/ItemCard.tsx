@@ -12,6 +12,8 @@ interface ItemCardProps {
   position?: { index: number; size: number };
   style?: CSSProperties;
   ref?: Ref<HTMLElement>;
+  /** A preview of a draft: the headline is not a link, since the item has no page yet. */
+  preview?: boolean;
 }
 
 export function TopicList({ topics }: { topics: readonly string[] }) {
@@ -36,11 +38,11 @@ export function SourceLink({ url }: { url: string | null }) {
 }
 
 /** One news item as an `<article>` named by its headline; a retracted one becomes a tombstone. */
-export function ItemCard({ item, headingLevel = 2, position, style, ref }: ItemCardProps) {
+export function ItemCard({ item, headingLevel = 2, position, style, ref, preview = false }: ItemCardProps) {
   const Heading = headingLevel === 2 ? "h2" : "h3";
   const headingId = `headline-${item.id}`;
   const retracted = item.status === "retracted";
-  const fresh = item.version === 1 && Date.now() - Date.parse(item.updatedAt) < 10_000;
+  const fresh = !preview && item.version === 1 && Date.now() - Date.parse(item.updatedAt) < 10_000;
   const classes = [
     "item",
     retracted ? "tombstone" : "",
@@ -70,7 +72,11 @@ export function ItemCard({ item, headingLevel = 2, position, style, ref }: ItemC
         {!retracted && item.version > 1 && <span className="badge badge-updated">Updated</span>}
       </div>
       <Heading id={headingId} className="headline">
-        <Link href={`/items/${encodeURIComponent(item.id)}`}>{item.headline}</Link>
+        {preview ? (
+          item.headline
+        ) : (
+          <Link href={`/items/${encodeURIComponent(item.id)}`}>{item.headline}</Link>
+        )}
       </Heading>
       {retracted ? (
         <p className="retraction">

@@ -1,0 +1,149 @@
+import { useEffect } from "react";
+import { Link, Route, Switch, useRoute } from "wouter";
+import { sessionSchema } from "../../../shared/requests";
+import { reconnect } from "../socket";
+import { useStore } from "../store";
+import { AuditScreen } from "./AuditScreen";
+import { noContent, operatorCall } from "./api";
+import { Desk } from "./Desk";
+import { Login } from "./Login";
+import { OperatorsScreen } from "./OperatorsScreen";
+import { TokensScreen } from "./TokensScreen";
+import { TopicsScreen } from "./TopicsScreen";
+
+const ADMIN_SCREENS = [
+  { path: "/topics", label: "Topics" },
+  { path: "/operators", label: "Operators" },
+  { path: "/tokens", label: "API tokens" },
+  { path: "/audit", label: "Audit log" },
+] as const;
+
+function NavLink({ path, label }: { path: string; label: string }) {
+  const [active] = useRoute(path);
+  return (
+    <Link href={path} aria-current={active ? "page" : undefined}>
+      {label}
+    </Link>
+  );
+}
+
+/** Who else is in the panel and what they edit, and how many readers are connected. */
+function Presence() {
+  const operators = useStore((state) => state.operatorsOnline);
+  const viewers = useStore((state) => state.viewers);
+  const items = useStore((state) => state.view.items);
+  return (
+    <section aria-labelledby="presence-heading" className="presence">
+      <h2 id="presence-heading" className="sr-only">
+        Who is here
+      </h2>
+      <p>
+        {viewers ?? 0} {viewers === 1 ? "reader" : "readers"} connected
+      </p>
+      <ul aria-label="Operators in the panel">
+        {operators.map((operator) => {
+          const editing =
+            operator.editing === null ? undefined : items.find((item) => item.id === operator.editing);
+          return (
+            <li key={operator.username}>
+              {operator.username}
+              {operator.editing !== null && <> — editing “{editing?.headline ?? "an item"}”</>}
+            </li>
+          );
+        })}
+      </ul>
+    </section>
+  );
+}
+
+function AdminOnly({ children }: { children: React.ReactNode }) {
+  const role = useStore((state) => state.session?.role);
+  if (role !== "admin") {
+    return (
+      <p role="alert" className="notice">
+        This screen is for admins.
+      </p>
+    );
+  }
+  return <>{children}</>;
+}
+
+/** `/admin`: the login form, or the panel for the logged-in operator. */
+export function AdminApp() {
+  const session = useStore((state) => state.session);
+  const sessionState = useStore((state) => state.sessionState);
+  const setSession = useStore((state) => state.setSession);
+
+  useEffect(() => {
+    if (useStore.getState().sessionState !== "checking") return;
+    operatorCall("GET", "/api/session", sessionSchema).then(
+      (answer) => setSession({ ...answer.operator, csrfToken: answer.csrfToken }),
+      () => setSession(null),
+    );
+  }, [setSession]);
+
+  useEffect(() => {
+    document.title = "Operator panel — livedesk";
+  }, []);
+
+  if (sessionState === "checking") return <p className="page">Checking your session…</p>;
+  if (session === null) return <Login />;
+
+  const logout = async () => {
+    await operatorCall("DELETE", "/api/session", noContent).catch(() => {});
+    setSession(null);
+    reconnect();
+  };
+
+  return (
+    <>
+      <a className="skip-link" href="#panel-main">
+        Skip to the panel
+      </a>
+      <header className="masthead">
+        <p className="brand">livedesk</p>
+        <nav aria-label="Panel">
+          <NavLink path="/" label="Desk" />
+          {session.role === "admin" &&
+            ADMIN_SCREENS.map((screen) => <NavLink key={screen.path} {...screen} />)}
+          <a href="/">Reader view</a>
+        </nav>
+        <p className="who">
+          {session.username} ({session.role}){" "}
+          <button type="button" onClick={logout}>
+            Log out
+          </button>
+        </p>
+      </header>
+      <main className="page panel" id="panel-main" tabIndex={-1}>
+        <h1 className="sr-only">Operator panel</h1>
+        <Presence />
+        <Switch>
+          <Route path="/">
+            <Desk />
+          </Route>
+          <Route path="/topics">
+            <AdminOnly>
+              <TopicsScreen />
+            </AdminOnly>
+          </Route>
+          <Route path="/operators">
+            <AdminOnly>
+              <OperatorsScreen />
+            </AdminOnly>
+          </Route>
+          <Route path="/tokens">
+            <AdminOnly>
+              <TokensScreen />
+            </AdminOnly>
+          </Route>
+          <Route path="/audit">
+            <AdminOnly>
+              <AuditScreen />
+            </AdminOnly>
+          </Route>
+        </Switch>
+      </main>
+    </>
+  );
+}

@@ -1,0 +1,79 @@
+import { type FormEvent, useState } from "react";
+import { sessionSchema } from "../../../shared/requests";
+import { reconnect } from "../socket";
+import { useStore } from "../store";
+import { ApiError, operatorCall } from "./api";
+
+/** The login form. After an expired session it says so; the draft in the composer is kept. */
+export function Login() {
+  const sessionState = useStore((state) => state.sessionState);
+  const setSession = useStore((state) => state.setSession);
+  const [username, setUsername] = useState("");
+  const [password, setPassword] = useState("");
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const answer = await operatorCall("POST", "/api/session", sessionSchema, { username, password });
+      setSession({ ...answer.operator, csrfToken: answer.csrfToken });
+      reconnect();
+    } catch (caught) {
+      setError(
+        caught instanceof ApiError
+          ? caught.status === 400
+            ? "Enter your username and password."
+            : caught.message
+          : "The server could not be reached. Check the connection and try again.",
+      );
+      setPassword("");
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <main className="page login">
+      <h1>Operator panel</h1>
+      {sessionState === "expired" && (
+        <p role="alert" className="notice">
+          Your session has ended. Log in again: your draft is kept.
+        </p>
+      )}
+      <form onSubmit={submit} noValidate aria-describedby={error === null ? undefined : "login-error"}>
+        <div className="field">
+          <label htmlFor="login-username">Username</label>
+          <input
+            id="login-username"
+            autoComplete="username"
+            value={username}
+            onChange={(event) => setUsername(event.target.value)}
+            required
+          />
+        </div>
+        <div className="field">
+          <label htmlFor="login-password">Password</label>
+          <input
+            id="login-password"
+            type="password"
+            autoComplete="current-password"
+            value={password}
+            onChange={(event) => setPassword(event.target.value)}
+            required
+          />
+        </div>
+        {error !== null && (
+          <p id="login-error" role="alert" className="field-error">
+            {error}
+          </p>
+        )}
+        <button type="submit" className="primary" disabled={busy}>
+          Log in
+        </button>
+      </form>
+    </main>
+  );
+}

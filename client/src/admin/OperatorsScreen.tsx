@@ -1,0 +1,200 @@
+import { type FormEvent, useCallback, useState } from "react";
+import { z } from "zod";
+import { type OperatorSummary, operatorSummarySchema, type Role } from "../../../shared/requests";
+import { useStore } from "../store";
+import { ApiError, operatorCall } from "./api";
+import { Field, fieldError } from "./fields";
+import { useLoad } from "./useLoad";
+
+function OperatorRow({
+  operator,
+  onChange,
+}: {
+  operator: OperatorSummary;
+  onChange: (message: string) => void;
+}) {
+  const me = useStore((state) => state.session?.username);
+  const [password, setPassword] = useState("");
+  const self = me?.toLowerCase() === operator.username.toLowerCase();
+  const patch = async (body: { role?: Role; disabled?: boolean; password?: string }, done: string) => {
+    try {
+      await operatorCall(
+        "PATCH",
+        `/api/operators/${encodeURIComponent(operator.username)}`,
+        operatorSummarySchema,
+        body,
+      );
+      onChange(done);
+    } catch (caught) {
+      onChange(caught instanceof ApiError ? caught.message : "The change could not be saved; try again.");
+    }
+  };
+  const reset = (event: FormEvent) => {
+    event.preventDefault();
+    void patch({ password }, `New password set for ${operator.username}; their sessions have ended.`);
+    setPassword("");
+  };
+  return (
+    <tr>
+      <th scope="row">{operator.username}</th>
+      <td>
+        <label className="sr-only" htmlFor={`role-${operator.username}`}>
+          Role of {operator.username}
+        </label>
+        <select
+          id={`role-${operator.username}`}
+          value={operator.role}
+          disabled={self}
+          onChange={(event) => {
+            const role = event.target.value === "admin" ? "admin" : "editor";
+            void patch({ role }, `${operator.username} is now ${role}.`);
+          }}
+        >
+          <option value="editor">editor</option>
+          <option value="admin">admin</option>
+        </select>
+      </td>
+      <td>{operator.disabled ? "disabled" : "active"}</td>
+      <td>
+        {!self && (
+          <button
+            type="button"
+            onClick={() =>
+              void patch(
+                { disabled: !operator.disabled },
+                `${operator.username} is ${operator.disabled ? "enabled" : "disabled"}.`,
+              )
+            }
+          >
+            {operator.disabled ? "Enable" : "Disable"}
+            <span className="sr-only"> {operator.username}</span>
+          </button>
+        )}
+        <form onSubmit={reset} className="inline-form">
+          <label className="sr-only" htmlFor={`password-${operator.username}`}>
+            New password for {operator.username}
+          </label>
+          <input
+            id={`password-${operator.username}`}
+            type="password"
+            autoComplete="new-password"
+            placeholder="New password"
+            value={password}
+            onChange={(event) => setPassword(event.target.value)}
+          />
+          <button type="submit">
+            Reset password<span className="sr-only"> of {operator.username}</span>
+          </button>
+        </form>
+      </td>
+    </tr>
+  );
+}
+
+/** Operators: add one, change a role, disable, reset a password. */
+export function OperatorsScreen() {
+  const load = useCallback(() => operatorCall("GET", "/api/operators", z.array(operatorSummarySchema)), []);
+  const { data: operators, reload } = useLoad(load);
+  const [username, setUsername] = useState("");
+  const [password, setPassword] = useState("");
+  const [role, setRole] = useState<Role>("editor");
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [message, setMessage] = useState<string | null>(null);
+
+  const changed = (text: string) => {
+    setMessage(text);
+    reload();
+  };
+
+  const add = async (event: FormEvent) => {
+    event.preventDefault();
+    try {
+      await operatorCall("POST", "/api/operators", z.object({ username: z.string() }), {
+        username,
+        password,
+        role,
+      });
+      setErrors({});
+      setUsername("");
+      setPassword("");
+      changed(`Added ${username} as ${role}.`);
+    } catch (caught) {
+      if (caught instanceof ApiError) {
+        setErrors(caught.fields);
+        setMessage(caught.message);
+      }
+    }
+  };
+
+  return (
+    <section aria-labelledby="operators-heading">
+      <h2 id="operators-heading">Operators</h2>
+      <p role="status">{message}</p>
+      <div className="table-scroll">
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">Username</th>
+              <th scope="col">Role</th>
+              <th scope="col">State</th>
+              <th scope="col">Actions</th>
+            </tr>
+          </thead>
+          <tbody>
+            {(operators ?? []).map((operator) => (
+              <OperatorRow key={operator.username} operator={operator} onChange={changed} />
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <h3>Add an operator</h3>
+      <form onSubmit={add} noValidate>
+        <Field id="operator-username" label="Username" error={fieldError(errors, "username")}>
+          {(describedBy, invalid) => (
+            <input
+              id="operator-username"
+              autoComplete="off"
+              value={username}
+              onChange={(event) => setUsername(event.target.value)}
+              aria-describedby={describedBy}
+              aria-invalid={invalid}
+            />
+          )}
+        </Field>
+        <Field
+          id="operator-password"
+          label="Password"
+          error={fieldError(errors, "password")}
+          hint="At least 10 characters."
+        >
+          {(describedBy, invalid) => (
+            <input
+              id="operator-password"
+              type="password"
+              autoComplete="new-password"
+              value={password}
+              onChange={(event) => setPassword(event.target.value)}
+              aria-describedby={describedBy}
+              aria-invalid={invalid}
+            />
+          )}
+        </Field>
+        <Field id="operator-role" label="Role" error={fieldError(errors, "role")}>
+          {() => (
+            <select
+              id="operator-role"
+              value={role}
+              onChange={(event) => setRole(event.target.value === "admin" ? "admin" : "editor")}
+            >
+              <option value="editor">editor</option>
+              <option value="admin">admin</option>
+            </select>
+          )}
+        </Field>
+        <button type="submit" className="primary">
+          Add operator
+        </button>
+      </form>
+    </section>
+  );
+}

@@ -1,0 +1,63 @@
+import { z } from "zod";
+import { itemSchema } from "../../../shared/item";
+import { apiErrorSchema } from "../../../shared/requests";
+import { useStore } from "../store";
+
+/** An error answer of the API, with the fields it names and, on a conflict, the item as it is now. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly fields: Record<string, string> = {},
+    readonly current?: z.infer<typeof itemSchema>,
+  ) {
+    super(message);
+  }
+}
+
+const conflictSchema = z.object({ current: itemSchema });
+
+/**
+ * Calls the API as the logged-in operator: the session cookie goes by itself, the CSRF token in
+ * its header. A 401 means the session is gone: the panel asks to log in again, keeping the draft.
+ */
+export async function operatorCall<T extends z.ZodType>(
+  method: string,
+  path: string,
+  schema: T,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<z.infer<T>> {
+  const session = useStore.getState().session;
+  const response = await fetch(path, {
+    method,
+    headers: {
+      accept: "application/json",
+      ...(body === undefined ? {} : { "content-type": "application/json" }),
+      ...(session === null ? {} : { "x-csrf-token": session.csrfToken }),
+      ...headers,
+    },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await response.text();
+  const json: unknown = text === "" ? null : JSON.parse(text);
+  if (!response.ok) {
+    const parsed = apiErrorSchema.safeParse(json);
+    const error = parsed.success
+      ? parsed.data.error
+      : { code: "http_error", message: `The server answered ${response.status}.`, fields: undefined };
+    const conflict = conflictSchema.safeParse(json);
+    if (response.status === 401 && path !== "/api/session") useStore.getState().setSession(null, "expired");
+    throw new ApiError(
+      response.status,
+      error.code,
+      error.message,
+      error.fields ?? {},
+      conflict.success ? conflict.data.current : undefined,
+    );
+  }
+  return schema.parse(json);
+}
+
+export const noContent = z.null();
