@@ -104,6 +104,10 @@ export class Desk {
     await this.call("POST", "/api/topics", { slug, name }, this.adminHeaders);
   }
 
+  async createOperator(username: string, password: string, role: "admin" | "editor"): Promise<void> {
+    await this.call("POST", "/api/operators", { username, password, role }, this.adminHeaders);
+  }
+
   async publish(fields: Record<string, unknown>): Promise<Item> {
     return itemSchema.parse(await this.call("POST", "/api/items", { topics: ["world"], ...fields }));
   }

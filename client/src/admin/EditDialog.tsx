@@ -1,4 +1,4 @@
-import { type FormEvent, type KeyboardEvent, useEffect, useState } from "react";
+import { type FormEvent, type KeyboardEvent, useEffect, useRef, useState } from "react";
 import { type Item, itemSchema } from "../../../shared/item";
 import { sendEditing } from "../socket";
 import { ApiError, operatorCall } from "./api";
@@ -70,6 +70,12 @@ export function EditDialog({ item, onClose }: { item: Item; onClose: () => void 
   const [conflict, setConflict] = useState<Item | null>(null);
   const [busy, setBusy] = useState(false);
 
+  // Someone else's version just arrived: take the operator there, and a screen reader with them.
+  const conflictHeading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => {
+    if (conflict !== null) conflictHeading.current?.focus();
+  }, [conflict]);
+
   useEffect(() => {
     sendEditing(item.id);
     return () => sendEditing(null);
@@ -124,8 +130,10 @@ export function EditDialog({ item, onClose }: { item: Item; onClose: () => void 
   return (
     <Dialog title="Edit item" onClose={onClose}>
       {conflict !== null && (
-        <section aria-labelledby="conflict-heading" className="conflict" role="alert">
-          <h3 id="conflict-heading">{conflict.author} changed this item while you were editing</h3>
+        <section aria-labelledby="conflict-heading" className="conflict">
+          <h3 id="conflict-heading" tabIndex={-1} ref={conflictHeading}>
+            {conflict.author} changed this item while you were editing
+          </h3>
           <div className="conflict-columns">
             <div>
               <h4>Their version (now version {conflict.version})</h4>

@@ -1,0 +1,46 @@
+import { expect, type Locator, type Page } from "@playwright/test";
+
+/** The operator panel at `/admin`, found by role and accessible name. */
+export class AdminPage {
+  readonly headline: Locator;
+  readonly summary: Locator;
+  readonly link: Locator;
+  readonly topics: Locator;
+  readonly breaking: Locator;
+  readonly pinned: Locator;
+  readonly publish: Locator;
+  readonly items: Locator;
+
+  constructor(readonly page: Page) {
+    const composer = page.getByRole("region", { name: "New item" });
+    this.headline = composer.getByRole("textbox", { name: "Headline", exact: true });
+    this.summary = composer.getByRole("textbox", { name: "Summary", exact: true });
+    this.link = composer.getByRole("textbox", { name: "Link", exact: true });
+    this.topics = composer.getByRole("group", { name: "Topics" });
+    this.breaking = composer.getByRole("checkbox", { name: "Breaking" });
+    this.pinned = composer.getByRole("checkbox", { name: "Pinned" });
+    this.publish = composer.getByRole("button", { name: "Publish" });
+    this.items = page.getByRole("region", { name: "Items" });
+  }
+
+  async login(username: string, password: string): Promise<void> {
+    await this.page.goto("/admin");
+    await this.page.getByRole("textbox", { name: "Username" }).fill(username);
+    await this.page.getByRole("textbox", { name: "Password" }).fill(password);
+    await this.page.getByRole("button", { name: "Log in" }).click();
+    await expect(this.page.getByRole("button", { name: "Log out" })).toBeVisible();
+  }
+
+  topic(name: string): Locator {
+    return this.topics.getByRole("checkbox", { name, exact: true });
+  }
+
+  /** The row of the live list that shows `headline`. */
+  row(headline: string): Locator {
+    return this.items.getByRole("listitem").filter({ has: this.page.getByText(headline, { exact: true }) });
+  }
+
+  get dialog(): Locator {
+    return this.page.getByRole("dialog");
+  }
+}
