@@ -13,6 +13,7 @@ import { Guard } from "./auth/guard";
 import { authRoutes } from "./auth/routes";
 import { parseJson, requireJson } from "./http/body";
 import { errorHandler, HttpError } from "./http/errors";
+import { originAllowed, refuseForeignOrigins, type SecurityConfig, securityHeaders } from "./http/security";
 import { attachPanelSocket } from "./panel/socket";
 import type { Storage } from "./storage/storage";
 import { timelineRoutes } from "./timeline/routes";
@@ -21,7 +22,7 @@ import { attachTimelineSocket, type LivedeskServer } from "./timeline/socket";
 import { Timeline } from "./timeline/timeline";
 import { topicRoutes } from "./topics/routes";
 
-export interface AppConfig {
+export interface AppConfig extends Partial<SecurityConfig> {
   /** Folder of the built dashboard (`vite build`); pages answer 503 while it is missing. */
   clientDir: string;
 }
@@ -38,7 +39,7 @@ export interface LivedeskApp {
   timeline: Timeline;
   auth: Auth;
   listen(port: number, host?: string): Promise<AddressInfo>;
-  close(): Promise<void>;
+  close(graceMs?: number): Promise<void>;
 }
 
 export const DEFAULT_CLIENT_DIR = path.resolve(import.meta.dirname, "..", "dist", "client");
@@ -53,10 +54,12 @@ export async function createApp(config: AppConfig, deps: AppDeps): Promise<Lived
   const auth = new Auth(storage);
   const guard = new Guard(auth);
 
+  const allowedOrigins = config.allowedOrigins ?? [];
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", "loopback");
   app.use(pinoHttp({ logger, autoLogging: { ignore: (req) => req.url === "/healthz" } }));
+  app.use(securityHeaders({ allowedOrigins, frameAncestors: config.frameAncestors ?? [] }));
 
   app.get("/healthz", (_req, res) => {
     res.json({ status: "ok" });
@@ -74,7 +77,7 @@ export async function createApp(config: AppConfig, deps: AppDeps): Promise<Lived
     }
   });
 
-  app.use("/api", requireJson, parseJson);
+  app.use("/api", refuseForeignOrigins(allowedOrigins), requireJson, parseJson);
   app.use(timelineRoutes(timeline, guard));
   app.use(topicRoutes(storage, guard));
   app.use(authRoutes(auth, guard));
@@ -98,6 +101,8 @@ export async function createApp(config: AppConfig, deps: AppDeps): Promise<Lived
   const io: LivedeskServer = new Server(httpServer, {
     maxHttpBufferSize: SOCKET_MESSAGE_MAX_BYTES,
     serveClient: false,
+    // A page on a foreign site must not open a socket with the reader's (or operator's) cookies.
+    allowRequest: (req, callback) => callback(null, originAllowed(req, allowedOrigins)),
   });
   attachPanelSocket(io, auth, logger);
   const socket = attachTimelineSocket(io, timeline, logger);
@@ -130,14 +135,21 @@ export async function createApp(config: AppConfig, deps: AppDeps): Promise<Lived
         });
       });
     },
-    async close() {
+    /**
+     * Graceful: stops taking connections, tells every socket to go (clients reconnect elsewhere or
+     * later), lets requests in flight finish for up to `graceMs`, then closes what is left.
+     */
+    async close(graceMs = 8000) {
       clearInterval(forgetTimer);
       socket.stop();
       sequencer.close();
-      await new Promise<void>((resolve) => {
-        io.close(() => resolve());
-        httpServer.closeAllConnections();
-      });
+      const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      io.disconnectSockets(true);
+      httpServer.closeIdleConnections();
+      const timer = setTimeout(() => httpServer.closeAllConnections(), graceMs);
+      await closed;
+      clearTimeout(timer);
+      await new Promise<void>((resolve) => io.close(() => resolve()));
       await storage.close();
     },
   };

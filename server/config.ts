@@ -20,6 +20,8 @@ const environmentSchema = z.object({
     ),
   LIVEDESK_DEMO: booleanFlag,
   LIVEDESK_DEMO_INTERVAL_MS: z.coerce.number().int().min(100).default(8000),
+  LIVEDESK_ALLOWED_ORIGINS: z.string().optional(),
+  LIVEDESK_FRAME_ANCESTORS: z.string().optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
@@ -34,6 +36,13 @@ export interface Config {
   demo: boolean;
   demoIntervalMs: number;
   logLevel: z.infer<typeof environmentSchema>["LOG_LEVEL"];
+  allowedOrigins: string[];
+  frameAncestors: string[];
+}
+
+/** Splits a list given as `a, b c`; an origin or CSP source never contains a comma or a space. */
+function list(value: string | undefined): string[] {
+  return (value ?? "").split(/[\s,]+/).filter((entry) => entry !== "");
 }
 
 /** `DATABASE_URL`: unset means `./data/livedesk.db`; `sqlite:/path/file.db` picks the file; `postgres://…` PostgreSQL. */
@@ -67,5 +76,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config 
     demo: e.LIVEDESK_DEMO,
     demoIntervalMs: e.LIVEDESK_DEMO_INTERVAL_MS,
     logLevel: e.LOG_LEVEL,
+    allowedOrigins: list(e.LIVEDESK_ALLOWED_ORIGINS),
+    frameAncestors: list(e.LIVEDESK_FRAME_ANCESTORS),
   };
 }

@@ -20,7 +20,14 @@ async function main(): Promise<void> {
   const storage: Storage = SqliteStorage.open(config.database.file);
   logger.info({ file: config.database.file }, "opened SQLite storage");
 
-  const livedesk = await createApp({ clientDir: DEFAULT_CLIENT_DIR }, { storage, logger });
+  const livedesk = await createApp(
+    {
+      clientDir: DEFAULT_CLIENT_DIR,
+      allowedOrigins: config.allowedOrigins,
+      frameAncestors: config.frameAncestors,
+    },
+    { storage, logger },
+  );
   const admin = await livedesk.auth.bootstrapAdmin(config.adminPassword);
   if (admin.generatedPassword !== undefined) {
     // Printed once, on the console only: it is never stored in clear and never logged again.

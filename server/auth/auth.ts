@@ -34,7 +34,21 @@ function secret(): string {
   return randomBytes(32).toString("base64url");
 }
 
+/** Which sessions just ended: one (logout) or all of an operator's (disabled, new password). */
+export type EndedSessions = { idHash: string } | { operatorId: string };
+
 export class Auth {
+  private readonly endedListeners = new Set<(ended: EndedSessions) => void>();
+
+  /** Calls `listener` whenever sessions end, so that live connections opened with them close too. */
+  onSessionsEnded(listener: (ended: EndedSessions) => void): void {
+    this.endedListeners.add(listener);
+  }
+
+  private sessionsEnded(ended: EndedSessions): void {
+    for (const listener of this.endedListeners) listener(ended);
+  }
+
   constructor(
     private readonly storage: Storage,
     private readonly now: () => Date = () => new Date(),
@@ -137,13 +151,17 @@ export class Auth {
       ...(change.disabled === undefined ? {} : { disabled: change.disabled }),
       ...(change.password === undefined ? {} : { passwordHash: await hashPassword(change.password) }),
     });
-    if (change.disabled === true || change.password !== undefined)
+    if (change.disabled === true || change.password !== undefined) {
       await this.storage.deleteSessionsOf(operator.id);
+      this.sessionsEnded({ operatorId: operator.id });
+    }
     return this.storage.getOperator(operator.id);
   }
 
   async logout(principal: Principal): Promise<void> {
-    if (principal.kind === "operator") await this.storage.deleteSession(principal.session.idHash);
+    if (principal.kind !== "operator") return;
+    await this.storage.deleteSession(principal.session.idHash);
+    this.sessionsEnded({ idHash: principal.session.idHash });
   }
 
   /** Creates an API token. The token itself is returned here once and never stored. */

@@ -10,7 +10,7 @@ const OPERATORS_ROOM = "operators";
 /** What the server keeps on each socket. */
 export interface SocketData {
   /** Set when the handshake carried a valid operator session. */
-  operator?: { id: string; username: string };
+  operator?: { id: string; username: string; sessionHash: string };
   editing?: string | null;
 }
 
@@ -28,8 +28,13 @@ export function attachPanelSocket(io: LivedeskServer, auth: Auth, logger: Logger
     }
     auth.fromSession(sessionId).then(
       (principal) => {
-        if (principal?.kind === "operator")
-          socket.data.operator = { id: principal.id, username: principal.username };
+        if (principal?.kind === "operator") {
+          socket.data.operator = {
+            id: principal.id,
+            username: principal.username,
+            sessionHash: principal.session.idHash,
+          };
+        }
         next();
       },
       (error: unknown) => {
@@ -62,6 +67,24 @@ export function attachPanelSocket(io: LivedeskServer, auth: Auth, logger: Logger
       }
     }, 100);
   };
+
+  // A socket opened with a session lives no longer than the session.
+  auth.onSessionsEnded((ended) => {
+    io.in(OPERATORS_ROOM)
+      .fetchSockets()
+      .then((sockets) => {
+        for (const socket of sockets) {
+          const operator = socket.data.operator;
+          if (operator === undefined) continue;
+          if ("idHash" in ended ? operator.sessionHash === ended.idHash : operator.id === ended.operatorId) {
+            socket.disconnect(true);
+          }
+        }
+      })
+      .catch((error: unknown) =>
+        logger.warn({ err: error }, "could not close the sockets of ended sessions"),
+      );
+  });
 
   io.on("connection", (socket) => {
     if (socket.data.operator === undefined) return;
