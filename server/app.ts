@@ -16,6 +16,7 @@ import { errorHandler, HttpError } from "./http/errors";
 import { originAllowed, refuseForeignOrigins, type SecurityConfig, securityHeaders } from "./http/security";
 import { attachPanelSocket } from "./panel/socket";
 import type { Storage } from "./storage/storage";
+import { DEFAULT_SOCKET_BUFFER_MAX_BYTES, limitSlowReaders } from "./timeline/backpressure";
 import { timelineRoutes } from "./timeline/routes";
 import { ChangeSequencer } from "./timeline/sequencer";
 import { attachTimelineSocket, type LivedeskServer } from "./timeline/socket";
@@ -25,6 +26,8 @@ import { topicRoutes } from "./topics/routes";
 export interface AppConfig extends Partial<SecurityConfig> {
   /** Folder of the built dashboard (`vite build`); pages answer 503 while it is missing. */
   clientDir: string;
+  /** Bytes the server may hold for one slow reader before it disconnects them. */
+  socketBufferMaxBytes?: number;
 }
 
 export interface AppDeps {
@@ -106,6 +109,11 @@ export async function createApp(config: AppConfig, deps: AppDeps): Promise<Lived
   });
   attachPanelSocket(io, auth, logger);
   const socket = attachTimelineSocket(io, timeline, logger);
+  const stopLimiting = limitSlowReaders(
+    io,
+    logger,
+    config.socketBufferMaxBytes ?? DEFAULT_SOCKET_BUFFER_MAX_BYTES,
+  );
   const sequencer = new ChangeSequencer(await storage.latestSeq(), socket.broadcast);
   timeline.onChange((change) => sequencer.push(change));
 
@@ -141,6 +149,7 @@ export async function createApp(config: AppConfig, deps: AppDeps): Promise<Lived
      */
     async close(graceMs = 8000) {
       clearInterval(forgetTimer);
+      stopLimiting();
       socket.stop();
       sequencer.close();
       const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
