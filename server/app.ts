@@ -153,7 +153,9 @@ export async function createApp(config: AppConfig, deps: AppDeps): Promise<Lived
       socket.stop();
       sequencer.close();
       const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
-      io.disconnectSockets(true);
+      // Closing the connections under the sockets (not a Socket.IO "disconnect", after which
+      // clients stay away) makes every client reconnect with its backoff, here or elsewhere.
+      io.engine.close();
       httpServer.closeIdleConnections();
       const timer = setTimeout(() => httpServer.closeAllConnections(), graceMs);
       await closed;

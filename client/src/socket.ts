@@ -79,7 +79,10 @@ export function connect(): () => void {
   };
 
   socket.on("connect", () => void sync());
-  socket.on("disconnect", () => {
+  socket.on("disconnect", (reason) => {
+    // After a server-side disconnect (a session that ended, say) the client does not come back by
+    // itself; a reader always should.
+    if (reason === "io server disconnect") setTimeout(() => socket.connect(), 1000 + Math.random() * 2000);
     store().abortSync();
     store().setConnection(navigator.onLine ? "reconnecting" : "offline");
   });

@@ -54,7 +54,7 @@ describe("graceful shutdown of a server process", () => {
     const answers = await Promise.all(publishes);
     expect(await server.exited).toBe(0);
     expect(Date.now() - started).toBeLessThan(10_000);
-    expect(await readerGone).toBe("io server disconnect");
+    expect(await readerGone).toBe("transport close");
     // Every publish either never got in (connection refused) or was answered 201: none died half-way.
     expect(answers.every((answer) => answer.status === 0 || answer.status === 201)).toBe(true);
 
