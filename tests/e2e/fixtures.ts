@@ -35,6 +35,11 @@ export const test = base.extend<{ dashboard: DashboardPage; pageErrors: string[]
     async ({ page }, use) => {
       const errors: string[] = [];
       page.on("pageerror", (error) => errors.push(error.message));
+      // A Content-Security-Policy violation is reported on the console only; it is a failure too.
+      page.on("console", (message) => {
+        if (message.type() === "error" && message.text().includes("Content Security Policy"))
+          errors.push(message.text());
+      });
       await use(errors);
       expect(errors).toEqual([]);
     },
