@@ -10,7 +10,7 @@ import { SOCKET_MESSAGE_MAX_BYTES } from "../shared/limits";
 import { adminRoutes } from "./admin/routes";
 import { Auth } from "./auth/auth";
 import { Guard } from "./auth/guard";
-import { authRoutes } from "./auth/routes";
+import { authRoutes, type LoginLimits } from "./auth/routes";
 import { parseJson, requireJson } from "./http/body";
 import { errorHandler, HttpError } from "./http/errors";
 import { originAllowed, refuseForeignOrigins, type SecurityConfig, securityHeaders } from "./http/security";
@@ -28,6 +28,7 @@ export interface AppConfig extends Partial<SecurityConfig> {
   clientDir: string;
   /** Bytes the server may hold for one slow reader before it disconnects them. */
   socketBufferMaxBytes?: number;
+  loginLimits?: LoginLimits;
 }
 
 export interface AppDeps {
@@ -83,7 +84,7 @@ export async function createApp(config: AppConfig, deps: AppDeps): Promise<Lived
   app.use("/api", refuseForeignOrigins(allowedOrigins), requireJson, parseJson);
   app.use(timelineRoutes(timeline, guard));
   app.use(topicRoutes(storage, guard));
-  app.use(authRoutes(auth, guard));
+  app.use(authRoutes(auth, guard, config.loginLimits));
   app.use(adminRoutes(auth, guard, storage));
   app.use("/api", (req) => {
     throw new HttpError(404, "not_found", `There is no API call ${req.method} ${req.path}.`);

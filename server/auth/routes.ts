@@ -26,28 +26,50 @@ function sessionAnswer(principal: Principal) {
 }
 
 /** Session login and logout. */
-export function authRoutes(auth: Auth, guard: Guard): Router {
+/** Failed logins allowed per quarter hour: per address and account, per address, per account. */
+export interface LoginLimits {
+  perAddressAndAccount: number;
+  perAddress: number;
+  perAccount: number;
+}
+
+export const DEFAULT_LOGIN_LIMITS: LoginLimits = { perAddressAndAccount: 10, perAddress: 50, perAccount: 30 };
+
+export function authRoutes(auth: Auth, guard: Guard, limits: LoginLimits = DEFAULT_LOGIN_LIMITS): Router {
   const router = Router();
 
-  // Failed logins per address and username: ten tries per quarter hour, then 429 with Retry-After.
-  const loginLimiter = rateLimit({
-    windowMs: 15 * 60 * 1000,
-    limit: 10,
-    skipSuccessfulRequests: true,
-    standardHeaders: "draft-8",
-    legacyHeaders: false,
-    keyGenerator: (req) => {
-      const username = z.object({ username: z.string() }).safeParse(req.body);
-      return `${ipKeyGenerator(req.ip ?? "unknown")}|${username.success ? username.data.username.trim().toLowerCase() : ""}`;
-    },
-    handler: (_req, res) => {
-      res.status(429).json({
-        error: { code: "too_many_attempts", message: "Too many failed logins. Wait a while and try again." },
-      });
-    },
-  });
+  // Failed logins are limited three ways, each counting only failures, each answering 429 with
+  // Retry-After: one address guessing one account, one address trying many accounts, and one
+  // account guessed from many addresses (so a botnet cannot grind a password).
+  const usernameOf = (body: unknown) => {
+    const parsed = z.object({ username: z.string() }).safeParse(body);
+    return parsed.success ? parsed.data.username.trim().toLowerCase() : "";
+  };
+  const limiter = (limit: number, key: (req: Request) => string) =>
+    rateLimit({
+      windowMs: 15 * 60 * 1000,
+      limit,
+      skipSuccessfulRequests: true,
+      standardHeaders: "draft-8",
+      legacyHeaders: false,
+      keyGenerator: key,
+      handler: (_req, res) => {
+        res.status(429).json({
+          error: {
+            code: "too_many_attempts",
+            message: "Too many failed logins. Wait a while and try again.",
+          },
+        });
+      },
+    });
+  const address = (req: Request) => ipKeyGenerator(req.ip ?? "unknown");
+  const loginLimiters = [
+    limiter(limits.perAddressAndAccount, (req) => `${address(req)}|${usernameOf(req.body)}`),
+    limiter(limits.perAddress, address),
+    limiter(limits.perAccount, (req) => usernameOf(req.body)),
+  ];
 
-  router.post("/api/session", loginLimiter, async (req, res) => {
+  router.post("/api/session", ...loginLimiters, async (req, res) => {
     const { username, password } = parseInput(loginSchema, req.body);
     const result = await auth.login(username, password);
     if (result === null) throw new HttpError(401, "bad_credentials", "The username or password is wrong.");
