@@ -2,6 +2,7 @@ import { createApp, DEFAULT_CLIENT_DIR } from "./app";
 import { loadConfig } from "./config";
 import { startDemoWire } from "./demo/wire";
 import { createLogger } from "./logger";
+import { PgStorage } from "./storage/postgres/pg-storage";
 import { SqliteStorage } from "./storage/sqlite/sqlite-storage";
 import type { Storage } from "./storage/storage";
 
@@ -9,16 +10,17 @@ import type { Storage } from "./storage/storage";
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
   const logger = createLogger(config.logLevel);
-  if (config.database.kind === "postgres") {
-    throw new Error(
-      "DATABASE_URL: PostgreSQL storage is not part of this build yet; use sqlite: or leave it unset.",
-    );
-  }
   if (config.redisUrl !== undefined) {
     throw new Error("REDIS_URL: fan-out through Redis is not part of this build yet; leave it unset.");
   }
-  const storage: Storage = SqliteStorage.open(config.database.file);
-  logger.info({ file: config.database.file }, "opened SQLite storage");
+  let storage: Storage;
+  if (config.database.kind === "postgres") {
+    storage = await PgStorage.open(config.database.url);
+    logger.info("opened PostgreSQL storage");
+  } else {
+    storage = SqliteStorage.open(config.database.file);
+    logger.info({ file: config.database.file }, "opened SQLite storage");
+  }
 
   const livedesk = await createApp(
     {
