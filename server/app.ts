@@ -11,6 +11,7 @@ import { adminRoutes } from "./admin/routes";
 import { Auth } from "./auth/auth";
 import { Guard } from "./auth/guard";
 import { authRoutes, type LoginLimits } from "./auth/routes";
+import { type Fanout, LocalFanout } from "./fanout/fanout";
 import { parseJson, requireJson } from "./http/body";
 import { errorHandler, HttpError } from "./http/errors";
 import { originAllowed, refuseForeignOrigins, type SecurityConfig, securityHeaders } from "./http/security";
@@ -34,6 +35,8 @@ export interface AppConfig extends Partial<SecurityConfig> {
 export interface AppDeps {
   storage: Storage;
   logger: Logger;
+  /** How changes reach the other nodes; one node alone needs none. */
+  fanout?: Fanout & { adapter?: () => Parameters<LivedeskServer["adapter"]>[0] };
 }
 
 export interface LivedeskApp {
@@ -54,6 +57,7 @@ const IDEMPOTENCY_KEY_TTL_MS = 25 * 60 * 60 * 1000;
 /** Builds the HTTP API, the Socket.IO server and the pages on one storage. Does not listen. */
 export async function createApp(config: AppConfig, deps: AppDeps): Promise<LivedeskApp> {
   const { storage, logger } = deps;
+  const fanout = deps.fanout ?? new LocalFanout();
   const timeline = new Timeline(storage);
   const auth = new Auth(storage);
   const guard = new Guard(auth);
@@ -71,12 +75,22 @@ export async function createApp(config: AppConfig, deps: AppDeps): Promise<Lived
   app.get("/readyz", async (_req, res) => {
     try {
       await storage.ping();
-      res.json({ status: "ready" });
     } catch (error) {
       logger.warn({ err: error }, "storage does not answer");
       res.status(503).json({
         status: "unavailable",
         error: { code: "storage_unavailable", message: "Storage does not answer." },
+      });
+      return;
+    }
+    try {
+      await fanout.ping();
+      res.json({ status: "ready" });
+    } catch (error) {
+      logger.warn({ err: error }, "fan-out does not answer");
+      res.status(503).json({
+        status: "unavailable",
+        error: { code: "fanout_unavailable", message: "Redis does not answer." },
       });
     }
   });
@@ -109,14 +123,16 @@ export async function createApp(config: AppConfig, deps: AppDeps): Promise<Lived
     allowRequest: (req, callback) => callback(null, originAllowed(req, allowedOrigins)),
   });
   attachPanelSocket(io, auth, logger);
-  const socket = attachTimelineSocket(io, timeline, logger);
+  if (deps.fanout?.adapter !== undefined) io.adapter(deps.fanout.adapter());
+  const socket = attachTimelineSocket(io, timeline, logger, (local) => fanout.viewers(local));
   const stopLimiting = limitSlowReaders(
     io,
     logger,
     config.socketBufferMaxBytes ?? DEFAULT_SOCKET_BUFFER_MAX_BYTES,
   );
   const sequencer = new ChangeSequencer(await storage.latestSeq(), socket.broadcast);
-  timeline.onChange((change) => sequencer.push(change));
+  timeline.onChange((change) => fanout.publish(change));
+  fanout.onChange((change) => sequencer.push(change));
 
   const forgetKeys = () =>
     storage
@@ -162,6 +178,7 @@ export async function createApp(config: AppConfig, deps: AppDeps): Promise<Lived
       await closed;
       clearTimeout(timer);
       await new Promise<void>((resolve) => io.close(() => resolve()));
+      await fanout.close();
       await storage.close();
     },
   };

@@ -1,6 +1,7 @@
 import { createApp, DEFAULT_CLIENT_DIR } from "./app";
 import { loadConfig } from "./config";
 import { startDemoWire } from "./demo/wire";
+import { RedisFanout } from "./fanout/redis-fanout";
 import { createLogger } from "./logger";
 import { PgStorage } from "./storage/postgres/pg-storage";
 import { SqliteStorage } from "./storage/sqlite/sqlite-storage";
@@ -10,9 +11,6 @@ import type { Storage } from "./storage/storage";
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
   const logger = createLogger(config.logLevel);
-  if (config.redisUrl !== undefined) {
-    throw new Error("REDIS_URL: fan-out through Redis is not part of this build yet; leave it unset.");
-  }
   let storage: Storage;
   if (config.database.kind === "postgres") {
     storage = await PgStorage.open(config.database.url);
@@ -22,13 +20,16 @@ async function main(): Promise<void> {
     logger.info({ file: config.database.file }, "opened SQLite storage");
   }
 
+  const fanout =
+    config.redisUrl === undefined ? undefined : await RedisFanout.connect(config.redisUrl, logger);
+  if (fanout !== undefined) logger.info("fanning out through Redis");
   const livedesk = await createApp(
     {
       clientDir: DEFAULT_CLIENT_DIR,
       allowedOrigins: config.allowedOrigins,
       frameAncestors: config.frameAncestors,
     },
-    { storage, logger },
+    { storage, logger, ...(fanout === undefined ? {} : { fanout }) },
   );
   const admin = await livedesk.auth.bootstrapAdmin(config.adminPassword);
   if (admin.generatedPassword !== undefined) {

@@ -24,21 +24,27 @@ export function attachTimelineSocket(
   io: LivedeskServer,
   timeline: Timeline,
   logger: Logger,
+  countViewers: (local: number) => Promise<number> = async (local) => local,
 ): {
   broadcast: (change: Change) => void;
   stop: () => void;
 } {
+  // Each node tells its own readers; the count covers every node.
   let viewers = -1;
   const presenceTimer = setInterval(() => {
-    const now = io.engine.clientsCount;
-    if (now === viewers) return;
-    viewers = now;
-    io.emit("presence", { viewers });
+    countViewers(io.engine.clientsCount).then(
+      (now) => {
+        if (now === viewers) return;
+        viewers = now;
+        io.local.emit("presence", { viewers });
+      },
+      (error: unknown) => logger.warn({ err: error }, "could not count readers"),
+    );
   }, PRESENCE_INTERVAL_MS);
   presenceTimer.unref();
 
   io.on("connection", (socket) => {
-    socket.emit("presence", { viewers: io.engine.clientsCount });
+    socket.emit("presence", { viewers: Math.max(viewers, io.engine.clientsCount) });
 
     socket.on("timeline:sync", async (request: unknown, ack: unknown) => {
       if (typeof ack !== "function") return;
@@ -60,7 +66,8 @@ export function attachTimelineSocket(
   });
 
   return {
-    broadcast: (change) => io.emit("timeline:change", change),
+    // Local: every node gets every change from the fan-out and serves its own readers.
+    broadcast: (change) => io.local.emit("timeline:change", change),
     stop: () => clearInterval(presenceTimer),
   };
 }

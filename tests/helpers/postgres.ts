@@ -10,6 +10,9 @@ const BIN = process.env.PG_BIN ?? "/usr/lib/postgresql/15/bin";
 export interface PostgresServer {
   /** A URL for a new, empty database on this server. */
   createDatabase(): Promise<string>;
+  /** Stops the server but keeps its data, for `resume()`. */
+  pause(): Promise<void>;
+  resume(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -37,16 +40,18 @@ export async function startPostgres(): Promise<PostgresServer> {
   const data = path.join(dir, "data");
   const port = await freePort();
   run("initdb", ["-D", data, "-A", "trust", "-U", "postgres", "--no-sync", "-E", "UTF8"]);
-  run("pg_ctl", [
-    "-D",
-    data,
-    "-l",
-    path.join(dir, "log"),
-    "-w",
-    "-o",
-    `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off`,
-    "start",
-  ]);
+  const start = () =>
+    run("pg_ctl", [
+      "-D",
+      data,
+      "-l",
+      path.join(dir, "log"),
+      "-w",
+      "-o",
+      `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200`,
+      "start",
+    ]);
+  start();
   const admin = `postgres://postgres@127.0.0.1:${port}/postgres`;
   let n = 0;
   return {
@@ -58,6 +63,12 @@ export async function startPostgres(): Promise<PostgresServer> {
       await client.query(`CREATE DATABASE ${name}`);
       await client.end();
       return `postgres://postgres@127.0.0.1:${port}/${name}`;
+    },
+    async pause() {
+      run("pg_ctl", ["-D", data, "-m", "immediate", "stop"]);
+    },
+    async resume() {
+      start();
     },
     async stop() {
       run("pg_ctl", ["-D", data, "-m", "immediate", "stop"]);
