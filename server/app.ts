@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import fs from "node:fs";
 import { createServer, type Server as HttpServer } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -15,6 +16,7 @@ import { type Fanout, LocalFanout } from "./fanout/fanout";
 import { parseJson, requireJson } from "./http/body";
 import { errorHandler, HttpError } from "./http/errors";
 import { originAllowed, refuseForeignOrigins, type SecurityConfig, securityHeaders } from "./http/security";
+import { Metrics } from "./metrics";
 import { attachPanelSocket } from "./panel/socket";
 import type { Storage } from "./storage/storage";
 import { DEFAULT_SOCKET_BUFFER_MAX_BYTES, limitSlowReaders } from "./timeline/backpressure";
@@ -56,7 +58,10 @@ const IDEMPOTENCY_KEY_TTL_MS = 25 * 60 * 60 * 1000;
 
 /** Builds the HTTP API, the Socket.IO server and the pages on one storage. Does not listen. */
 export async function createApp(config: AppConfig, deps: AppDeps): Promise<LivedeskApp> {
-  const { storage, logger } = deps;
+  const { logger } = deps;
+  let connected = () => 0;
+  const metrics = new Metrics(() => connected());
+  const storage = metrics.countErrors(deps.storage);
   const fanout = deps.fanout ?? new LocalFanout();
   const timeline = new Timeline(storage);
   const auth = new Auth(storage);
@@ -66,11 +71,26 @@ export async function createApp(config: AppConfig, deps: AppDeps): Promise<Lived
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", "loopback");
-  app.use(pinoHttp({ logger, autoLogging: { ignore: (req) => req.url === "/healthz" } }));
+  app.use(
+    pinoHttp({
+      logger,
+      autoLogging: { ignore: (req) => req.url === "/healthz" || req.url === "/metrics" },
+      // A request id from the proxy is kept, so one request can be followed through nginx and here.
+      genReqId: (req, res) => {
+        const given = req.headers["x-request-id"];
+        const id = typeof given === "string" && /^[\w-]{1,100}$/.test(given) ? given : randomUUID();
+        res.setHeader("X-Request-Id", id);
+        return id;
+      },
+    }),
+  );
   app.use(securityHeaders({ allowedOrigins, frameAncestors: config.frameAncestors ?? [] }));
 
   app.get("/healthz", (_req, res) => {
     res.json({ status: "ok" });
+  });
+  app.get("/metrics", async (_req, res) => {
+    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
   app.get("/readyz", async (_req, res) => {
     try {
@@ -130,7 +150,11 @@ export async function createApp(config: AppConfig, deps: AppDeps): Promise<Lived
     logger,
     config.socketBufferMaxBytes ?? DEFAULT_SOCKET_BUFFER_MAX_BYTES,
   );
-  const sequencer = new ChangeSequencer(await storage.latestSeq(), socket.broadcast);
+  connected = () => io.engine.clientsCount;
+  const sequencer = new ChangeSequencer(await storage.latestSeq(), (change) => {
+    socket.broadcast(change);
+    metrics.broadcast(change);
+  });
   timeline.onChange((change) => fanout.publish(change));
   fanout.onChange((change) => sequencer.push(change));
 

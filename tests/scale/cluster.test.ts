@@ -157,6 +157,8 @@ describe("three nodes on PostgreSQL and Redis behind nginx", () => {
 
     await postgres.pause();
     await expect.poll(ready, { timeout: 10_000 }).toBe(503);
+    const metrics = await (await fetch(`${url}/metrics`)).text();
+    expect(Number(/^livedesk_storage_errors_total (\d+)$/m.exec(metrics)?.[1])).toBeGreaterThan(0);
     await postgres.resume();
     await expect.poll(ready, { timeout: 15_000 }).toBe(200);
     expect(node(1).child.exitCode).toBeNull();
