@@ -14,6 +14,7 @@ export class Reader {
   /** Seqs of the live changes this reader applied, in the order it applied them. */
   readonly applied: number[] = [];
   syncs = 0;
+  syncErrors = 0;
   private waiters: (() => void)[] = [];
 
   constructor(url: string, view?: TimelineView) {
@@ -33,10 +34,21 @@ export class Reader {
     return this.follower.view.seq;
   }
 
+  /** Like the dashboard: a sync that fails (the server's storage is away, say) is tried again. */
   private async sync(): Promise<void> {
     const request = this.follower.beginSync();
-    const answer: SyncAck = await this.socket.emitWithAck("timeline:sync", request);
-    if ("error" in answer) throw new Error(answer.error.message);
+    let answer: SyncAck;
+    try {
+      answer = await this.socket.timeout(10_000).emitWithAck("timeline:sync", request);
+    } catch {
+      answer = { error: { code: "timeout", message: "no answer" } };
+    }
+    if ("error" in answer) {
+      this.follower.abortSync();
+      this.syncErrors += 1;
+      if (this.socket.connected) setTimeout(() => void this.sync(), 200);
+      return;
+    }
     this.syncs += 1;
     if (this.follower.finishSync(answer) === "gap") await this.sync();
     this.notify();
