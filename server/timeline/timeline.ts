@@ -64,6 +64,7 @@ export class Timeline {
   private readonly listeners = new Set<(change: Change) => void>();
   private readonly newId = monotonicFactory();
   private readonly now: () => Date;
+  private readonly knownTopics = new Set<string>();
 
   constructor(
     private readonly storage: Storage,
@@ -97,7 +98,11 @@ export class Timeline {
 
   private async checkTopics(topics: readonly string[] | undefined): Promise<void> {
     if (topics === undefined) return;
-    const known = new Set((await this.storage.listTopics()).map((topic) => topic.slug));
+    // Topics are only ever added: a slug seen once stays known. An unknown one is looked up again,
+    // since another node (or the admin API) may just have created it.
+    if (topics.every((slug) => this.knownTopics.has(slug))) return;
+    for (const topic of await this.storage.listTopics()) this.knownTopics.add(topic.slug);
+    const known = this.knownTopics;
     const fields: Record<string, string> = {};
     topics.forEach((slug, i) => {
       if (!known.has(slug)) fields[`topics.${i}`] = `unknown topic "${slug}"`;

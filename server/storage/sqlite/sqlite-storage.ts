@@ -194,8 +194,52 @@ export class SqliteStorage implements Storage {
     return { status: "committed", change: { seq, kind: decision.kind, item } };
   };
 
+  private queue: {
+    request: CommitRequest;
+    resolve: (result: CommitResult) => void;
+    reject: (error: unknown) => void;
+  }[] = [];
+
+  /**
+   * Group commit: the commits asked for in one turn of the event loop share one transaction, so
+   * one fsync makes all of them durable, and each is answered only after it. Each runs in a
+   * savepoint of its own, so one that throws takes none of the others with it. Seq order is
+   * queue order.
+   */
   async commit(request: CommitRequest): Promise<CommitResult> {
-    return this.db.transaction(this.commitTransaction).immediate(request);
+    return new Promise((resolve, reject) => {
+      this.queue.push({ request, resolve, reject });
+      if (this.queue.length === 1) setImmediate(() => this.flush());
+    });
+  }
+
+  private flush(): void {
+    const batch = this.queue;
+    this.queue = [];
+    const one = this.db.transaction(this.commitTransaction);
+    const outcomes: ({ ok: true; result: CommitResult } | { ok: false; error: unknown })[] = [];
+    try {
+      this.db
+        .transaction(() => {
+          for (const { request } of batch) {
+            try {
+              outcomes.push({ ok: true, result: one(request) });
+            } catch (error) {
+              outcomes.push({ ok: false, error });
+            }
+          }
+        })
+        .immediate();
+    } catch (error) {
+      // The batch as a whole did not commit (the disk is full, say): nothing of it was stored.
+      for (const { reject } of batch) reject(error);
+      return;
+    }
+    batch.forEach(({ resolve, reject }, i) => {
+      const outcome = outcomes[i];
+      if (outcome?.ok) resolve(outcome.result);
+      else reject(outcome?.error ?? new Error("commit lost"));
+    });
   }
 
   async getItem(id: string): Promise<Item | null> {
