@@ -63,7 +63,9 @@ const oneOrMany = <T extends z.ZodType>(schema: T) =>
 
 /** The query of `GET /api/items`. Several topics match an item carrying any of them. */
 export const listItemsQuerySchema = z.object({
-  topic: oneOrMany(topicSlugSchema).optional(),
+  topic: oneOrMany(topicSlugSchema)
+    .pipe(z.array(z.string()).max(20, "must name at most 20 topics"))
+    .optional(),
   q: z.string().trim().max(SEARCH_MAX, `must be at most ${SEARCH_MAX} characters`).optional(),
   before: z.string().max(200).optional(),
   limit: z.coerce

@@ -120,6 +120,18 @@ export class SqliteStorage implements Storage {
     this.db = db;
   }
 
+  private readonly statements = new Map<string, Database.Statement>();
+
+  /** Prepared once, reused: preparing is a good part of a small query's cost. */
+  private statement(sql: string): Database.Statement {
+    let prepared = this.statements.get(sql);
+    if (prepared === undefined) {
+      prepared = this.db.prepare(sql);
+      this.statements.set(sql, prepared);
+    }
+    return prepared;
+  }
+
   static open(file: string): SqliteStorage {
     fs.mkdirSync(path.dirname(file), { recursive: true });
     const db = new Database(file);
@@ -144,7 +156,7 @@ export class SqliteStorage implements Storage {
   }
 
   private readItem(id: string): Item | null {
-    const row = this.db.prepare("SELECT data FROM items WHERE id = ?").get(id);
+    const row = this.statement("SELECT data FROM items WHERE id = ?").get(id);
     return row === undefined ? null : dataRow.parse(row).data;
   }
 
@@ -165,7 +177,7 @@ export class SqliteStorage implements Storage {
     if (!decision.ok) return { status: "refused", refusal: decision.refusal };
 
     const seq = valueRow.parse(
-      this.db.prepare("UPDATE meta SET value = value + 1 WHERE key = 'seq' RETURNING value").get(),
+      this.statement("UPDATE meta SET value = value + 1 WHERE key = 'seq' RETURNING value").get(),
     ).value;
     const { id, ...fields } = decision.item;
     const item: Item = { id, seq, ...fields };
@@ -178,8 +190,8 @@ export class SqliteStorage implements Storage {
            published_at = excluded.published_at, headline = excluded.headline, summary = excluded.summary, data = excluded.data`,
       )
       .run({ ...item, pinned: item.pinned ? 1 : 0, data });
-    this.db.prepare("DELETE FROM item_topics WHERE item_id = ?").run(item.id);
-    const addTopic = this.db.prepare("INSERT INTO item_topics (topic, item_id) VALUES (?, ?)");
+    this.statement("DELETE FROM item_topics WHERE item_id = ?").run(item.id);
+    const addTopic = this.statement("INSERT INTO item_topics (topic, item_id) VALUES (?, ?)");
     for (const topic of item.topics) addTopic.run(topic, item.id);
     this.db
       .prepare("INSERT INTO changes (seq, kind, item_id, item) VALUES (?, ?, ?, ?)")
@@ -290,7 +302,7 @@ export class SqliteStorage implements Storage {
   }
 
   async latestSeq(): Promise<number> {
-    return valueRow.parse(this.db.prepare("SELECT value FROM meta WHERE key = 'seq'").get()).value;
+    return valueRow.parse(this.statement("SELECT value FROM meta WHERE key = 'seq'").get()).value;
   }
 
   async latestWindow(limit: number): Promise<Item[]> {
@@ -307,7 +319,7 @@ export class SqliteStorage implements Storage {
   }
 
   async forgetIdempotencyKeys(olderThan: Date): Promise<number> {
-    return this.db.prepare("DELETE FROM idempotency_keys WHERE created_at < ?").run(olderThan.toISOString())
+    return this.statement("DELETE FROM idempotency_keys WHERE created_at < ?").run(olderThan.toISOString())
       .changes;
   }
 
@@ -326,11 +338,11 @@ export class SqliteStorage implements Storage {
   }
 
   async renameTopic(slug: string, name: string): Promise<boolean> {
-    return this.db.prepare("UPDATE topics SET name = ? WHERE slug = ?").run(name, slug).changes === 1;
+    return this.statement("UPDATE topics SET name = ? WHERE slug = ?").run(name, slug).changes === 1;
   }
 
   async countOperators(): Promise<number> {
-    return countRow.parse(this.db.prepare("SELECT count(*) AS count FROM operators").get()).count;
+    return countRow.parse(this.statement("SELECT count(*) AS count FROM operators").get()).count;
   }
 
   async createOperator(operator: Operator): Promise<boolean> {
@@ -343,12 +355,12 @@ export class SqliteStorage implements Storage {
   }
 
   async findOperatorByUsername(username: string): Promise<Operator | null> {
-    const row = this.db.prepare("SELECT * FROM operators WHERE username = ?").get(username);
+    const row = this.statement("SELECT * FROM operators WHERE username = ?").get(username);
     return row === undefined ? null : operatorRow.parse(row);
   }
 
   async getOperator(id: string): Promise<Operator | null> {
-    const row = this.db.prepare("SELECT * FROM operators WHERE id = ?").get(id);
+    const row = this.statement("SELECT * FROM operators WHERE id = ?").get(id);
     return row === undefined ? null : operatorRow.parse(row);
   }
 
@@ -382,20 +394,20 @@ export class SqliteStorage implements Storage {
   }
 
   async findSession(idHash: string): Promise<StoredSession | null> {
-    const row = this.db.prepare("SELECT * FROM sessions WHERE id_hash = ?").get(idHash);
+    const row = this.statement("SELECT * FROM sessions WHERE id_hash = ?").get(idHash);
     return row === undefined ? null : sessionRow.parse(row);
   }
 
   async touchSession(idHash: string, lastSeenAt: string): Promise<void> {
-    this.db.prepare("UPDATE sessions SET last_seen_at = ? WHERE id_hash = ?").run(lastSeenAt, idHash);
+    this.statement("UPDATE sessions SET last_seen_at = ? WHERE id_hash = ?").run(lastSeenAt, idHash);
   }
 
   async deleteSession(idHash: string): Promise<void> {
-    this.db.prepare("DELETE FROM sessions WHERE id_hash = ?").run(idHash);
+    this.statement("DELETE FROM sessions WHERE id_hash = ?").run(idHash);
   }
 
   async deleteSessionsOf(operatorId: string): Promise<void> {
-    this.db.prepare("DELETE FROM sessions WHERE operator_id = ?").run(operatorId);
+    this.statement("DELETE FROM sessions WHERE operator_id = ?").run(operatorId);
   }
 
   async createToken(token: StoredToken): Promise<void> {
@@ -432,18 +444,16 @@ export class SqliteStorage implements Storage {
   }
 
   async findTokenByHash(hash: string): Promise<StoredToken | null> {
-    const row = this.db.prepare("SELECT * FROM tokens WHERE hash = ?").get(hash);
+    const row = this.statement("SELECT * FROM tokens WHERE hash = ?").get(hash);
     return row === undefined ? null : tokenRow.parse(row);
   }
 
   async revokeToken(id: string): Promise<boolean> {
-    return (
-      this.db.prepare("UPDATE tokens SET revoked = 1 WHERE id = ? AND revoked = 0").run(id).changes === 1
-    );
+    return this.statement("UPDATE tokens SET revoked = 1 WHERE id = ? AND revoked = 0").run(id).changes === 1;
   }
 
   async ping(): Promise<void> {
-    this.db.prepare("SELECT 1").get();
+    this.statement("SELECT 1").get();
   }
 
   async close(): Promise<void> {
