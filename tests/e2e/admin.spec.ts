@@ -269,6 +269,51 @@ test.describe("the operator panel", () => {
     }
   });
 
+  test("lets an admin rename a topic, change a role, reset a password and disable an operator", async ({
+    page,
+    browser,
+    desk,
+  }) => {
+    await desk.createOperator("deskhand", "deskhand-password", "editor");
+    const admin = new AdminPage(page);
+    await admin.login("admin", DESK_ADMIN_PASSWORD);
+    const nav = page.getByRole("navigation", { name: "Panel" });
+
+    await nav.getByRole("link", { name: "Topics" }).click();
+    await page.getByRole("textbox", { name: "Name of weather" }).fill("Weather and climate");
+    await page.getByRole("button", { name: "Rename weather" }).click();
+    await expect(page.getByRole("status").filter({ hasText: "Renamed." })).toBeVisible();
+    await page.getByRole("textbox", { name: "Slug" }).fill("science");
+    await page.getByRole("textbox", { name: "Name", exact: true }).fill("Science");
+    await page.getByRole("button", { name: "Add topic" }).click();
+    await expect(page.getByRole("textbox", { name: "Name of science" })).toHaveValue("Science");
+
+    await nav.getByRole("link", { name: "Operators" }).click();
+    await page.getByRole("combobox", { name: "Role of deskhand" }).selectOption("admin");
+    await expect(page.getByRole("status").filter({ hasText: "deskhand is now admin." })).toBeVisible();
+    await page.getByRole("textbox", { name: "New password for deskhand" }).fill("a-fresh-password");
+    await page.getByRole("button", { name: "Reset password of deskhand" }).click();
+    await expect(page.getByRole("status").filter({ hasText: "New password set for deskhand" })).toBeVisible();
+
+    const otherContext = await browser.newContext({ baseURL: desk.url });
+    try {
+      const deskhand = new AdminPage(await otherContext.newPage());
+      await deskhand.login("deskhand", "a-fresh-password");
+      await expect(
+        deskhand.page.getByRole("navigation", { name: "Panel" }).getByRole("link", { name: "Operators" }),
+      ).toBeVisible();
+
+      await page.getByRole("button", { name: "Disable deskhand" }).click();
+      await expect(page.getByRole("row", { name: /deskhand/ })).toContainText("disabled");
+      await deskhand.headline.fill("Written after being disabled");
+      await deskhand.topic("World").check();
+      await deskhand.publish.click();
+      await expect(deskhand.page.getByRole("alert")).toContainText("Your session has ended");
+    } finally {
+      await otherContext.close();
+    }
+  });
+
   test("keeps an audit log an admin can read", async ({ page, desk }) => {
     await desk.publish({ headline: "Audit test: recorded" });
     const admin = new AdminPage(page);

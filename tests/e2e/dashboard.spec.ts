@@ -275,6 +275,38 @@ test.describe("the live dashboard", () => {
   });
 });
 
+test.describe("while the reader is not looking", () => {
+  test("a screen reader hears new breaking items, and only breaking ones", async ({
+    dashboard,
+    desk,
+    page,
+  }) => {
+    await dashboard.open();
+    await desk.publish({ headline: "Announce test: routine item" });
+    await desk.publish({ headline: "Announce test: dam breaks upstream", breaking: true });
+    const announcements = page.getByRole("log", { name: "Announcements" });
+    await expect(announcements).toHaveText("Breaking: Announce test: dam breaks upstream.", {
+      timeout: 7000,
+    });
+  });
+
+  test("counts new items in the title while the tab is hidden", async ({ dashboard, desk, page }) => {
+    await dashboard.open();
+    await page.evaluate(() => {
+      Object.defineProperty(document, "visibilityState", { configurable: true, get: () => "hidden" });
+      document.dispatchEvent(new Event("visibilitychange"));
+    });
+    await desk.publish({ headline: "Title test: one" });
+    await desk.publish({ headline: "Title test: two" });
+    await expect(page).toHaveTitle("(2) livedesk — live news");
+    await page.evaluate(() => {
+      Object.defineProperty(document, "visibilityState", { configurable: true, get: () => "visible" });
+      document.dispatchEvent(new Event("visibilitychange"));
+    });
+    await expect(page).toHaveTitle("livedesk — live news");
+  });
+});
+
 test.describe("a reload", () => {
   test("paints the last window at once from the browser's copy, before the connection is up", async ({
     dashboard,

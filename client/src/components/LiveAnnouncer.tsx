@@ -25,7 +25,7 @@ export function LiveAnnouncer() {
   }, [pending, lastAt]);
 
   return (
-    <div className="sr-only" aria-live="polite" aria-atomic="true">
+    <div className="sr-only" role="log" aria-label="Announcements" aria-live="polite" aria-atomic="true">
       {text}
     </div>
   );
