@@ -5,26 +5,10 @@ import { TimelineFollower } from "../../shared/follower";
 import type { Change, Item } from "../../shared/item";
 import { matchesFilter } from "../../shared/search";
 import { applyChange, compareItems, emptyView, mergeItems } from "../../shared/timeline";
+import { sampleItem } from "../helpers/items";
 
 function item(id: string, publishedAt: string, version = 1, seq = 1): Item {
-  return {
-    id,
-    seq,
-    version,
-    headline: `Headline ${id}`,
-    summary: "",
-    url: null,
-    topics: ["world"],
-    breaking: false,
-    pinned: false,
-    status: "published",
-    correction: null,
-    retractionReason: null,
-    source: null,
-    publishedAt,
-    updatedAt: publishedAt,
-    author: "test",
-  };
+  return sampleItem(id, { publishedAt, updatedAt: publishedAt, version, seq });
 }
 
 describe("timeline order", () => {

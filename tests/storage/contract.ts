@@ -1,27 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Decision, ItemDraft, Storage } from "../../server/storage/storage";
 import type { Item } from "../../shared/item";
-
-function draft(id: string, fields: Partial<ItemDraft> = {}): ItemDraft {
-  return {
-    id,
-    version: 1,
-    headline: `Headline ${id}`,
-    summary: "",
-    url: null,
-    topics: ["world"],
-    breaking: false,
-    pinned: false,
-    status: "published",
-    correction: null,
-    retractionReason: null,
-    source: null,
-    publishedAt: "2026-03-01T10:00:00.000Z",
-    updatedAt: "2026-03-01T10:00:00.000Z",
-    author: "test",
-    ...fields,
-  };
-}
+import { sampleDraft as draft } from "../helpers/items";
 
 const create =
   (next: ItemDraft) =>

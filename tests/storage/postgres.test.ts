@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PgStorage, toTsQuery } from "../../server/storage/postgres/pg-storage";
-import type { ItemDraft } from "../../server/storage/storage";
 import { sessionSchema } from "../../shared/requests";
 import { call } from "../helpers/http";
+import { sampleDraft } from "../helpers/items";
 import { type PostgresServer, startPostgres } from "../helpers/postgres";
 import { spawnServer } from "../helpers/process";
 import { Reader } from "../helpers/reader";
@@ -25,30 +25,13 @@ describe("PostgreSQL storage", () => {
   it("keeps seq gapless and in commit order while several nodes (pools) write at once", async () => {
     const url = await server.createDatabase();
     const nodes = await Promise.all([PgStorage.open(url), PgStorage.open(url), PgStorage.open(url)]);
-    const draft = (id: string): ItemDraft => ({
-      id,
-      version: 1,
-      headline: id,
-      summary: "",
-      url: null,
-      topics: ["world"],
-      breaking: false,
-      pinned: false,
-      status: "published",
-      correction: null,
-      retractionReason: null,
-      source: null,
-      publishedAt: "2026-03-01T10:00:00.000Z",
-      updatedAt: "2026-03-01T10:00:00.000Z",
-      author: "t",
-    });
     const commits = await Promise.all(
       Array.from({ length: 90 }, (_, i) => {
         const node = nodes[i % 3];
         if (node === undefined) throw new Error("no node");
         return node.commit({
           itemId: `n${i}`,
-          decide: () => ({ ok: true, kind: "created", item: draft(`n${i}`) }),
+          decide: () => ({ ok: true, kind: "created", item: sampleDraft(`n${i}`, { headline: `n${i}` }) }),
         });
       }),
     );

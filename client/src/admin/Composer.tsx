@@ -1,11 +1,11 @@
 import { type FormEvent, type KeyboardEvent, useEffect, useRef, useState } from "react";
 import { z } from "zod";
 import { type Item, itemSchema } from "../../../shared/item";
-import { HEADLINE_MAX } from "../../../shared/limits";
 import { ItemCard } from "../components/ItemCard";
 import { useStore } from "../store";
 import { ApiError, operatorCall } from "./api";
-import { Field, fieldError, isSubmitShortcut, TopicChoice } from "./fields";
+import { isSubmitShortcut } from "./fields";
+import { ItemFields } from "./ItemFields";
 
 const draftSchema = z.object({
   /** The Idempotency-Key of this draft: a double click or a retry can never publish it twice. */
@@ -127,84 +127,18 @@ export function Composer() {
     }
   };
 
-  const length = draft.headline.trim().length;
   const preview = previewOf(draft, username);
   return (
     <section aria-labelledby="composer-heading" className="composer">
       <h2 id="composer-heading">New item</h2>
       <form onSubmit={onSubmit} onKeyDown={onKeyDown} noValidate>
-        <Field
-          id="composer-headline"
-          label="Headline"
-          error={fieldError(errors, "headline")}
-          hint={
-            <span className={length > HEADLINE_MAX ? "over" : undefined}>
-              {length}/{HEADLINE_MAX} characters
-            </span>
-          }
-        >
-          {(describedBy, invalid) => (
-            <input
-              id="composer-headline"
-              ref={headlineRef}
-              value={draft.headline}
-              onChange={(event) => update({ headline: event.target.value })}
-              aria-describedby={describedBy}
-              aria-invalid={invalid}
-              required
-            />
-          )}
-        </Field>
-        <Field id="composer-summary" label="Summary" error={fieldError(errors, "summary")}>
-          {(describedBy, invalid) => (
-            <textarea
-              id="composer-summary"
-              rows={4}
-              value={draft.summary}
-              onChange={(event) => update({ summary: event.target.value })}
-              aria-describedby={describedBy}
-              aria-invalid={invalid}
-            />
-          )}
-        </Field>
-        <Field id="composer-link" label="Link" error={fieldError(errors, "url")}>
-          {(describedBy, invalid) => (
-            <input
-              id="composer-link"
-              type="url"
-              inputMode="url"
-              placeholder="https://"
-              value={draft.url}
-              onChange={(event) => update({ url: event.target.value })}
-              aria-describedby={describedBy}
-              aria-invalid={invalid}
-            />
-          )}
-        </Field>
-        <TopicChoice
+        <ItemFields
           idPrefix="composer"
-          selected={draft.topics}
-          onChange={(topics) => update({ topics })}
-          error={fieldError(errors, "topics")}
+          values={draft}
+          onChange={update}
+          errors={errors}
+          headlineRef={headlineRef}
         />
-        <div className="checks">
-          <label className="check">
-            <input
-              type="checkbox"
-              checked={draft.breaking}
-              onChange={(event) => update({ breaking: event.target.checked })}
-            />
-            Breaking
-          </label>
-          <label className="check">
-            <input
-              type="checkbox"
-              checked={draft.pinned}
-              onChange={(event) => update({ pinned: event.target.checked })}
-            />
-            Pinned
-          </label>
-        </div>
         <div className="actions">
           <button type="submit" className="primary" disabled={busy} aria-describedby="composer-shortcut">
             Publish

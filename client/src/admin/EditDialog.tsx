@@ -3,16 +3,10 @@ import { type Item, itemSchema } from "../../../shared/item";
 import { sendEditing } from "../socket";
 import { ApiError, operatorCall } from "./api";
 import { Dialog } from "./Dialog";
-import { Field, fieldError, isSubmitShortcut, TopicChoice } from "./fields";
+import { Field, fieldError, isSubmitShortcut } from "./fields";
+import { ItemFields, type ItemFieldValues } from "./ItemFields";
 
-interface Fields {
-  headline: string;
-  summary: string;
-  url: string;
-  topics: string[];
-  breaking: boolean;
-  pinned: boolean;
-}
+type Fields = ItemFieldValues;
 
 function fieldsOf(item: Item): Fields {
   return {
@@ -175,65 +169,7 @@ export function EditDialog({ item, onClose }: { item: Item; onClose: () => void 
         </section>
       )}
       <form onSubmit={onSubmit} onKeyDown={onKeyDown} noValidate>
-        <Field id="edit-headline" label="Headline" error={fieldError(errors, "headline")}>
-          {(describedBy, invalid) => (
-            <input
-              id="edit-headline"
-              value={draft.headline}
-              onChange={(event) => update({ headline: event.target.value })}
-              aria-describedby={describedBy}
-              aria-invalid={invalid}
-            />
-          )}
-        </Field>
-        <Field id="edit-summary" label="Summary" error={fieldError(errors, "summary")}>
-          {(describedBy, invalid) => (
-            <textarea
-              id="edit-summary"
-              rows={4}
-              value={draft.summary}
-              onChange={(event) => update({ summary: event.target.value })}
-              aria-describedby={describedBy}
-              aria-invalid={invalid}
-            />
-          )}
-        </Field>
-        <Field id="edit-link" label="Link" error={fieldError(errors, "url")}>
-          {(describedBy, invalid) => (
-            <input
-              id="edit-link"
-              type="url"
-              value={draft.url}
-              onChange={(event) => update({ url: event.target.value })}
-              aria-describedby={describedBy}
-              aria-invalid={invalid}
-            />
-          )}
-        </Field>
-        <TopicChoice
-          idPrefix="edit"
-          selected={draft.topics}
-          onChange={(topics) => update({ topics })}
-          error={fieldError(errors, "topics")}
-        />
-        <div className="checks">
-          <label className="check">
-            <input
-              type="checkbox"
-              checked={draft.breaking}
-              onChange={(event) => update({ breaking: event.target.checked })}
-            />
-            Breaking
-          </label>
-          <label className="check">
-            <input
-              type="checkbox"
-              checked={draft.pinned}
-              onChange={(event) => update({ pinned: event.target.checked })}
-            />
-            Pinned
-          </label>
-        </div>
+        <ItemFields idPrefix="edit" values={draft} onChange={update} errors={errors} />
         <fieldset className="field">
           <legend>Kind of change</legend>
           <label className="check">
