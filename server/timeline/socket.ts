@@ -4,6 +4,7 @@ import type { ClientToServerEvents, ServerToClientEvents, SyncAck } from "../../
 import { syncRequestSchema } from "../../shared/events";
 import type { Change } from "../../shared/item";
 import type { SocketData } from "../panel/socket";
+import { ReaderBroadcast } from "./broadcast";
 import type { Timeline } from "./timeline";
 
 export type LivedeskServer = Server<
@@ -29,6 +30,7 @@ export function attachTimelineSocket(
   broadcast: (change: Change) => void;
   stop: () => void;
 } {
+  const readers = new ReaderBroadcast(io);
   // Each node tells its own readers; the count covers every node.
   let viewers = -1;
   const presenceTimer = setInterval(() => {
@@ -67,7 +69,7 @@ export function attachTimelineSocket(
 
   return {
     // Local: every node gets every change from the fan-out and serves its own readers.
-    broadcast: (change) => io.local.emit("timeline:change", change),
+    broadcast: (change) => readers.push(change),
     stop: () => clearInterval(presenceTimer),
   };
 }

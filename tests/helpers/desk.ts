@@ -35,9 +35,11 @@ export class Desk {
     readonly url: string,
     private readonly env: Record<string, string>,
     private readonly dir: string,
+    private readonly nodeArgs: string[],
   ) {}
 
-  static async start(): Promise<Desk> {
+  /** `nodeArgs` go to the server's node (`--inspect=…`, say). */
+  static async start(options: { nodeArgs?: string[] } = {}): Promise<Desk> {
     const dir = tempDir();
     const port = await freePort();
     const desk = new Desk(
@@ -49,6 +51,7 @@ export class Desk {
         LOG_LEVEL: "info",
       },
       dir,
+      options.nodeArgs ?? [],
     );
     await desk.boot();
     const login = await fetch(`${desk.url}/api/session`, {
@@ -78,7 +81,7 @@ export class Desk {
   }
 
   private async boot(): Promise<void> {
-    this.process = await spawnServer(this.env);
+    this.process = await spawnServer(this.env, this.nodeArgs);
   }
 
   async call(
@@ -98,6 +101,16 @@ export class Desk {
     const text = await response.text();
     if (!response.ok) throw new Error(`${method} ${pathname} answered ${response.status}: ${text}`);
     return text === "" ? null : JSON.parse(text);
+  }
+
+  /** The editor token newsroom tools would use, for callers that make their own requests. */
+  get editorToken(): string {
+    return this.token;
+  }
+
+  /** The server's process id while it runs. */
+  get pid(): number | undefined {
+    return this.process?.child.pid;
   }
 
   async createTopic(slug: string, name: string): Promise<void> {

@@ -17,9 +17,9 @@ export class Reader {
   syncErrors = 0;
   private waiters: (() => void)[] = [];
 
-  constructor(url: string, view?: TimelineView) {
+  constructor(url: string, view?: TimelineView, transport: "websocket" | "polling" = "websocket") {
     this.follower = new TimelineFollower(view);
-    this.socket = io(url, { transports: ["websocket"], reconnectionDelay: 50, reconnectionDelayMax: 200 });
+    this.socket = io(url, { transports: [transport], reconnectionDelay: 50, reconnectionDelayMax: 200 });
     this.socket.on("connect", () => void this.sync());
     this.socket.on("disconnect", () => this.follower.abortSync());
     this.socket.on("timeline:change", (change: Change) => {

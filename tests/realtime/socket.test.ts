@@ -88,6 +88,29 @@ describe("timeline:change", () => {
 });
 
 describe("timeline:sync", () => {
+  it("sends changes committed together to websocket and long-polling readers alike, once each and in order", async () => {
+    const onWebsocket = reader();
+    const onPolling = new Reader(server.url, undefined, "polling");
+    readers.push(onPolling);
+    await Promise.all([onWebsocket.waitForSyncs(1), onPolling.waitForSyncs(1)]);
+    const start = await latestSeq();
+
+    // Published at once, they share group commits and go out in batches.
+    await Promise.all(
+      Array.from({ length: 60 }, (_, i) =>
+        publish(server.url, server.editorToken, { headline: `Batch ${i}` }),
+      ),
+    );
+    const end = start + 60;
+    await Promise.all([onWebsocket.waitForSeq(end), onPolling.waitForSeq(end)]);
+    const expected = Array.from({ length: 60 }, (_, i) => start + i + 1);
+    expect(onWebsocket.applied).toEqual(expected);
+    expect(onPolling.applied).toEqual(expected);
+    expect(onPolling.follower.view.items.filter((item) => item.headline.startsWith("Batch"))).toHaveLength(
+      60,
+    );
+  });
+
   it("gives a reconnecting reader exactly what it missed: creates, edits and a retraction", async () => {
     const kept = await publish(server.url, server.editorToken, { headline: "Before the gap" });
     const socket = await rawSocket();

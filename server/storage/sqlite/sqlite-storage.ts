@@ -163,9 +163,9 @@ export class SqliteStorage implements Storage {
   private readonly commitTransaction = (request: CommitRequest): CommitResult => {
     const claim = request.idempotency;
     if (claim !== undefined) {
-      const row = this.db
-        .prepare("SELECT fingerprint, item_id FROM idempotency_keys WHERE principal = ? AND key = ?")
-        .get(claim.principal, claim.key);
+      const row = this.statement(
+        "SELECT fingerprint, item_id FROM idempotency_keys WHERE principal = ? AND key = ?",
+      ).get(claim.principal, claim.key);
       if (row !== undefined) {
         const earlier = idempotencyRow.parse(row);
         if (earlier.fingerprint !== claim.fingerprint) return { status: "key_reused" };
@@ -182,26 +182,25 @@ export class SqliteStorage implements Storage {
     const { id, ...fields } = decision.item;
     const item: Item = { id, seq, ...fields };
     const data = JSON.stringify(item);
-    this.db
-      .prepare(
-        `INSERT INTO items (id, seq, status, pinned, published_at, headline, summary, data)
+    this.statement(
+      `INSERT INTO items (id, seq, status, pinned, published_at, headline, summary, data)
          VALUES (@id, @seq, @status, @pinned, @publishedAt, @headline, @summary, @data)
          ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, status = excluded.status, pinned = excluded.pinned,
            published_at = excluded.published_at, headline = excluded.headline, summary = excluded.summary, data = excluded.data`,
-      )
-      .run({ ...item, pinned: item.pinned ? 1 : 0, data });
+    ).run({ ...item, pinned: item.pinned ? 1 : 0, data });
     this.statement("DELETE FROM item_topics WHERE item_id = ?").run(item.id);
     const addTopic = this.statement("INSERT INTO item_topics (topic, item_id) VALUES (?, ?)");
     for (const topic of item.topics) addTopic.run(topic, item.id);
-    this.db
-      .prepare("INSERT INTO changes (seq, kind, item_id, item) VALUES (?, ?, ?, ?)")
-      .run(seq, decision.kind, item.id, data);
+    this.statement("INSERT INTO changes (seq, kind, item_id, item) VALUES (?, ?, ?, ?)").run(
+      seq,
+      decision.kind,
+      item.id,
+      data,
+    );
     if (claim !== undefined) {
-      this.db
-        .prepare(
-          "INSERT OR REPLACE INTO idempotency_keys (principal, key, fingerprint, item_id, created_at) VALUES (?, ?, ?, ?, ?)",
-        )
-        .run(claim.principal, claim.key, claim.fingerprint, item.id, new Date().toISOString());
+      this.statement(
+        "INSERT OR REPLACE INTO idempotency_keys (principal, key, fingerprint, item_id, created_at) VALUES (?, ?, ?, ?, ?)",
+      ).run(claim.principal, claim.key, claim.fingerprint, item.id, new Date().toISOString());
     }
     return { status: "committed", change: { seq, kind: decision.kind, item } };
   };
@@ -281,22 +280,19 @@ export class SqliteStorage implements Storage {
     }
     const sql = `SELECT data FROM items ${where.length > 0 ? `WHERE ${where.join(" AND ")}` : ""}
       ORDER BY published_at DESC, id DESC LIMIT ?`;
-    return this.db
-      .prepare(sql)
+    return this.statement(sql)
       .all(...params, query.limit)
       .map((row) => dataRow.parse(row).data);
   }
 
   async listRevisions(id: string): Promise<Item[]> {
-    return this.db
-      .prepare("SELECT seq, kind, item FROM changes WHERE item_id = ? ORDER BY seq")
+    return this.statement("SELECT seq, kind, item FROM changes WHERE item_id = ? ORDER BY seq")
       .all(id)
       .map((row) => changeRow.parse(row).item);
   }
 
   async changesSince(since: number, limit: number): Promise<Change[]> {
-    return this.db
-      .prepare("SELECT seq, kind, item FROM changes WHERE seq > ? ORDER BY seq LIMIT ?")
+    return this.statement("SELECT seq, kind, item FROM changes WHERE seq > ? ORDER BY seq LIMIT ?")
       .all(since, limit)
       .map((row) => changeRow.parse(row));
   }
@@ -306,15 +302,13 @@ export class SqliteStorage implements Storage {
   }
 
   async latestWindow(limit: number): Promise<Item[]> {
-    const rows = this.db
-      .prepare(
-        `SELECT data FROM (
+    const rows = this.statement(
+      `SELECT data FROM (
            SELECT data, published_at, id FROM (SELECT * FROM items WHERE status = 'published' ORDER BY published_at DESC, id DESC LIMIT ?)
            UNION
            SELECT data, published_at, id FROM items WHERE status = 'published' AND pinned = 1
          ) ORDER BY published_at DESC, id DESC`,
-      )
-      .all(limit);
+    ).all(limit);
     return rows.map((row) => dataRow.parse(row).data);
   }
 
@@ -324,16 +318,15 @@ export class SqliteStorage implements Storage {
   }
 
   async listTopics(): Promise<Topic[]> {
-    return this.db
-      .prepare("SELECT slug, name FROM topics ORDER BY name COLLATE NOCASE, slug")
+    return this.statement("SELECT slug, name FROM topics ORDER BY name COLLATE NOCASE, slug")
       .all()
       .map((row) => topicSchema.parse(row));
   }
 
   async createTopic(topic: Topic): Promise<boolean> {
-    const result = this.db
-      .prepare("INSERT INTO topics (slug, name, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")
-      .run(topic.slug, topic.name, new Date().toISOString());
+    const result = this.statement(
+      "INSERT INTO topics (slug, name, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+    ).run(topic.slug, topic.name, new Date().toISOString());
     return result.changes === 1;
   }
 
@@ -346,11 +339,9 @@ export class SqliteStorage implements Storage {
   }
 
   async createOperator(operator: Operator): Promise<boolean> {
-    const result = this.db
-      .prepare(
-        "INSERT INTO operators (id, username, role, password_hash, disabled) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-      )
-      .run(operator.id, operator.username, operator.role, operator.passwordHash, operator.disabled ? 1 : 0);
+    const result = this.statement(
+      "INSERT INTO operators (id, username, role, password_hash, disabled) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+    ).run(operator.id, operator.username, operator.role, operator.passwordHash, operator.disabled ? 1 : 0);
     return result.changes === 1;
   }
 
@@ -365,8 +356,7 @@ export class SqliteStorage implements Storage {
   }
 
   async listOperators(): Promise<Operator[]> {
-    return this.db
-      .prepare("SELECT * FROM operators ORDER BY username COLLATE NOCASE")
+    return this.statement("SELECT * FROM operators ORDER BY username COLLATE NOCASE")
       .all()
       .map((row) => operatorRow.parse(row));
   }
@@ -374,23 +364,19 @@ export class SqliteStorage implements Storage {
   async updateOperator(id: string, change: OperatorChange): Promise<boolean> {
     const current = await this.getOperator(id);
     if (current === null) return false;
-    this.db
-      .prepare("UPDATE operators SET role = ?, disabled = ?, password_hash = ? WHERE id = ?")
-      .run(
-        change.role ?? current.role,
-        (change.disabled ?? current.disabled) ? 1 : 0,
-        change.passwordHash ?? current.passwordHash,
-        id,
-      );
+    this.statement("UPDATE operators SET role = ?, disabled = ?, password_hash = ? WHERE id = ?").run(
+      change.role ?? current.role,
+      (change.disabled ?? current.disabled) ? 1 : 0,
+      change.passwordHash ?? current.passwordHash,
+      id,
+    );
     return true;
   }
 
   async createSession(session: StoredSession): Promise<void> {
-    this.db
-      .prepare(
-        "INSERT INTO sessions (id_hash, operator_id, csrf_token, created_at, last_seen_at) VALUES (?, ?, ?, ?, ?)",
-      )
-      .run(session.idHash, session.operatorId, session.csrfToken, session.createdAt, session.lastSeenAt);
+    this.statement(
+      "INSERT INTO sessions (id_hash, operator_id, csrf_token, created_at, last_seen_at) VALUES (?, ?, ?, ?, ?)",
+    ).run(session.idHash, session.operatorId, session.csrfToken, session.createdAt, session.lastSeenAt);
   }
 
   async findSession(idHash: string): Promise<StoredSession | null> {
@@ -411,34 +397,36 @@ export class SqliteStorage implements Storage {
   }
 
   async createToken(token: StoredToken): Promise<void> {
-    this.db
-      .prepare("INSERT INTO tokens (id, name, role, hash, revoked, created_at) VALUES (?, ?, ?, ?, ?, ?)")
-      .run(token.id, token.name, token.role, token.hash, token.revoked ? 1 : 0, token.createdAt);
+    this.statement(
+      "INSERT INTO tokens (id, name, role, hash, revoked, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+    ).run(token.id, token.name, token.role, token.hash, token.revoked ? 1 : 0, token.createdAt);
   }
 
   async listTokens(): Promise<StoredToken[]> {
-    return this.db
-      .prepare("SELECT * FROM tokens ORDER BY created_at DESC")
+    return this.statement("SELECT * FROM tokens ORDER BY created_at DESC")
       .all()
       .map((row) => tokenRow.parse(row));
   }
 
   async appendAudit(entry: AuditEntry): Promise<void> {
-    this.db
-      .prepare("INSERT INTO audit (at, actor, action, target, detail) VALUES (?, ?, ?, ?, ?)")
-      .run(entry.at, entry.actor, entry.action, entry.target, entry.detail);
+    this.statement("INSERT INTO audit (at, actor, action, target, detail) VALUES (?, ?, ?, ?, ?)").run(
+      entry.at,
+      entry.actor,
+      entry.action,
+      entry.target,
+      entry.detail,
+    );
   }
 
   async listAudit(limit: number): Promise<AuditEntry[]> {
-    return this.db
-      .prepare(
-        `SELECT at, actor, action, target, detail FROM (
+    return this.statement(
+      `SELECT at, actor, action, target, detail FROM (
            SELECT at, actor, action, target, detail, id AS tiebreak FROM audit
            UNION ALL
            SELECT json_extract(item, '$.updatedAt'), json_extract(item, '$.author'), 'item.' || kind, item_id,
                   json_extract(item, '$.headline'), seq FROM changes
          ) ORDER BY at DESC, tiebreak DESC LIMIT ?`,
-      )
+    )
       .all(limit)
       .map((row) => auditRow.parse(row));
   }

@@ -1,0 +1,61 @@
+import WebSocket from "ws";
+import { z } from "zod";
+
+const targetList = z.array(z.object({ webSocketDebuggerUrl: z.string() }));
+const memoryUsage = z.object({ rss: z.number(), heapUsed: z.number(), external: z.number() });
+const evaluated = z.object({ result: z.object({ result: z.object({ value: z.string() }) }) });
+
+export type Memory = z.infer<typeof memoryUsage>;
+
+/**
+ * A server process seen through its Node inspector (`--inspect`): the benchmark collects its
+ * garbage before reading its memory, so that what it reports per reader is what the server keeps
+ * for each one, not what a connection storm left for the collector.
+ */
+export class Inspector {
+  private next = 1;
+  private readonly pending = new Map<number, (reply: unknown) => void>();
+
+  private constructor(private readonly ws: WebSocket) {
+    ws.on("message", (data) => {
+      const reply: unknown = JSON.parse(data.toString());
+      const id = typeof reply === "object" && reply !== null ? Reflect.get(reply, "id") : undefined;
+      if (typeof id !== "number") return;
+      this.pending.get(id)?.(reply);
+      this.pending.delete(id);
+    });
+  }
+
+  static async connect(port: number): Promise<Inspector> {
+    const [target] = targetList.parse(await (await fetch(`http://127.0.0.1:${port}/json/list`)).json());
+    if (target === undefined) throw new Error(`no inspector target on port ${port}`);
+    const ws = new WebSocket(target.webSocketDebuggerUrl);
+    await new Promise((resolve, reject) => {
+      ws.once("open", resolve);
+      ws.once("error", reject);
+    });
+    return new Inspector(ws);
+  }
+
+  private send(method: string, params: object = {}): Promise<unknown> {
+    const id = this.next++;
+    return new Promise((resolve) => {
+      this.pending.set(id, resolve);
+      this.ws.send(JSON.stringify({ id, method, params }));
+    });
+  }
+
+  /** Memory after full garbage collections. */
+  async memory(): Promise<Memory> {
+    for (let i = 0; i < 3; i += 1) await this.send("HeapProfiler.collectGarbage");
+    const reply = await this.send("Runtime.evaluate", {
+      expression: "JSON.stringify(process.memoryUsage())",
+      returnByValue: true,
+    });
+    return memoryUsage.parse(JSON.parse(evaluated.parse(reply).result.result.value));
+  }
+
+  close(): void {
+    this.ws.close();
+  }
+}
