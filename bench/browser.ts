@@ -27,7 +27,8 @@ import { z } from "zod";
 import { SqliteStorage } from "../server/storage/sqlite/sqlite-storage";
 import { Timeline } from "../server/timeline/timeline";
 import { type Item, itemSchema } from "../shared/item";
-import { createItemSchema, sessionSchema } from "../shared/requests";
+import { createItemSchema } from "../shared/requests";
+import { setUpDesk } from "../tests/helpers/admin";
 import { freePort } from "../tests/helpers/desk";
 import { spawnServer } from "../tests/helpers/process";
 import { tempDir } from "../tests/helpers/server";
@@ -91,23 +92,6 @@ async function seed(file: string): Promise<void> {
     );
   }
   await storage.close();
-}
-
-/** An editor token, made the way an admin makes one: log in, then `POST /api/tokens`. */
-async function editorToken(url: string): Promise<string> {
-  const login = await fetch(`${url}/api/session`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ username: "admin", password: PASSWORD }),
-  });
-  const { csrfToken } = sessionSchema.parse(await login.json());
-  const cookie = (login.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
-  const created = await fetch(`${url}/api/tokens`, {
-    method: "POST",
-    headers: { cookie, "x-csrf-token": csrfToken, "content-type": "application/json" },
-    body: JSON.stringify({ name: "browser bench", role: "editor" }),
-  });
-  return z.object({ token: z.string() }).parse(await created.json()).token;
 }
 
 /**
@@ -200,7 +184,7 @@ async function main(): Promise<void> {
       ],
     });
     cleanups.push(() => browser.close());
-    const token = await editorToken(server.url);
+    const token = (await setUpDesk(server.url, PASSWORD, {})).editorToken;
     const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
     const pageErrors: string[] = [];
     page.on("pageerror", (error) => pageErrors.push(error.message));

@@ -7,13 +7,13 @@
  *
  *   npm run bench -- --readers 1000,2000,5000 --rates 1,10 --seconds 10 --storm 2000
  */
-import { type ChildProcess, fork, spawn } from "node:child_process";
-import fs from "node:fs";
+import { spawn } from "node:child_process";
 import os from "node:os";
 import path from "node:path";
 import readline from "node:readline";
 import { z } from "zod";
 import { Desk, freePort } from "../tests/helpers/desk";
+import { Crowd, cpuMs, now, pause, percentile, type StreamRow, stream, type Target } from "./crowd";
 import { Inspector, type Memory } from "./inspect";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
@@ -28,32 +28,19 @@ const SECONDS = Number(option("seconds", "10"));
 const STORM = Number(option("storm", "2000"));
 const CLIENT_PROCESSES = Number(option("client-processes", "2"));
 const PUBLISHERS = Number(option("publishers", "128"));
-const now = () => performance.timeOrigin + performance.now();
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Parts to leave out, for a quicker look at one: `--skip storm,throughput,ws`. */
+const SKIP = new Set(option("skip", "").split(","));
 
-type Protocol = "livedesk" | "socketio" | "ws";
-
-interface Target {
-  name: string;
-  protocol: Protocol;
-  url: string;
-  pid: number;
+/** A target the benchmark started, and can look into and stop. */
+interface BenchTarget extends Target {
   inspector: Inspector;
-  publish: (index: number, intendedAt: number) => Promise<void>;
   stop: () => Promise<void>;
-}
-
-/** CPU milliseconds a process has used (user + system), from /proc. */
-function cpuMs(pid: number): number {
-  const fields = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
-  const ticks = Number(fields[11]) + Number(fields[12]);
-  return (ticks * 1000) / 100;
 }
 
 const SUMMARY = "x".repeat(400);
 const headline = (index: number, intendedAt: number) => `bench ${index} ${intendedAt.toFixed(3)}`;
 
-async function startLivedesk(): Promise<Target> {
+async function startLivedesk(): Promise<BenchTarget> {
   const inspectPort = await freePort();
   const desk = await Desk.start({ nodeArgs: [`--inspect=127.0.0.1:${inspectPort}`] });
   const headers = { authorization: `Bearer ${desk.editorToken}`, "content-type": "application/json" };
@@ -62,7 +49,7 @@ async function startLivedesk(): Promise<Target> {
     name: "livedesk",
     protocol: "livedesk",
     url: desk.url,
-    pid: desk.pid ?? 0,
+    pids: [desk.pid ?? 0],
     inspector,
     publish: async (index, intendedAt) => {
       const response = await fetch(`${desk.url}/api/items`, {
@@ -81,7 +68,7 @@ async function startLivedesk(): Promise<Target> {
   };
 }
 
-async function startBare(protocol: "socketio" | "ws"): Promise<Target> {
+async function startBare(protocol: "socketio" | "ws"): Promise<BenchTarget> {
   const inspectPort = await freePort();
   const child = spawn(
     process.execPath,
@@ -99,7 +86,7 @@ async function startBare(protocol: "socketio" | "ws"): Promise<Target> {
     name: protocol === "ws" ? "bare ws" : "bare Socket.IO",
     protocol,
     url,
-    pid: child.pid ?? 0,
+    pids: [child.pid ?? 0],
     inspector,
     publish: async (index, intendedAt) => {
       seq += 1;
@@ -139,133 +126,11 @@ async function startBare(protocol: "socketio" | "ws"): Promise<Target> {
   };
 }
 
-function ask(child: ChildProcess, message: object, event: string): Promise<Record<string, unknown>> {
-  return new Promise((resolve) => {
-    const listener = (reply: unknown) => {
-      if (typeof reply === "object" && reply !== null && Reflect.get(reply, "event") === event) {
-        child.off("message", listener);
-        resolve(Object.fromEntries(Object.entries(reply)));
-      }
-    };
-    child.on("message", listener);
-    child.send(message);
-  });
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
-}
-
-/** Reader processes connected to one target. */
-class Crowd {
-  private constructor(
-    private readonly target: Target,
-    private readonly children: ChildProcess[],
-  ) {}
-
-  static async connect(target: Target, readers: number, processes = CLIENT_PROCESSES): Promise<Crowd> {
-    const children = Array.from({ length: processes }, () =>
-      fork(path.join(ROOT, "bench", "clients.ts"), [], { execArgv: ["--import", "tsx"], cwd: ROOT }),
-    );
-    const crowd = new Crowd(target, children);
-    await crowd.all(
-      (i) => ({
-        command: "connect",
-        count: Math.floor(readers / processes) + (i < readers % processes ? 1 : 0),
-      }),
-      "connected",
-    );
-    return crowd;
-  }
-
-  private all(message: (i: number) => object, event: string) {
-    const { url, protocol } = this.target;
-    return Promise.all(this.children.map((child, i) => ask(child, { url, protocol, ...message(i) }, event)));
-  }
-
-  async report(): Promise<{ delivered: number; latencies: number[] }> {
-    const reports = await this.all(() => ({ command: "report" }), "report");
-    return {
-      delivered: reports.reduce((sum, r) => sum + Number(r.received), 0),
-      latencies: reports.flatMap((r) => z.array(z.number()).parse(r.latencies)).sort((a, b) => a - b),
-    };
-  }
-
-  async reconnect(): Promise<number[]> {
-    const replies = await this.all(() => ({ command: "reconnect" }), "reconnected");
-    return replies.flatMap((r) => z.array(z.number()).parse(r.times)).sort((a, b) => a - b);
-  }
-
-  async close(): Promise<void> {
-    await this.all(() => ({ command: "close" }), "closed");
-    for (const child of this.children) child.kill();
-  }
-}
-
-interface StreamRow {
-  target: string;
-  readers: number;
-  load: string;
-  delivered: number;
-  expected: number;
-  p50: number;
-  p99: number;
-  max: number;
-  cpuPer1000: number;
-}
-
 interface MemoryRow {
   target: string;
   readers: number;
   heapPerReader: number;
   rssPerReader: number;
-}
-
-let published = 0;
-
-/** Publishes `count` items open loop at `rate` a second and reports what the readers received. */
-async function stream(
-  target: Target,
-  crowd: Crowd,
-  readers: number,
-  rate: number,
-  count: number,
-  load: string,
-) {
-  const cpuBefore = cpuMs(target.pid);
-  const start = now() + 100;
-  const sends: Promise<void>[] = [];
-  for (let i = 0; i < count; i += 1) {
-    const intendedAt = start + (i * 1000) / rate;
-    const wait = intendedAt - now();
-    if (wait > 0) await pause(wait);
-    sends.push(target.publish(published++, intendedAt).catch(() => {}));
-  }
-  await Promise.all(sends);
-  // The readers may still be catching up: wait (a bounded time) for the last deliveries.
-  let report = await crowd.report();
-  let delivered = report.delivered;
-  const latencies = report.latencies;
-  for (const until = now() + 5000; delivered < readers * count && now() < until; ) {
-    await pause(200);
-    report = await crowd.report();
-    delivered += report.delivered;
-    latencies.push(...report.latencies);
-  }
-  latencies.sort((a, b) => a - b);
-  const cpu = cpuMs(target.pid) - cpuBefore;
-  return {
-    target: target.name,
-    readers,
-    load,
-    delivered,
-    expected: readers * count,
-    p50: percentile(latencies, 50),
-    p99: percentile(latencies, 99),
-    max: latencies.at(-1) ?? Number.NaN,
-    cpuPer1000: delivered === 0 ? Number.NaN : (cpu / delivered) * 1000,
-  } satisfies StreamRow;
 }
 
 const perReader = (before: Memory, after: Memory, readers: number) => ({
@@ -284,12 +149,12 @@ interface StormRow {
 }
 
 /** All readers dropped and back at once; on livedesk each resumes with `timeline:sync` from its seq. */
-async function storm(target: Target): Promise<StormRow> {
-  const crowd = await Crowd.connect(target, STORM);
+async function storm(target: BenchTarget): Promise<StormRow> {
+  const crowd = await Crowd.connect(target, STORM, CLIENT_PROCESSES);
   await stream(target, crowd, STORM, 10, 10, "warm-up");
-  const cpuBefore = cpuMs(target.pid);
+  const cpuBefore = cpuMs(target.pids);
   const times = await crowd.reconnect();
-  const cpu = cpuMs(target.pid) - cpuBefore;
+  const cpu = cpuMs(target.pids) - cpuBefore;
   await crowd.close();
   return {
     target: target.name,
@@ -302,12 +167,12 @@ async function storm(target: Target): Promise<StormRow> {
   };
 }
 
-async function runTarget(target: Target) {
+async function runTarget(target: BenchTarget) {
   const streams: StreamRow[] = [];
   const memory: MemoryRow[] = [];
   for (const readers of READERS) {
     const before = await target.inspector.memory();
-    const crowd = await Crowd.connect(target, readers);
+    const crowd = await Crowd.connect(target, readers, CLIENT_PROCESSES);
     await pause(1000);
     memory.push({
       target: target.name,
@@ -324,7 +189,7 @@ async function runTarget(target: Target) {
     // Let the server notice the readers are gone before the next count connects.
     await pause(1000);
   }
-  return { streams, memory, storm: await storm(target) };
+  return { streams, memory, storm: SKIP.has("storm") ? undefined : await storm(target) };
 }
 
 /** As many publishes as `PUBLISHERS` concurrent newsroom tools get acknowledged, with 100 readers connected. */
@@ -345,9 +210,9 @@ async function throughput(): Promise<{ publishes: number; cpuPerPublish: number;
     return done;
   };
   let i = 0;
-  const cpuBefore = cpuMs(target.pid);
+  const cpuBefore = cpuMs(target.pids);
   const published = await run(PUBLISHERS, () => target.publish(i++, now()));
-  const cpu = cpuMs(target.pid) - cpuBefore;
+  const cpu = cpuMs(target.pids) - cpuBefore;
   const reads = await run(64, () => fetch(`${target.url}/api/items?limit=50`).then((r) => r.arrayBuffer()));
   await crowd.close();
   await target.stop();
@@ -363,7 +228,8 @@ async function main(): Promise<void> {
     `livedesk bench: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? "?"}), Node ${process.version}; readers ${READERS.join(", ")}; ${RATES.join(" and ")} items/s for ${SECONDS} s; storm of ${STORM}\n`,
   );
   const results = [];
-  for (const start of [startLivedesk, () => startBare("socketio"), () => startBare("ws")]) {
+  const starts = [startLivedesk, () => startBare("socketio"), () => startBare("ws")];
+  for (const start of SKIP.has("ws") ? starts.slice(0, 2) : starts) {
     const target = await start();
     try {
       results.push(await runTarget(target));
@@ -392,6 +258,7 @@ async function main(): Promise<void> {
   write("\n| target | readers reconnecting at once | resumed | p50 ms | p99 ms | max ms | server CPU ms |");
   write("| --- | --- | --- | --- | --- | --- | --- |");
   for (const { storm: r } of results) {
+    if (r === undefined) continue;
     write(
       `| ${r.target} | ${r.readers} | ${r.resumed} | ${format(r.p50)} | ${format(r.p99)} | ${format(r.max)} | ${format(r.cpuMs, 0)} |`,
     );
@@ -420,6 +287,7 @@ async function main(): Promise<void> {
     );
   }
 
+  if (SKIP.has("throughput")) return;
   const { publishes, cpuPerPublish, reads } = await throughput();
   write(
     `\nPublishes acknowledged into SQLite with 100 readers connected (${PUBLISHERS} tools at once): ${format(publishes, 0)}/s, server CPU ${format(cpuPerPublish * 1000, 0)} µs per publish (target 2,000/s: ${verdict(publishes >= 2000)})`,

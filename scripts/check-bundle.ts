@@ -7,8 +7,11 @@ import fs from "node:fs";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
 
-/** Aim: 120 KB. Today's bundle is about 128 KB (React, Socket.IO client, zod); this stops it growing. */
-const BUDGET_BYTES = 130 * 1024;
+/**
+ * 120 KB, the aim. About 114 KB today: React, the Socket.IO client and zod/mini (the reader parses
+ * with shared/item.ts only; full zod stays with the server and the operator panel).
+ */
+const BUDGET_BYTES = 120 * 1024;
 const dist = path.resolve(import.meta.dirname, "..", "dist", "client");
 const html = fs.readFileSync(path.join(dist, "index.html"), "utf8");
 const scripts = [...html.matchAll(/(?:src|href)="(\/assets\/[^"]+\.js)"/g)].map((match) => match[1] ?? "");

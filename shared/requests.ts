@@ -2,7 +2,6 @@ import { z } from "zod";
 import {
   headlineSchema,
   instantSchema,
-  itemSchema,
   lineSchema,
   noteSchema,
   sourceSchema,
@@ -10,7 +9,7 @@ import {
   topicSlugSchema,
   topicsSchema,
   urlSchema,
-} from "./item";
+} from "./fields";
 import { PAGE_DEFAULT, PAGE_MAX, SEARCH_MAX } from "./limits";
 
 /** An empty string or null clears an optional text field. */
@@ -77,13 +76,6 @@ export const listItemsQuerySchema = z.object({
   status: z.enum(["published", "all"]).default("published"),
 });
 export type ListItemsQuery = z.infer<typeof listItemsQuerySchema>;
-
-export const itemPageSchema = z.object({
-  items: z.array(itemSchema),
-  nextCursor: z.string().nullable(),
-  seq: z.number().int().nonnegative(),
-});
-export type ItemPage = z.infer<typeof itemPageSchema>;
 
 export const createTopicSchema = z.strictObject({
   slug: topicSlugSchema,

@@ -1,11 +1,17 @@
-import { z } from "zod";
-import { type Item, itemSchema, type Topic, topicSchema } from "../../shared/item";
-import { type ItemPage, itemPageSchema } from "../../shared/requests";
+import { z } from "zod/mini";
+import {
+  type Item,
+  type ItemPage,
+  itemPageSchema,
+  itemSchema,
+  type Topic,
+  topicSchema,
+} from "../../shared/item";
 import type { Filter } from "../../shared/search";
 
 export class NotFoundError extends Error {}
 
-async function getJson<T extends z.ZodType>(
+async function getJson<T extends z.ZodMiniType>(
   url: string,
   schema: T,
   signal?: AbortSignal,

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { z } from "zod/mini";
 import { itemSchema } from "../../shared/item";
 import { emptyView, type TimelineView } from "../../shared/timeline";
 
@@ -7,7 +7,7 @@ const KEY = "livedesk:timeline:v1";
 const KEEP = 150;
 
 // Written by an earlier visit, perhaps by an older version of the dashboard: checked, not trusted.
-const savedSchema = z.object({ seq: z.number().int().nonnegative(), items: z.array(itemSchema) });
+const savedSchema = z.object({ seq: z.int().check(z.nonnegative()), items: z.array(itemSchema) });
 
 /**
  * The last window this browser saw, so that a reload paints at once and then syncs only what

@@ -1,8 +1,8 @@
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startDemoWire } from "../../server/demo/wire";
+import { itemPageSchema } from "../../shared/item";
 import { DEMO_SOURCE } from "../../shared/limits";
-import { itemPageSchema } from "../../shared/requests";
 import { call } from "../helpers/http";
 import { Reader } from "../helpers/reader";
 import { startTestServer, type TestServer } from "../helpers/server";

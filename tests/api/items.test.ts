@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { itemSchema } from "../../shared/item";
-import { itemPageSchema } from "../../shared/requests";
+import { itemPageSchema, itemSchema } from "../../shared/item";
 import { call, errorOf, publish } from "../helpers/http";
 import { startTestServer, type TestServer } from "../helpers/server";
 

@@ -1,9 +1,8 @@
 import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
-import { z } from "zod";
 import { type Item, itemSchema } from "../../shared/item";
-import { sessionSchema } from "../../shared/requests";
+import { setUpDesk } from "./admin";
 import { type ServerProcess, spawnServer } from "./process";
 import { tempDir } from "./server";
 
@@ -54,29 +53,14 @@ export class Desk {
       options.nodeArgs ?? [],
     );
     await desk.boot();
-    const login = await fetch(`${desk.url}/api/session`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ username: "admin", password: DESK_ADMIN_PASSWORD }),
+    const session = await setUpDesk(desk.url, DESK_ADMIN_PASSWORD, {
+      world: "World",
+      politics: "Politics",
+      sport: "Sport",
+      weather: "Weather",
     });
-    const { csrfToken } = sessionSchema.parse(await login.json());
-    const cookie = (login.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
-    desk.adminHeaders = { cookie, "x-csrf-token": csrfToken };
-    for (const [slug, name] of [
-      ["world", "World"],
-      ["politics", "Politics"],
-      ["sport", "Sport"],
-      ["weather", "Weather"],
-    ]) {
-      await desk.call("POST", "/api/topics", { slug, name }, desk.adminHeaders);
-    }
-    const created = await desk.call(
-      "POST",
-      "/api/tokens",
-      { name: "e2e wire", role: "editor" },
-      desk.adminHeaders,
-    );
-    desk.token = z.object({ token: z.string() }).parse(created).token;
+    desk.adminHeaders = session.headers;
+    desk.token = session.editorToken;
     return desk;
   }
 

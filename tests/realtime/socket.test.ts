@@ -1,8 +1,8 @@
 import { io, type Socket } from "socket.io-client";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { presenceSchema, syncAckSchema } from "../../shared/events";
+import { itemPageSchema } from "../../shared/item";
 import { SYNC_MAX_CHANGES } from "../../shared/limits";
-import { itemPageSchema } from "../../shared/requests";
 import { call, publish } from "../helpers/http";
 import { Reader } from "../helpers/reader";
 import { startTestServer, type TestServer } from "../helpers/server";

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { z } from "zod";
 import { itemSchema } from "../../shared/item";
-import { sessionSchema } from "../../shared/requests";
+import { setUpDesk } from "../helpers/admin";
 import { freePort } from "../helpers/desk";
 import { call } from "../helpers/http";
 import { startNginx } from "../helpers/nginx";
@@ -37,20 +36,7 @@ beforeAll(async () => {
 
   const first = nodes[0];
   if (first === undefined) throw new Error("no node");
-  const login = await fetch(`${first.url}/api/session`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ username: "admin", password: env.LIVEDESK_ADMIN_PASSWORD }),
-  });
-  const cookie = (login.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
-  const headers = { cookie, "x-csrf-token": sessionSchema.parse(await login.json()).csrfToken };
-  await call(first.url, "POST", "/api/topics", { headers, body: { slug: "world", name: "World" } });
-  token = z
-    .object({ token: z.string() })
-    .parse(
-      (await call(first.url, "POST", "/api/tokens", { headers, body: { name: "wire", role: "editor" } }))
-        .body,
-    ).token;
+  token = (await setUpDesk(first.url, env.LIVEDESK_ADMIN_PASSWORD ?? "")).editorToken;
 }, 120_000);
 
 afterAll(async () => {

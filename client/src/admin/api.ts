@@ -22,7 +22,7 @@ const conflictSchema = z.object({ current: itemSchema });
  * Calls the API as the logged-in operator: the session cookie goes by itself, the CSRF token in
  * its header. A 401 means the session is gone: the panel asks to log in again, keeping the draft.
  */
-export async function operatorCall<T extends z.ZodType>(
+export async function operatorCall<T extends z.core.$ZodType>(
   method: string,
   path: string,
   schema: T,
@@ -57,7 +57,7 @@ export async function operatorCall<T extends z.ZodType>(
       conflict.success ? conflict.data.current : undefined,
     );
   }
-  return schema.parse(json);
+  return z.parse(schema, json);
 }
 
 export const noContent = z.null();

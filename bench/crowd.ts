@@ -1,0 +1,157 @@
+/**
+ * What the benchmarks share: reader processes (bench/clients.ts) connected to a target, and the
+ * open-loop publisher that times each item from its intended send time.
+ */
+import { type ChildProcess, fork } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { z } from "zod";
+
+const ROOT = path.resolve(import.meta.dirname, "..");
+
+export const now = () => performance.timeOrigin + performance.now();
+export const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export type Protocol = "livedesk" | "socketio" | "ws";
+
+/** A server readers connect to and a publisher sends items through. */
+export interface Target {
+  name: string;
+  protocol: Protocol;
+  url: string;
+  /** The server processes, whose CPU time is counted. */
+  pids: number[];
+  publish: (index: number, intendedAt: number) => Promise<void>;
+}
+
+/** CPU milliseconds processes have used (user + system), from /proc. */
+export function cpuMs(pids: number[]): number {
+  let ticks = 0;
+  for (const pid of pids) {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+    ticks += Number(fields[11]) + Number(fields[12]);
+  }
+  return (ticks * 1000) / 100;
+}
+
+function ask(child: ChildProcess, message: object, event: string): Promise<Record<string, unknown>> {
+  return new Promise((resolve) => {
+    const listener = (reply: unknown) => {
+      if (typeof reply === "object" && reply !== null && Reflect.get(reply, "event") === event) {
+        child.off("message", listener);
+        resolve(Object.fromEntries(Object.entries(reply)));
+      }
+    };
+    child.on("message", listener);
+    child.send(message);
+  });
+}
+
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+}
+
+/** Reader processes connected to one target. */
+export class Crowd {
+  private constructor(
+    private readonly target: Target,
+    private readonly children: ChildProcess[],
+  ) {}
+
+  static async connect(target: Target, readers: number, processes = 2): Promise<Crowd> {
+    const children = Array.from({ length: processes }, () =>
+      fork(path.join(ROOT, "bench", "clients.ts"), [], { execArgv: ["--import", "tsx"], cwd: ROOT }),
+    );
+    const crowd = new Crowd(target, children);
+    await crowd.all(
+      (i) => ({
+        command: "connect",
+        count: Math.floor(readers / processes) + (i < readers % processes ? 1 : 0),
+      }),
+      "connected",
+    );
+    return crowd;
+  }
+
+  private all(message: (i: number) => object, event: string) {
+    const { url, protocol } = this.target;
+    return Promise.all(this.children.map((child, i) => ask(child, { url, protocol, ...message(i) }, event)));
+  }
+
+  async report(): Promise<{ delivered: number; latencies: number[] }> {
+    const reports = await this.all(() => ({ command: "report" }), "report");
+    return {
+      delivered: reports.reduce((sum, r) => sum + Number(r.received), 0),
+      latencies: reports.flatMap((r) => z.array(z.number()).parse(r.latencies)).sort((a, b) => a - b),
+    };
+  }
+
+  async reconnect(): Promise<number[]> {
+    const replies = await this.all(() => ({ command: "reconnect" }), "reconnected");
+    return replies.flatMap((r) => z.array(z.number()).parse(r.times)).sort((a, b) => a - b);
+  }
+
+  async close(): Promise<void> {
+    await this.all(() => ({ command: "close" }), "closed");
+    for (const child of this.children) child.kill();
+  }
+}
+
+export interface StreamRow {
+  target: string;
+  readers: number;
+  load: string;
+  delivered: number;
+  expected: number;
+  p50: number;
+  p99: number;
+  max: number;
+  cpuPer1000: number;
+}
+
+let published = 0;
+
+/** Publishes `count` items open loop at `rate` a second and reports what the readers received. */
+export async function stream(
+  target: Target,
+  crowd: Crowd,
+  readers: number,
+  rate: number,
+  count: number,
+  load: string,
+) {
+  const cpuBefore = cpuMs(target.pids);
+  const start = now() + 100;
+  const sends: Promise<void>[] = [];
+  for (let i = 0; i < count; i += 1) {
+    const intendedAt = start + (i * 1000) / rate;
+    const wait = intendedAt - now();
+    if (wait > 0) await pause(wait);
+    sends.push(target.publish(published++, intendedAt).catch(() => {}));
+  }
+  await Promise.all(sends);
+  // The readers may still be catching up: wait (a bounded time) for the last deliveries.
+  let report = await crowd.report();
+  let delivered = report.delivered;
+  const latencies = report.latencies;
+  for (const until = now() + 5000; delivered < readers * count && now() < until; ) {
+    await pause(200);
+    report = await crowd.report();
+    delivered += report.delivered;
+    latencies.push(...report.latencies);
+  }
+  latencies.sort((a, b) => a - b);
+  const cpu = cpuMs(target.pids) - cpuBefore;
+  return {
+    target: target.name,
+    readers,
+    load,
+    delivered,
+    expected: readers * count,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    max: latencies.at(-1) ?? Number.NaN,
+    cpuPer1000: delivered === 0 ? Number.NaN : (cpu / delivered) * 1000,
+  } satisfies StreamRow;
+}

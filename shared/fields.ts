@@ -1,0 +1,70 @@
+import { z } from "zod";
+import { HEADLINE_MAX, NOTE_MAX, SOURCE_MAX, SUMMARY_MAX, TOPICS_MAX, URL_MAX } from "./limits";
+
+/**
+ * The fields a request may carry, as the server checks them: plain text without control
+ * characters, http(s) links, topic slugs, instants. Full zod, for its messages; the reader's page
+ * never loads this (see item.ts).
+ */
+
+// C0 and C1 control characters, DEL included. Summaries and notes may keep line breaks and tabs.
+const CONTROL_CHARS = /\p{Cc}/u;
+const CONTROL_CHARS_BUT_LINE_BREAKS = /[^\P{Cc}\n\t]/u;
+
+/** A topic's slug: lower-case letters and digits in words joined by single hyphens, e.g. `world-cup`. */
+export const topicSlugSchema = z
+  .string()
+  .min(1, "must not be empty")
+  .max(40, "must be at most 40 characters")
+  .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, "must be lower-case letters and digits joined by hyphens");
+
+/** One line of plain text: trimmed, no control characters. */
+export function lineSchema(max: number) {
+  return z
+    .string()
+    .trim()
+    .min(1, "must not be empty")
+    .max(max, `must be at most ${max} characters`)
+    .refine((s) => !CONTROL_CHARS.test(s), "must not contain control characters");
+}
+
+/** Plain text that may span lines: line breaks are normalised to `\n`, other control characters refused. */
+export function textSchema(max: number) {
+  return z
+    .string()
+    .transform((s) => s.replace(/\r\n?/g, "\n").trim())
+    .pipe(
+      z
+        .string()
+        .max(max, `must be at most ${max} characters`)
+        .refine((s) => !CONTROL_CHARS_BUT_LINE_BREAKS.test(s), "must not contain control characters"),
+    );
+}
+
+export const headlineSchema = lineSchema(HEADLINE_MAX);
+export const summarySchema = textSchema(SUMMARY_MAX);
+export const noteSchema = textSchema(NOTE_MAX).refine((s) => s.length > 0, "must not be empty");
+export const sourceSchema = lineSchema(SOURCE_MAX);
+
+/** A link readers may follow: absolute http or https only, so no `javascript:` or `data:` can slip in. */
+export const urlSchema = z
+  .string()
+  .trim()
+  .max(URL_MAX, `must be at most ${URL_MAX} characters`)
+  .refine((s) => {
+    if (!URL.canParse(s)) return false;
+    const { protocol, hostname } = new URL(s);
+    return (protocol === "http:" || protocol === "https:") && hostname.length > 0;
+  }, "must be an http or https address");
+
+/** 1–10 topic slugs; duplicates are dropped, order kept. */
+export const topicsSchema = z
+  .array(topicSlugSchema)
+  .min(1, "must name at least one topic")
+  .max(TOPICS_MAX, `must name at most ${TOPICS_MAX} topics`)
+  .transform((slugs) => [...new Set(slugs)]);
+
+/** An ISO 8601 instant with a timezone, normalised to UTC with milliseconds. */
+export const instantSchema = z.iso
+  .datetime({ offset: true, error: "must be an ISO 8601 date and time with a timezone" })
+  .transform((s) => new Date(s).toISOString());
