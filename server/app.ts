@@ -20,6 +20,7 @@ import { Metrics } from "./metrics";
 import { attachPanelSocket } from "./panel/socket";
 import type { Storage } from "./storage/storage";
 import { DEFAULT_SOCKET_BUFFER_MAX_BYTES, limitSlowReaders } from "./timeline/backpressure";
+import { RecentChanges } from "./timeline/recent";
 import { timelineRoutes } from "./timeline/routes";
 import { ChangeSequencer } from "./timeline/sequencer";
 import { attachTimelineSocket, type LivedeskServer } from "./timeline/socket";
@@ -155,7 +156,8 @@ export async function createApp(config: AppConfig, deps: AppDeps): Promise<Lived
   });
   attachPanelSocket(io, auth, logger);
   if (deps.fanout?.adapter !== undefined) io.adapter(deps.fanout.adapter());
-  const socket = attachTimelineSocket(io, timeline, logger, (local) => fanout.viewers(local));
+  const recent = new RecentChanges(timeline);
+  const socket = attachTimelineSocket(io, recent, logger, (local) => fanout.viewers(local));
   const stopLimiting = limitSlowReaders(
     io,
     logger,
@@ -163,6 +165,7 @@ export async function createApp(config: AppConfig, deps: AppDeps): Promise<Lived
   );
   connected = () => io.engine.clientsCount;
   const sequencer = new ChangeSequencer(await storage.latestSeq(), (change) => {
+    recent.record(change);
     socket.broadcast(change);
     metrics.broadcast(change);
   });

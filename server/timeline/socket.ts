@@ -23,7 +23,7 @@ const PRESENCE_INTERVAL_MS = 1000;
  */
 export function attachTimelineSocket(
   io: LivedeskServer,
-  timeline: Timeline,
+  timeline: Pick<Timeline, "sync">,
   logger: Logger,
   countViewers: (local: number) => Promise<number> = async (local) => local,
 ): {

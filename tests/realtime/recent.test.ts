@@ -1,0 +1,84 @@
+import fs from "node:fs";
+import path from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { SqliteStorage } from "../../server/storage/sqlite/sqlite-storage";
+import { RecentChanges } from "../../server/timeline/recent";
+import { Timeline } from "../../server/timeline/timeline";
+import type { Change } from "../../shared/item";
+import { createItemSchema } from "../../shared/requests";
+import { tempDir } from "../helpers/server";
+
+let dir: string;
+let storage: SqliteStorage;
+let timeline: Timeline;
+const author = { name: "wire", principal: "token:wire" };
+
+beforeEach(async () => {
+  dir = tempDir();
+  storage = SqliteStorage.open(path.join(dir, "livedesk.db"));
+  await storage.createTopic({ slug: "world", name: "World" });
+  timeline = new Timeline(storage);
+});
+afterEach(async () => {
+  await storage.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+/** A node's memory of the timeline, fed with every change as the broadcast is. */
+function remember(keep?: number): RecentChanges {
+  const recent = new RecentChanges(timeline, keep);
+  timeline.onChange((change) => recent.record(change));
+  return recent;
+}
+
+async function publish(count: number): Promise<void> {
+  for (let i = 0; i < count; i += 1) {
+    await timeline.publish(createItemSchema.parse({ headline: `Story ${i}`, topics: ["world"] }), author);
+  }
+}
+
+describe("syncs answered from memory", () => {
+  it("give a resuming reader exactly what storage would: every change after its seq", async () => {
+    const recent = remember();
+    await publish(30);
+    for (const since of [0, 1, 17, 29, 30]) {
+      expect(await recent.sync(since)).toEqual(await timeline.sync(since));
+    }
+  });
+
+  it("leave a seq older than what is held, ahead of it, or not a number to storage", async () => {
+    const recent = remember(10);
+    await publish(30);
+    // 30 changes, at most 20 held: from seq 5 the answer still has every change after it.
+    const older = await recent.sync(5);
+    expect("changes" in older && older.changes.map((c) => c.seq)).toEqual(
+      Array.from({ length: 25 }, (_, i) => i + 6),
+    );
+    for (const since of [31, -1, "12", 2.5]) {
+      expect(await recent.sync(since)).toEqual(await timeline.sync(since));
+    }
+  });
+
+  it("stop trusting their record at a gap, and still answer right", async () => {
+    const recent = new RecentChanges(timeline);
+    const heard: Change[] = [];
+    timeline.onChange((change) => heard.push(change));
+    await publish(8);
+    for (const change of heard.filter((c) => c.seq !== 4)) recent.record(change);
+    // Change 4 never reached this node: a reader at 2 must not be answered from memory without it.
+    expect(await recent.sync(2)).toEqual(await timeline.sync(2));
+    expect(await recent.sync(5)).toEqual(await timeline.sync(5));
+  });
+
+  it("share one read of the latest window among readers starting afresh, until the next change", async () => {
+    const recent = remember();
+    await publish(3);
+    const [a, b] = await Promise.all([recent.sync(undefined), recent.sync(undefined)]);
+    expect(a).toBe(b);
+    expect(a).toEqual(await timeline.sync(undefined));
+    await publish(1);
+    const after = await recent.sync(undefined);
+    expect("items" in after && after.items.map((item) => item.headline)).toContain("Story 0");
+    expect(after.seq).toBe(4);
+  });
+});
