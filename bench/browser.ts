@@ -29,6 +29,7 @@ import { Timeline } from "../server/timeline/timeline";
 import { type Item, itemSchema } from "../shared/item";
 import { createItemSchema } from "../shared/requests";
 import { setUpDesk } from "../tests/helpers/admin";
+import { chromiumLaunchOptions } from "../tests/helpers/chromium";
 import { freePort } from "../tests/helpers/desk";
 import { spawnServer } from "../tests/helpers/process";
 import { tempDir } from "../tests/helpers/server";
@@ -174,15 +175,7 @@ async function main(): Promise<void> {
       server.child.kill("SIGTERM");
       await server.exited;
     });
-    const browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-      ],
-    });
+    const browser = await chromium.launch(chromiumLaunchOptions);
     cleanups.push(() => browser.close());
     const token = (await setUpDesk(server.url, PASSWORD, {})).editorToken;
     const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });

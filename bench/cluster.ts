@@ -15,13 +15,8 @@ import { startNginx } from "../tests/helpers/nginx";
 import { startPostgres } from "../tests/helpers/postgres";
 import { type ServerProcess, spawnServer } from "../tests/helpers/process";
 import { startRedis } from "../tests/helpers/redis";
-import { Crowd, pause, type StreamRow, stream, type Target } from "./crowd";
+import { Crowd, option, pause, type StreamRow, stream, type Target } from "./crowd";
 
-const args = process.argv.slice(2);
-const option = (name: string, fallback: string) => {
-  const at = args.indexOf(`--${name}`);
-  return at === -1 ? fallback : (args[at + 1] ?? fallback);
-};
 const NODES = option("nodes", "1,3").split(",").map(Number);
 const READERS = option("readers", "1000,3000").split(",").map(Number);
 const RATE = Number(option("rate", "10"));

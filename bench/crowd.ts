@@ -9,6 +9,13 @@ import { z } from "zod";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 
+/** `--name value` from the command line, or `fallback`. */
+export function option(name: string, fallback: string): string {
+  const args = process.argv.slice(2);
+  const at = args.indexOf(`--${name}`);
+  return at === -1 ? fallback : (args[at + 1] ?? fallback);
+}
+
 export const now = () => performance.timeOrigin + performance.now();
 export const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

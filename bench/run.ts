@@ -13,15 +13,11 @@ import path from "node:path";
 import readline from "node:readline";
 import { z } from "zod";
 import { Desk, freePort } from "../tests/helpers/desk";
-import { Crowd, cpuMs, now, pause, percentile, type StreamRow, stream, type Target } from "./crowd";
+import { sampleItem } from "../tests/helpers/items";
+import { Crowd, cpuMs, now, option, pause, percentile, type StreamRow, stream, type Target } from "./crowd";
 import { Inspector, type Memory } from "./inspect";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
-const args = process.argv.slice(2);
-const option = (name: string, fallback: string) => {
-  const at = args.indexOf(`--${name}`);
-  return at === -1 ? fallback : (args[at + 1] ?? fallback);
-};
 const READERS = option("readers", "1000,2000,5000").split(",").map(Number);
 const RATES = option("rates", "1,10").split(",").map(Number);
 const SECONDS = Number(option("seconds", "10"));
@@ -95,24 +91,14 @@ async function startBare(protocol: "socketio" | "ws"): Promise<BenchTarget> {
       const change = {
         seq,
         kind: "created",
-        item: {
-          id: `01JBENCH${String(index).padStart(18, "0")}`,
+        item: sampleItem(`01JBENCH${String(index).padStart(18, "0")}`, {
           seq,
-          version: 1,
           headline: headline(index, intendedAt),
           summary: SUMMARY,
-          url: null,
-          topics: ["world"],
-          breaking: false,
-          pinned: false,
-          status: "published",
-          correction: null,
-          retractionReason: null,
-          source: null,
           publishedAt: at,
           updatedAt: at,
           author: "bench",
-        },
+        }),
       };
       const response = await fetch(`${url}/publish`, { method: "POST", body: JSON.stringify(change) });
       await response.arrayBuffer();

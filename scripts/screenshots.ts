@@ -6,6 +6,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { chromium } from "@playwright/test";
 import { z } from "zod";
+import { chromiumLaunchOptions } from "../tests/helpers/chromium";
 import { freePort } from "../tests/helpers/desk";
 import { spawnServer } from "../tests/helpers/process";
 import { tempDir } from "../tests/helpers/server";
@@ -30,15 +31,7 @@ async function main(): Promise<void> {
       if (page.items.length >= 8) break;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    const browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-      ],
-    });
+    const browser = await chromium.launch(chromiumLaunchOptions);
     fs.mkdirSync(OUT, { recursive: true });
     for (const shot of [
       { name: "desktop.png", viewport: { width: 1280, height: 860 }, colorScheme: "light" as const },
