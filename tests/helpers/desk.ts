@@ -35,10 +35,11 @@ export class Desk {
     private readonly env: Record<string, string>,
     private readonly dir: string,
     private readonly nodeArgs: string[],
+    private readonly logFile: string | undefined,
   ) {}
 
-  /** `nodeArgs` go to the server's node (`--inspect=…`, say). */
-  static async start(options: { nodeArgs?: string[] } = {}): Promise<Desk> {
+  /** `nodeArgs` go to the server's node (`--inspect=…`, say); `logToFile` sends its log to a file. */
+  static async start(options: { nodeArgs?: string[]; logToFile?: boolean } = {}): Promise<Desk> {
     const dir = tempDir();
     const port = await freePort();
     const desk = new Desk(
@@ -51,6 +52,7 @@ export class Desk {
       },
       dir,
       options.nodeArgs ?? [],
+      options.logToFile ? path.join(dir, "server.log") : undefined,
     );
     await desk.boot();
     const session = await setUpDesk(desk.url, DESK_ADMIN_PASSWORD, {
@@ -65,7 +67,11 @@ export class Desk {
   }
 
   private async boot(): Promise<void> {
-    this.process = await spawnServer(this.env, this.nodeArgs);
+    this.process = await spawnServer(
+      this.env,
+      this.nodeArgs,
+      this.logFile === undefined ? {} : { logFile: this.logFile },
+    );
   }
 
   async call(

@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import fs from "node:fs";
 import path from "node:path";
 import readline from "node:readline";
 import { z } from "zod";
@@ -13,16 +14,23 @@ export interface ServerProcess {
   exited: Promise<number | string>;
 }
 
-/** Starts `server/main.ts` as its own process, as `npm start` does, and waits until it listens. */
+/**
+ * Starts `server/main.ts` as its own process, as `npm start` does, and waits until it listens.
+ * Its log comes back through a pipe, or with `logFile` goes straight to that file, as it would to
+ * a log collector: a benchmark's busy load generator must not be the one reading it.
+ */
 export async function spawnServer(
   env: Record<string, string>,
   nodeArgs: string[] = [],
+  options: { logFile?: string } = {},
 ): Promise<ServerProcess> {
+  const log = options.logFile === undefined ? "pipe" : fs.openSync(options.logFile, "w");
   const child = spawn(process.execPath, [...nodeArgs, "--import", "tsx", "server/main.ts"], {
     cwd: ROOT,
     env: { ...process.env, PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "info", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
+    stdio: ["ignore", log, "pipe"],
   });
+  if (typeof log === "number") fs.closeSync(log);
   const exited = new Promise<number | string>((resolve) =>
     child.once("exit", (code, signal) => resolve(code ?? signal ?? "unknown")),
   );
@@ -30,18 +38,38 @@ export async function spawnServer(
   child.stderr?.on("data", (chunk: Buffer) => {
     stderr += chunk.toString();
   });
-  const lines = readline.createInterface({ input: child.stdout ?? process.stdin });
+  /** The port of the "serving" line, if `line` is it. */
+  const servingOn = (line: string): number | undefined => {
+    if (!line.startsWith("{")) return undefined;
+    const parsed = listening.safeParse(JSON.parse(line));
+    return parsed.success && parsed.data.msg.includes("serving") ? parsed.data.port : undefined;
+  };
   const port = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start: ${stderr}`)), 20_000);
+    const found = (port: number) => {
+      clearTimeout(timer);
+      resolve(port);
+    };
     void exited.then((code) => reject(new Error(`server exited with ${code}: ${stderr}`)));
-    lines.on("line", (line) => {
-      if (!line.startsWith("{")) return;
-      const parsed = listening.safeParse(JSON.parse(line));
-      if (parsed.success && parsed.data.msg.includes("serving")) {
-        clearTimeout(timer);
-        resolve(parsed.data.port);
+    const { logFile } = options;
+    if (logFile === undefined) {
+      const lines = readline.createInterface({ input: child.stdout ?? process.stdin });
+      lines.on("line", (line) => {
+        const port = servingOn(line);
+        if (port !== undefined) found(port);
+      });
+      return;
+    }
+    const poll = setInterval(() => {
+      for (const line of fs.readFileSync(logFile, "utf8").split("\n")) {
+        const port = servingOn(line);
+        if (port === undefined) continue;
+        clearInterval(poll);
+        found(port);
+        return;
       }
-    });
+    }, 50);
+    void exited.then(() => clearInterval(poll));
   });
   return { url: `http://127.0.0.1:${port}`, child, exited };
 }

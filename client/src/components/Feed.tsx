@@ -77,9 +77,18 @@ export function Feed() {
   const listRef = useRef<HTMLDivElement>(null);
   const [scrollMargin, setScrollMargin] = useState(0);
 
+  // Where the list starts on the page moves when anything above it changes size. Measured when the
+  // page's size changes, after layout, rather than on every render, which would force a layout each
+  // time a change arrives.
   useLayoutEffect(() => {
-    setScrollMargin(listRef.current?.offsetTop ?? 0);
-  });
+    const list = listRef.current;
+    if (list === null) return;
+    const measure = () => setScrollMargin(list.offsetTop);
+    measure();
+    const observer = new ResizeObserver(measure);
+    observer.observe(document.body);
+    return () => observer.disconnect();
+  }, []);
 
   const virtualizer = useWindowVirtualizer({
     count: feed.length,
