@@ -8,7 +8,9 @@
  *
  *   npm run bench:cluster -- --nodes 1,3 --readers 1000,3000 --rate 10 --seconds 10
  */
+import fs from "node:fs";
 import os from "node:os";
+import path from "node:path";
 import { setUpDesk } from "../tests/helpers/admin";
 import { freePort } from "../tests/helpers/desk";
 import { startNginx } from "../tests/helpers/nginx";
@@ -36,7 +38,12 @@ try {
     const ports = await Promise.all(Array.from({ length: count }, () => freePort()));
     const nodes: ServerProcess[] = [];
     // One at a time: the first runs the migrations.
-    for (const port of ports) nodes.push(await spawnServer({ ...env, PORT: String(port) }));
+    const logs = fs.mkdtempSync(path.join(os.tmpdir(), "livedesk-cluster-bench-"));
+    for (const port of ports) {
+      nodes.push(
+        await spawnServer({ ...env, PORT: String(port) }, [], { logFile: path.join(logs, `${port}.log`) }),
+      );
+    }
     const nginx = await startNginx(ports);
     try {
       const { editorToken } = await setUpDesk(nginx.url, PASSWORD);
@@ -70,6 +77,7 @@ try {
       await nginx.stop();
       for (const node of nodes) node.child.kill("SIGTERM");
       await Promise.all(nodes.map((node) => node.exited));
+      fs.rmSync(logs, { recursive: true, force: true });
     }
   }
 } finally {
