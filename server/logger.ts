@@ -1,18 +1,26 @@
-import { pino } from "pino";
+import { type Logger, pino } from "pino";
 
 export type LogLevel = "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
 
 /**
  * JSON logs on stdout, one line each; secrets are redacted wherever they appear in a request.
  * Written asynchronously: a log reader that falls behind (a full pipe) must not stall the server
- * in the middle of a breaking story. The lines still buffered are written on a clean exit.
+ * in the middle of a breaking story. Past 16 MB waiting, lines are dropped rather than memory
+ * grown. `close()` waits until every line logged so far is written.
  */
-export function createLogger(level: LogLevel) {
-  return pino(
+export function createLogger(level: LogLevel): { logger: Logger; close: () => Promise<void> } {
+  const destination = pino.destination({ dest: 1, sync: false, maxLength: 16 * 1024 * 1024 });
+  const logger = pino(
     {
       level,
       redact: ["req.headers.authorization", "req.headers.cookie", 'res.headers["set-cookie"]', "password"],
     },
-    pino.destination({ dest: 1, sync: false }),
+    destination,
   );
+  const close = () =>
+    new Promise<void>((resolve) => {
+      destination.once("close", () => resolve());
+      destination.end();
+    });
+  return { logger, close };
 }

@@ -10,7 +10,7 @@ import type { Storage } from "./storage/storage";
 /** Reads the environment, opens the storage and serves until SIGTERM or SIGINT. */
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
-  const logger = createLogger(config.logLevel);
+  const { logger, close: closeLog } = createLogger(config.logLevel);
   let storage: Storage;
   if (config.database.kind === "postgres") {
     storage = await PgStorage.open(config.database.url);
@@ -59,7 +59,8 @@ async function main(): Promise<void> {
     const deadline = setTimeout(() => process.exit(1), 10_000);
     deadline.unref();
     await livedesk.close();
-    logger.flush(() => process.exit(0));
+    await closeLog();
+    process.exit(0);
   };
   process.on("SIGTERM", () => void stop("SIGTERM"));
   process.on("SIGINT", () => void stop("SIGINT"));

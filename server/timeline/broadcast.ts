@@ -21,6 +21,16 @@ const frame: (data: Buffer, options: FrameOptions) => Buffer[] = (() => {
   };
 })();
 
+/**
+ * Whether this transport will send `wsPreEncodedFrame` as it is. Engine.IO's websocket transport
+ * says so itself (no per-message deflate, a `ws` sender to hand frames to); any other transport,
+ * or one that would fall back to sending `data`, gets the packets one by one instead.
+ */
+function sendsPreEncoded(transport: object, options: object): boolean {
+  const check: unknown = Reflect.get(transport, "_canSendPreEncodedFrame");
+  return typeof check === "function" && Reflect.apply(check, transport, [{ options }]) === true;
+}
+
 const TEXT_FRAME: FrameOptions = { readOnly: false, mask: false, rsv1: false, opcode: 1, fin: true };
 
 /**
@@ -29,7 +39,8 @@ const TEXT_FRAME: FrameOptions = { readOnly: false, mask: false, rsv1: false, op
  * changes that arrive together (one group commit, or a burst) are also written together: each
  * reader on a websocket gets all of them as one pre-framed write, one system call instead of one
  * per change, which is what a busy desk spends most of its time on. Readers still on HTTP long
- * polling get the same packets one by one.
+ * polling, or on any transport that would not send the frames as they are, get the same packets
+ * one by one.
  */
 export class ReaderBroadcast {
   private pending: Change[] = [];
@@ -68,7 +79,7 @@ export class ReaderBroadcast {
     for (const socket of this.io.of("/").sockets.values()) {
       const conn = socket.conn;
       if (conn.readyState !== "open") continue;
-      if (conn.transport.name === "websocket") conn.write(joined, preEncoded);
+      if (sendsPreEncoded(conn.transport, preEncoded)) conn.write(joined, preEncoded);
       else for (const packet of packets) conn.write(packet);
     }
   }

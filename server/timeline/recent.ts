@@ -5,21 +5,21 @@ import type { Timeline } from "./timeline";
 
 /**
  * The timeline's recent past as this node has broadcast it, kept in memory so that the syncs of a
- * reconnect storm do not each go to the database: a reader resuming from a seq this node still
- * holds gets the changes after it from here, and readers starting afresh share one read of the
- * latest window until the next change. Anything else (a seq older than what is held, ahead of it,
- * or not a number) is answered by the timeline from storage, as before.
- *
- * Answering from what this node has broadcast is consistent with what its readers receive live: a
- * change committed but not yet broadcast here reaches them as a `timeline:change` after the answer.
+ * reconnect storm do not each read changes or the latest window from the database: a reader
+ * resuming from a seq this node still holds gets the changes after it from here, and readers
+ * starting afresh share one read of the latest window. Each sync still asks storage for the
+ * latest seq (one small read): memory answers only while it is as far as storage, so a node that
+ * falls behind (its fan-out is down, say) answers from storage instead, as does any other case (a
+ * seq older than what is held, ahead of it, or not a number).
  */
 export class RecentChanges {
-  /** Contiguous in seq, oldest first, at most `keep`. */
+  /** Contiguous in seq, oldest first, at most twice `keep`. */
   private changes: Change[] = [];
-  private window: Promise<SyncReset> | undefined;
+  /** The latest window read for readers starting afresh, and the seq storage was at then. */
+  private window: { seq: number; answer: Promise<SyncReset> } | undefined;
 
   constructor(
-    private readonly timeline: Timeline,
+    private readonly timeline: Pick<Timeline, "sync" | "latestSeq">,
     private readonly keep = SYNC_MAX_CHANGES,
   ) {}
 
@@ -30,38 +30,40 @@ export class RecentChanges {
     if (last !== undefined && change.seq !== last.seq + 1) this.changes = [];
     this.changes.push(change);
     if (this.changes.length > 2 * this.keep) this.changes = this.changes.slice(-this.keep);
-    this.window = undefined;
   }
 
   async sync(since: unknown): Promise<SyncChanges | SyncReset> {
+    const latest = await this.timeline.latestSeq();
     const first = this.changes[0];
     const last = this.changes.at(-1);
+    if (since === undefined) return this.latestWindow(latest);
     if (
       first !== undefined &&
-      last !== undefined &&
+      last?.seq === latest &&
       typeof since === "number" &&
-      Number.isSafeInteger(since)
+      Number.isSafeInteger(since) &&
+      since >= first.seq - 1 &&
+      since <= last.seq &&
+      last.seq - since <= SYNC_MAX_CHANGES
     ) {
-      if (since >= first.seq - 1 && since <= last.seq && last.seq - since <= SYNC_MAX_CHANGES) {
-        return { seq: last.seq, changes: this.changes.slice(since - first.seq + 1) };
-      }
-    } else if (since === undefined) {
-      if (this.window === undefined) {
-        const window = this.latestWindow();
-        this.window = window;
-        // A failed read is not kept: the next sync tries storage again.
-        window.catch(() => {
-          if (this.window === window) this.window = undefined;
-        });
-      }
-      return this.window;
+      return { seq: last.seq, changes: this.changes.slice(since - first.seq + 1) };
     }
     return this.timeline.sync(since);
   }
 
-  private async latestWindow(): Promise<SyncReset> {
-    const answer = await this.timeline.sync(undefined);
-    if (!("reset" in answer)) throw new Error("a sync without since answered with changes");
+  /** One read of the latest window per seq, shared by every reader that asks meanwhile. */
+  private latestWindow(latest: number): Promise<SyncReset> {
+    if (this.window?.seq === latest) return this.window.answer;
+    const answer = this.timeline.sync(undefined).then((reply) => {
+      if (!("reset" in reply)) throw new Error("a sync without since answered with changes");
+      return reply;
+    });
+    const window = { seq: latest, answer };
+    this.window = window;
+    // A failed read is not kept: the next sync tries storage again.
+    answer.catch(() => {
+      if (this.window === window) this.window = undefined;
+    });
     return answer;
   }
 }

@@ -219,6 +219,11 @@ export class Timeline {
     return { items, nextCursor, seq };
   }
 
+  /** The seq of the last committed change. */
+  latestSeq(): Promise<number> {
+    return this.storage.latestSeq();
+  }
+
   /**
    * Answers `timeline:sync`: the changes after `since`, or a reset with the latest window when
    * `since` is missing, not a whole number, ahead of the server, or further back than the log replays.

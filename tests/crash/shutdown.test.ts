@@ -2,8 +2,8 @@ import fs from "node:fs";
 import path from "node:path";
 import { io } from "socket.io-client";
 import { afterAll, describe, expect, it } from "vitest";
-import { z } from "zod";
 import { itemSchema } from "../../shared/item";
+import { setUpDesk } from "../helpers/admin";
 import { freePort } from "../helpers/desk";
 import { spawnServer } from "../helpers/process";
 import { tempDir } from "../helpers/server";
@@ -19,20 +19,10 @@ describe("graceful shutdown of a server process", () => {
       DATABASE_URL: `sqlite:${path.join(dir, "livedesk.db")}`,
       LIVEDESK_ADMIN_PASSWORD: "shutdown-admin-password",
     };
-    const server = await spawnServer(env);
-    const login = await fetch(`${server.url}/api/session`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ username: "admin", password: env.LIVEDESK_ADMIN_PASSWORD }),
-    });
-    const cookie = (login.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
-    const { csrfToken } = z.object({ csrfToken: z.string() }).parse(await login.json());
-    const headers = { cookie, "x-csrf-token": csrfToken, "content-type": "application/json" };
-    await fetch(`${server.url}/api/topics`, {
-      method: "POST",
-      headers,
-      body: JSON.stringify({ slug: "world", name: "World" }),
-    });
+    const logFile = path.join(dir, "server.log");
+    const server = await spawnServer(env, [], { logFile });
+    const { headers: admin } = await setUpDesk(server.url, env.LIVEDESK_ADMIN_PASSWORD);
+    const headers = { ...admin, "content-type": "application/json" };
 
     const reader = io(server.url, { transports: ["websocket"], reconnection: false });
     await new Promise<void>((resolve) => reader.once("connect", () => resolve()));
@@ -57,6 +47,12 @@ describe("graceful shutdown of a server process", () => {
     expect(await readerGone).toBe("transport close");
     // Every publish either never got in (connection refused) or was answered 201: none died half-way.
     expect(answers.every((answer) => answer.status === 0 || answer.status === 201)).toBe(true);
+    // And the log has a line for each answered one: lines written just before the exit are not lost.
+    const logged = fs
+      .readFileSync(logFile, "utf8")
+      .split("\n")
+      .filter((line) => line.includes('"url":"/api/items"') && line.includes('"statusCode":201'));
+    expect(logged).toHaveLength(answers.filter((answer) => answer.status === 201).length);
 
     const again = await spawnServer(env);
     try {

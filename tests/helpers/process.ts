@@ -41,7 +41,13 @@ export async function spawnServer(
   /** The port of the "serving" line, if `line` is it. */
   const servingOn = (line: string): number | undefined => {
     if (!line.startsWith("{")) return undefined;
-    const parsed = listening.safeParse(JSON.parse(line));
+    let json: unknown;
+    try {
+      json = JSON.parse(line);
+    } catch {
+      return undefined;
+    }
+    const parsed = listening.safeParse(json);
     return parsed.success && parsed.data.msg.includes("serving") ? parsed.data.port : undefined;
   };
   const port = await new Promise<number>((resolve, reject) => {
@@ -61,7 +67,8 @@ export async function spawnServer(
       return;
     }
     const poll = setInterval(() => {
-      for (const line of fs.readFileSync(logFile, "utf8").split("\n")) {
+      // The last piece may be a line the server is still writing.
+      for (const line of fs.readFileSync(logFile, "utf8").split("\n").slice(0, -1)) {
         const port = servingOn(line);
         if (port === undefined) continue;
         clearInterval(poll);
@@ -70,6 +77,7 @@ export async function spawnServer(
       }
     }, 50);
     void exited.then(() => clearInterval(poll));
+    setTimeout(() => clearInterval(poll), 20_000).unref();
   });
   return { url: `http://127.0.0.1:${port}`, child, exited };
 }

@@ -70,6 +70,20 @@ describe("syncs answered from memory", () => {
     expect(await recent.sync(5)).toEqual(await timeline.sync(5));
   });
 
+  it("go to storage while this node has heard less than storage holds (its fan-out is down, say)", async () => {
+    const recent = new RecentChanges(timeline);
+    const heard: Change[] = [];
+    timeline.onChange((change) => heard.push(change));
+    await publish(5);
+    for (const change of heard) recent.record(change);
+    expect(await recent.sync(undefined)).toEqual(await timeline.sync(undefined));
+    // Three more commits this node never heard of: nobody may be told the timeline ends at 5.
+    await publish(3);
+    const resumed = await recent.sync(3);
+    expect("changes" in resumed && resumed.changes.map((c) => c.seq)).toEqual([4, 5, 6, 7, 8]);
+    expect((await recent.sync(undefined)).seq).toBe(8);
+  });
+
   it("share one read of the latest window among readers starting afresh, until the next change", async () => {
     const recent = remember();
     await publish(3);

@@ -3,6 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { presenceSchema, syncAckSchema } from "../../shared/events";
 import { itemPageSchema } from "../../shared/item";
 import { SYNC_MAX_CHANGES } from "../../shared/limits";
+import { createItemSchema } from "../../shared/requests";
 import { call, publish } from "../helpers/http";
 import { Reader } from "../helpers/reader";
 import { startTestServer, type TestServer } from "../helpers/server";
@@ -95,10 +96,14 @@ describe("timeline:sync", () => {
     await Promise.all([onWebsocket.waitForSyncs(1), onPolling.waitForSyncs(1)]);
     const start = await latestSeq();
 
-    // Published at once, they share group commits and go out in batches.
+    // Published in one turn of the event loop, they share one group commit and go out as one batch.
+    const wire = { name: "wire", principal: "token:wire" };
     await Promise.all(
       Array.from({ length: 60 }, (_, i) =>
-        publish(server.url, server.editorToken, { headline: `Batch ${i}` }),
+        server.livedesk.timeline.publish(
+          createItemSchema.parse({ headline: `Batch ${i}`, topics: ["world"] }),
+          wire,
+        ),
       ),
     );
     const end = start + 60;
