@@ -160,6 +160,11 @@ async function storm(target: BenchTarget): Promise<StormRow> {
 async function runTarget(target: BenchTarget) {
   const streams: StreamRow[] = [];
   const memory: MemoryRow[] = [];
+  // Warm up first, so that no target is measured while its code is still being compiled.
+  const warmUp = await Crowd.connect(target, 100, CLIENT_PROCESSES);
+  await stream(target, warmUp, 100, 50, 100, "warm-up");
+  await warmUp.close();
+  await pause(1000);
   for (const readers of READERS) {
     const before = await target.inspector.memory();
     const crowd = await Crowd.connect(target, readers, CLIENT_PROCESSES);

@@ -87,23 +87,26 @@ export function ItemFields({
         error={fieldError(errors, "topics")}
       />
       <div className="checks">
-        <label className="check">
-          <input
-            type="checkbox"
-            checked={values.breaking}
-            onChange={(event) => onChange({ breaking: event.target.checked })}
-          />
-          Breaking
-        </label>
-        <label className="check">
-          <input
-            type="checkbox"
-            checked={values.pinned}
-            onChange={(event) => onChange({ pinned: event.target.checked })}
-          />
-          Pinned
-        </label>
+        <Check label="Breaking" checked={values.breaking} onChange={(breaking) => onChange({ breaking })} />
+        <Check label="Pinned" checked={values.pinned} onChange={(pinned) => onChange({ pinned })} />
       </div>
     </>
+  );
+}
+
+function Check({
+  label,
+  checked,
+  onChange,
+}: {
+  label: string;
+  checked: boolean;
+  onChange: (checked: boolean) => void;
+}) {
+  return (
+    <label className="check">
+      <input type="checkbox" checked={checked} onChange={(event) => onChange(event.target.checked)} />
+      {label}
+    </label>
   );
 }
