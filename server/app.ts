@@ -1,6 +1,11 @@
 import { randomUUID } from "node:crypto";
 import fs from "node:fs";
-import { createServer, type Server as HttpServer } from "node:http";
+import {
+  createServer,
+  type Server as HttpServer,
+  type IncomingMessage,
+  type ServerResponse,
+} from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import express, { type Express } from "express";
@@ -78,14 +83,15 @@ export async function createApp(config: AppConfig, deps: AppDeps): Promise<Lived
       autoLogging: { ignore: (req) => req.url === "/healthz" || req.url === "/metrics" },
       // One short line per request: what was asked, by whom, and the answer. Headers stay out of
       // the log (they carry cookies and tokens, and serialising them is most of a line's cost).
+      wrapSerializers: false,
       serializers: {
-        req: (req: { id: unknown; method: string; url: string; remoteAddress?: string }) => ({
+        req: (req: IncomingMessage & { id?: unknown }) => ({
           id: req.id,
           method: req.method,
           url: req.url,
-          remoteAddress: req.remoteAddress,
+          remoteAddress: req.socket.remoteAddress,
         }),
-        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+        res: (res: ServerResponse) => ({ statusCode: res.statusCode }),
       },
       // A request id from the proxy is kept, so one request can be followed through nginx and here.
       genReqId: (req, res) => {
