@@ -11,7 +11,7 @@ export function searchWords(text: string): string[] {
   );
 }
 
-/** What a reader filters the feed by: any of `topics` (none means all), and every word of `q`. */
+/** What a reader filters the feed by: at least one of `topics` (none means all), and every word of `q`. */
 export interface Filter {
   topics: readonly string[];
   q: string;
