@@ -56,9 +56,7 @@ export class ReaderBroadcast {
   private flush(): void {
     const changes = this.pending;
     this.pending = [];
-    const [first] = changes;
-    if (first === undefined) return;
-    if (changes.length === 1 || this.io.engine.opts.perMessageDeflate) {
+    if (changes.length <= 1) {
       for (const change of changes) this.io.local.emit("timeline:change", change);
       return;
     }
