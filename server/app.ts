@@ -1,16 +1,9 @@
-import { randomUUID } from "node:crypto";
 import fs from "node:fs";
-import {
-  createServer,
-  type Server as HttpServer,
-  type IncomingMessage,
-  type ServerResponse,
-} from "node:http";
+import { createServer, type Server as HttpServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import express, { type Express } from "express";
 import type { Logger } from "pino";
-import { pinoHttp } from "pino-http";
 import { Server } from "socket.io";
 import { SOCKET_MESSAGE_MAX_BYTES } from "../shared/limits";
 import { adminRoutes } from "./admin/routes";
@@ -20,6 +13,7 @@ import { authRoutes, type LoginLimits } from "./auth/routes";
 import { type Fanout, LocalFanout } from "./fanout/fanout";
 import { parseJson, requireJson } from "./http/body";
 import { errorHandler, HttpError } from "./http/errors";
+import { requestLog } from "./http/request-log";
 import { originAllowed, refuseForeignOrigins, type SecurityConfig, securityHeaders } from "./http/security";
 import { Metrics } from "./metrics";
 import { attachPanelSocket } from "./panel/socket";
@@ -77,31 +71,7 @@ export async function createApp(config: AppConfig, deps: AppDeps): Promise<Lived
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", "loopback");
-  app.use(
-    pinoHttp({
-      logger,
-      autoLogging: { ignore: (req) => req.url === "/healthz" || req.url === "/metrics" },
-      // One short line per request: what was asked, by whom, and the answer. Headers stay out of
-      // the log (they carry cookies and tokens, and serialising them is most of a line's cost).
-      wrapSerializers: false,
-      serializers: {
-        req: (req: IncomingMessage & { id?: unknown }) => ({
-          id: req.id,
-          method: req.method,
-          url: req.url,
-          remoteAddress: req.socket.remoteAddress,
-        }),
-        res: (res: ServerResponse) => ({ statusCode: res.statusCode }),
-      },
-      // A request id from the proxy is kept, so one request can be followed through nginx and here.
-      genReqId: (req, res) => {
-        const given = req.headers["x-request-id"];
-        const id = typeof given === "string" && /^[\w-]{1,100}$/.test(given) ? given : randomUUID();
-        res.setHeader("X-Request-Id", id);
-        return id;
-      },
-    }),
-  );
+  app.use(requestLog(logger));
   app.use(securityHeaders({ allowedOrigins, frameAncestors: config.frameAncestors ?? [] }));
 
   app.get("/healthz", (_req, res) => {

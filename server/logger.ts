@@ -3,7 +3,7 @@ import { type Logger, pino } from "pino";
 export type LogLevel = "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
 
 /**
- * JSON logs on stdout, one line each; secrets are redacted wherever they appear in a request.
+ * JSON logs on stdout, one line each.
  * Written asynchronously: a log reader that falls behind (a full pipe) must not stall the server
  * in the middle of a breaking story. Past 16 MB waiting, lines are dropped rather than memory
  * grown. `close()` waits until every line logged so far is written.
@@ -13,7 +13,8 @@ export function createLogger(level: LogLevel): { logger: Logger; close: () => Pr
   const logger = pino(
     {
       level,
-      redact: ["req.headers.authorization", "req.headers.cookie", 'res.headers["set-cookie"]', "password"],
+      // Request lines carry no headers (server/http/request-log.ts); a password must never be logged.
+      redact: ["password"],
     },
     destination,
   );
