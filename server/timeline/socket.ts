@@ -23,7 +23,7 @@ const PRESENCE_INTERVAL_MS = 1000;
  */
 export function attachTimelineSocket(
   io: LivedeskServer,
-  timeline: Pick<Timeline, "sync">,
+  syncs: Pick<Timeline, "sync">,
   logger: Logger,
   countViewers: (local: number) => Promise<number> = async (local) => local,
 ): {
@@ -59,7 +59,7 @@ export function attachTimelineSocket(
         return;
       }
       try {
-        reply(await timeline.sync(parsed.data.since));
+        reply(await syncs.sync(parsed.data.since));
       } catch (error) {
         logger.error({ err: error }, "timeline:sync failed");
         reply({ error: { code: "internal", message: "The server could not answer the sync; try again." } });

@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { syncAckSchema } from "../../shared/events";
 import { type Item, itemSchema } from "../../shared/item";
-import { sessionSchema } from "../../shared/requests";
+import { setUpDesk } from "../helpers/admin";
 import { freePort } from "../helpers/desk";
 import { call } from "../helpers/http";
 import { type ServerProcess, spawnServer } from "../helpers/process";
@@ -42,19 +42,7 @@ describe(`${KILLS} SIGKILLs at random moments while tools publish with idempoten
       LIVEDESK_ADMIN_PASSWORD: "kill-loop-admin-password",
     };
     running = await spawnServer(env);
-    const login = await fetch(`${running.url}/api/session`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ username: "admin", password: env.LIVEDESK_ADMIN_PASSWORD }),
-    });
-    const cookie = (login.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
-    const headers = { cookie, "x-csrf-token": sessionSchema.parse(await login.json()).csrfToken };
-    await call(running.url, "POST", "/api/topics", { headers, body: { slug: "world", name: "World" } });
-    const created = await call(running.url, "POST", "/api/tokens", {
-      headers,
-      body: { name: "wire", role: "editor" },
-    });
-    const { token } = z.object({ token: z.string() }).parse(created.body);
+    const token = (await setUpDesk(running.url, env.LIVEDESK_ADMIN_PASSWORD)).editorToken;
 
     const acknowledged = new Map<string, Item>();
     // Keys sent but not acknowledged: a tool retries them, with the same key, until they land.
