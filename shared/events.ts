@@ -3,16 +3,35 @@ import { changeSchema, itemSchema } from "./item";
 
 /**
  * `timeline:sync` request. `since` is the last seq the client has applied; without it (or when
- * it is not a usable number) the server answers with a reset.
+ * it is not a usable number) the server answers with a reset. `epoch` is the epoch of the answer
+ * that seq came from: when it is not the server's (the database was restored or replaced), the
+ * seq means nothing here and the server answers with a reset too. Without `epoch` (v1 clients)
+ * `since` is taken as it is.
  */
-export const syncRequestSchema = z.object({ since: z.unknown().optional() }).loose();
-export type SyncRequest = { since?: number };
+export const syncRequestSchema = z
+  .object({ since: z.unknown().optional(), epoch: z.unknown().optional() })
+  .loose();
+export type SyncRequest = { since?: number; epoch?: string };
+
+/**
+ * The timeline's epoch, in every sync answer: an id fixed when the server's storage was created.
+ * Seqs are comparable only within one epoch.
+ */
+export const epochSchema = z.string().min(1).max(100);
 
 /** Answer to a sync: the changes after `since`, in seq order. */
-export const syncChangesSchema = z.object({ seq: z.number(), changes: z.array(changeSchema) });
-/** Answer to a sync when the client's `since` is absent or too old: the latest window of items, newest first. */
+export const syncChangesSchema = z.object({
+  seq: z.number(),
+  epoch: epochSchema,
+  changes: z.array(changeSchema),
+});
+/**
+ * Answer to a sync when the client's `since` is absent, too old, or from another epoch: the latest
+ * window of items, newest first.
+ */
 export const syncResetSchema = z.object({
   seq: z.number(),
+  epoch: epochSchema,
   reset: z.literal(true),
   items: z.array(itemSchema),
 });

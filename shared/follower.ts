@@ -5,6 +5,7 @@ import {
   applyChange,
   applySync,
   emptyView,
+  isForeign,
   mergeItems,
   type TimelineView,
 } from "./timeline";
@@ -13,11 +14,15 @@ import {
  * Follows the server's timeline from live changes and sync answers, so that every change is
  * applied exactly once and in seq order. Live changes that arrive while a sync is in flight are
  * held and applied after its answer (dropped there if the answer already covered them).
+ * A seq is only meaningful within its epoch: syncs send both, and a view from another epoch is
+ * replaced by the latest window, never patched with the other timeline's changes.
  * Transport-free: the dashboard's socket module and the tests drive it the same way.
  */
 export class TimelineFollower {
   private current: TimelineView;
   private held: Change[] | null = null;
+  /** Set when an answer showed the view's seq to be from another epoch: the next sync starts afresh. */
+  private afresh = false;
 
   constructor(view: TimelineView = emptyView) {
     this.current = view;
@@ -31,10 +36,12 @@ export class TimelineFollower {
     return this.held !== null;
   }
 
-  /** Starts a sync and returns the request to send: `since` the last seq applied, if any. */
+  /** Starts a sync and returns the request to send: `since` the last seq applied, if any, and its epoch. */
   beginSync(): SyncRequest {
     this.held ??= [];
-    return this.current.seq > 0 ? { since: this.current.seq } : {};
+    const { seq, epoch } = this.current;
+    if (seq === 0 || this.afresh) return {};
+    return epoch === undefined ? { since: seq } : { since: seq, epoch };
   }
 
   /** A sync that failed or whose connection dropped: held changes are dropped; the next sync covers them. */
@@ -58,10 +65,19 @@ export class TimelineFollower {
     this.current = mergeItems(this.current, items);
   }
 
-  /** Applies a sync answer, then the changes held meanwhile. `gap` means the caller must sync again. */
+  /**
+   * Applies a sync answer, then the changes held meanwhile. `gap` means the caller must sync
+   * again: changes were missed, or the answer's changes belong to another epoch (a server that
+   * did not check the epoch sent) and the next sync asks for the latest window instead.
+   */
   finishSync(answer: SyncChanges | SyncReset): "applied" | "gap" {
     const held = this.held ?? [];
     this.held = null;
+    if (isForeign(this.current, answer)) {
+      this.afresh = true;
+      return "gap";
+    }
+    this.afresh = false;
     this.current = applySync(this.current, answer);
     for (const change of held) {
       if (this.receive(change) === "gap") return "gap";

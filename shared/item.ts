@@ -44,10 +44,14 @@ export type Change = z.infer<typeof changeSchema>;
 export const topicSchema = z.object({ slug: z.string(), name: z.string() });
 export type Topic = z.infer<typeof topicSchema>;
 
-/** One page of `GET /api/items`: `seq` is the timeline's position when it was read. */
+/**
+ * One page of `GET /api/items`: `seq` is the timeline's position when it was read, in the
+ * timeline's `epoch` (as in sync answers; optional for pages from servers before epochs).
+ */
 export const itemPageSchema = z.object({
   items: z.array(itemSchema),
   nextCursor: z.nullable(z.string()),
   seq: z.int().check(z.nonnegative()),
+  epoch: z.optional(z.string()),
 });
 export type ItemPage = z.infer<typeof itemPageSchema>;

@@ -11,9 +11,13 @@ export function compareItems(a: Item, b: Item): number {
   return 0;
 }
 
-/** A client's copy of the timeline: the items it holds in timeline order, and the last seq applied. */
+/**
+ * A client's copy of the timeline: the items it holds in timeline order, the last seq applied,
+ * and the epoch that seq belongs to (absent until a sync answer names one).
+ */
 export interface TimelineView {
   readonly seq: number;
+  readonly epoch?: string;
   readonly items: readonly Item[];
 }
 
@@ -58,23 +62,39 @@ export function applyChange(
 ): { view: TimelineView; outcome: ApplyOutcome } {
   if (change.seq <= view.seq) return { view, outcome: "duplicate" };
   if (change.seq > view.seq + 1) return { view, outcome: "gap" };
-  return { view: { seq: change.seq, items: upsertItem(view.items, change.item) }, outcome: "applied" };
+  return {
+    view: { ...view, seq: change.seq, items: upsertItem(view.items, change.item) },
+    outcome: "applied",
+  };
 }
 
-/** Applies a sync answer: a reset replaces the items, a list of changes is applied in order. */
+/**
+ * Applies a sync answer: a reset replaces the items, a list of changes is applied in order. Either
+ * way the view takes the answer's epoch. Changes from another epoch than the view's are not
+ * for this view (see `isForeign`); the caller checks before.
+ */
 export function applySync(view: TimelineView, answer: SyncChanges | SyncReset): TimelineView {
   if ("reset" in answer) {
     const items = [...answer.items].sort(compareItems);
-    return { seq: answer.seq, items };
+    return { seq: answer.seq, epoch: answer.epoch, items };
   }
-  let next = view;
+  let next: TimelineView = { ...view, epoch: answer.epoch };
   for (const change of answer.changes) next = applyChange(next, change).view;
   return next;
+}
+
+/**
+ * True when a sync answer of changes belongs to another epoch than the view's seq: the database
+ * behind the server was restored or replaced, and its seqs name other changes. A view that has
+ * not heard of an epoch yet (kept from before epochs) takes the answer as it is.
+ */
+export function isForeign(view: TimelineView, answer: SyncChanges | SyncReset): boolean {
+  return !("reset" in answer) && view.epoch !== undefined && answer.epoch !== view.epoch;
 }
 
 /** Adds items read over HTTP (older pages) without touching the seq. */
 export function mergeItems(view: TimelineView, items: readonly Item[]): TimelineView {
   let merged = view.items;
   for (const item of items) merged = upsertItem(merged, item);
-  return merged === view.items ? view : { seq: view.seq, items: merged };
+  return merged === view.items ? view : { ...view, items: merged };
 }

@@ -7,18 +7,27 @@ const KEY = "livedesk:timeline:v1";
 const KEEP = 150;
 
 // Written by an earlier visit, perhaps by an older version of the dashboard: checked, not trusted.
-const savedSchema = z.object({ seq: z.int().check(z.nonnegative()), items: z.array(itemSchema) });
+// A window saved before epochs has none; its first sync then goes by seq alone, as it always did.
+const savedSchema = z.object({
+  seq: z.int().check(z.nonnegative()),
+  epoch: z.optional(z.string()),
+  items: z.array(itemSchema),
+});
 
 /**
- * The last window this browser saw, so that a reload paints at once and then syncs only what
- * changed. Anything unreadable is thrown away: the sync brings a fresh window.
+ * The last window this browser saw, with the seq and epoch it was at, so that a reload paints at
+ * once and then syncs only what changed (or, when the server's timeline is another epoch by then,
+ * gets a fresh window). Anything unreadable is thrown away: the sync brings a fresh window.
  */
 export function loadSavedView(): TimelineView {
   try {
     const raw = window.localStorage.getItem(KEY);
     if (raw === null) return emptyView;
     const parsed = savedSchema.safeParse(JSON.parse(raw));
-    if (parsed.success) return parsed.data;
+    if (parsed.success) {
+      const { seq, epoch, items } = parsed.data;
+      return epoch === undefined ? { seq, items } : { seq, epoch, items };
+    }
   } catch {
     // Storage disabled or corrupt: start empty.
   }
@@ -27,7 +36,8 @@ export function loadSavedView(): TimelineView {
 
 export function saveView(view: TimelineView): void {
   try {
-    window.localStorage.setItem(KEY, JSON.stringify({ seq: view.seq, items: view.items.slice(0, KEEP) }));
+    const saved = { seq: view.seq, epoch: view.epoch, items: view.items.slice(0, KEEP) };
+    window.localStorage.setItem(KEY, JSON.stringify(saved));
   } catch {
     // Full or disabled storage only costs the instant paint on the next visit.
   }

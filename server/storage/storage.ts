@@ -98,6 +98,16 @@ export interface Storage {
   /** Changes after `since`, in seq order, at most `limit`. */
   changesSince(since: number, limit: number): Promise<Change[]>;
   latestSeq(): Promise<number>;
+  /**
+   * The timeline's epoch: an id drawn when the storage was created and kept for good, so that a
+   * reader's seq is only ever compared with seqs of the same history.
+   */
+  epoch(): Promise<string>;
+  /**
+   * Draws a new epoch, for a database restored from a backup: its seqs are about to be given out
+   * again to other changes, and readers that kept one of the lost seqs must start afresh.
+   */
+  renewEpoch(): Promise<string>;
   /** The newest `limit` published items and every pinned published item, newest first. */
   latestWindow(limit: number): Promise<Item[]>;
   forgetIdempotencyKeys(olderThan: Date): Promise<number>;

@@ -19,7 +19,7 @@ export class RecentChanges {
   private window: { seq: number; answer: Promise<SyncReset> } | undefined;
 
   constructor(
-    private readonly timeline: Pick<Timeline, "sync" | "latestSeq">,
+    private readonly timeline: Pick<Timeline, "sync" | "latestSeq" | "epoch">,
     private readonly keep = SYNC_MAX_CHANGES,
   ) {}
 
@@ -32,11 +32,12 @@ export class RecentChanges {
     if (this.changes.length > 2 * this.keep) this.changes = this.changes.slice(-this.keep);
   }
 
-  async sync(since: unknown): Promise<SyncChanges | SyncReset> {
-    const latest = await this.timeline.latestSeq();
+  /** Answers like `Timeline.sync`; a seq from another epoch gets the shared latest window. */
+  async sync(since: unknown, epoch?: unknown): Promise<SyncChanges | SyncReset> {
+    const [latest, current] = await Promise.all([this.timeline.latestSeq(), this.timeline.epoch()]);
     const first = this.changes[0];
     const last = this.changes.at(-1);
-    if (since === undefined) return this.latestWindow(latest);
+    if (since === undefined || (epoch !== undefined && epoch !== current)) return this.latestWindow(latest);
     if (
       first !== undefined &&
       last?.seq === latest &&
@@ -46,7 +47,7 @@ export class RecentChanges {
       since <= last.seq &&
       last.seq - since <= SYNC_MAX_CHANGES
     ) {
-      return { seq: last.seq, changes: this.changes.slice(since - first.seq + 1) };
+      return { seq: last.seq, epoch: current, changes: this.changes.slice(since - first.seq + 1) };
     }
     return this.timeline.sync(since);
   }

@@ -54,12 +54,15 @@ export function attachTimelineSocket(
       const parsed = syncRequestSchema.safeParse(request ?? {});
       if (!parsed.success) {
         reply({
-          error: { code: "invalid_input", message: "timeline:sync takes an object: { since?: number }." },
+          error: {
+            code: "invalid_input",
+            message: "timeline:sync takes an object: { since?: number, epoch?: string }.",
+          },
         });
         return;
       }
       try {
-        reply(await syncs.sync(parsed.data.since));
+        reply(await syncs.sync(parsed.data.since, parsed.data.epoch));
       } catch (error) {
         logger.error({ err: error }, "timeline:sync failed");
         reply({ error: { code: "internal", message: "The server could not answer the sync; try again." } });

@@ -83,6 +83,7 @@ export class Timeline {
   private readonly newId = monotonicFactory(pooledRandom());
   private readonly now: () => Date;
   private readonly knownTopics = new Set<string>();
+  private epochRead: Promise<string> | undefined;
 
   constructor(
     private readonly storage: Storage,
@@ -198,14 +199,16 @@ export class Timeline {
   }
 
   /** One page of the timeline, newest first. `seq` is read first, so a client may sync from it. */
-  async list(query: ListItemsQuery): Promise<{ items: Item[]; nextCursor: string | null; seq: number }> {
+  async list(
+    query: ListItemsQuery,
+  ): Promise<{ items: Item[]; nextCursor: string | null; seq: number; epoch: string }> {
     const after = query.before === undefined ? undefined : decodeCursor(query.before);
     if (after === null) {
       throw new TimelineError("invalid_input", "The cursor is not one this server gave out.", {
         fields: { before: "must be a nextCursor from an earlier page" },
       });
     }
-    const seq = await this.storage.latestSeq();
+    const [seq, epoch] = await Promise.all([this.storage.latestSeq(), this.epoch()]);
     const rows = await this.storage.listItems({
       topics: query.topic ?? [],
       text: query.q === "" ? undefined : query.q,
@@ -216,7 +219,7 @@ export class Timeline {
     const items = rows.slice(0, query.limit);
     const last = items.at(-1);
     const nextCursor = rows.length > query.limit && last !== undefined ? encodeCursor(last) : null;
-    return { items, nextCursor, seq };
+    return { items, nextCursor, seq, epoch };
   }
 
   /** The seq of the last committed change. */
@@ -225,12 +228,30 @@ export class Timeline {
   }
 
   /**
-   * Answers `timeline:sync`: the changes after `since`, or a reset with the latest window when
-   * `since` is missing, not a whole number, ahead of the server, or further back than the log replays.
+   * The timeline's epoch. Read once: it changes only with the database (a restored backup is
+   * renewed before the server starts on it), and every sync carries it.
    */
-  async sync(since: unknown): Promise<SyncChanges | SyncReset> {
-    const latest = await this.storage.latestSeq();
+  epoch(): Promise<string> {
+    if (this.epochRead === undefined) {
+      const read = this.storage.epoch();
+      this.epochRead = read;
+      // A failed read is not kept: the next sync asks the storage again.
+      read.catch(() => {
+        if (this.epochRead === read) this.epochRead = undefined;
+      });
+    }
+    return this.epochRead;
+  }
+
+  /**
+   * Answers `timeline:sync`: the changes after `since`, or a reset with the latest window when
+   * `since` is missing, not a whole number, ahead of the server, further back than the log
+   * replays, or from another epoch than this timeline's (`epoch` given and not the server's).
+   */
+  async sync(since: unknown, epoch?: unknown): Promise<SyncChanges | SyncReset> {
+    const [latest, current] = await Promise.all([this.storage.latestSeq(), this.epoch()]);
     if (
+      (epoch === undefined || epoch === current) &&
       typeof since === "number" &&
       Number.isSafeInteger(since) &&
       since >= 0 &&
@@ -238,9 +259,9 @@ export class Timeline {
       latest - since <= SYNC_MAX_CHANGES
     ) {
       const changes = await this.storage.changesSince(since, SYNC_MAX_CHANGES);
-      return { seq: changes.at(-1)?.seq ?? since, changes };
+      return { seq: changes.at(-1)?.seq ?? since, epoch: current, changes };
     }
     const items = await this.storage.latestWindow(SYNC_WINDOW);
-    return { seq: latest, reset: true, items };
+    return { seq: latest, epoch: current, reset: true, items };
   }
 }

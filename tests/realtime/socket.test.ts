@@ -142,7 +142,7 @@ describe("timeline:sync", () => {
     expect(answer.changes[1]?.item.correction).toBe("Name fixed.");
 
     const nothingNew = await sync(socket, { since: answer.seq });
-    expect(nothingNew).toEqual({ seq: answer.seq, changes: [] });
+    expect(nothingNew).toEqual({ seq: answer.seq, epoch: answer.epoch, changes: [] });
   });
 
   it("resumes a reader that was offline without a gap or a duplicate", async () => {

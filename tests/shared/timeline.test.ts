@@ -1,11 +1,11 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { SyncChanges, SyncReset } from "../../shared/events";
 import { TimelineFollower } from "../../shared/follower";
 import type { Change, Item } from "../../shared/item";
 import { matchesFilter } from "../../shared/search";
 import { applyChange, compareItems, emptyView, mergeItems } from "../../shared/timeline";
 import { sampleItem } from "../helpers/items";
+import { ModelServer } from "../helpers/model-server";
 
 function item(id: string, publishedAt: string, version = 1, seq = 1): Item {
   return sampleItem(id, { publishedAt, updatedAt: publishedAt, version, seq });
@@ -64,40 +64,6 @@ describe("timeline order", () => {
   });
 });
 
-/** A model of the server: an append-only change log and the items it leads to. */
-class ModelServer {
-  readonly log: Change[] = [];
-  private readonly items = new Map<string, Item>();
-
-  change(kind: Change["kind"], next: Omit<Item, "seq">): Change {
-    const seq = this.log.length + 1;
-    const stamped = { ...next, seq };
-    this.items.set(stamped.id, stamped);
-    const change = { seq, kind, item: stamped };
-    this.log.push(change);
-    return change;
-  }
-
-  get(id: string): Item | undefined {
-    return this.items.get(id);
-  }
-
-  ids(): string[] {
-    return [...this.items.keys()];
-  }
-
-  /** Replays at most `retained` changes; older `since` values get a reset with every item. */
-  sync(since: number | undefined, retained: number): SyncChanges | SyncReset {
-    const seq = this.log.length;
-    if (since !== undefined && seq - since <= retained) return { seq, changes: this.log.slice(since) };
-    return { seq, reset: true, items: [...this.items.values()] };
-  }
-
-  view(): Item[] {
-    return [...this.items.values()].sort(compareItems);
-  }
-}
-
 const operation = fc.oneof(
   fc.record({ op: fc.constant("create" as const), minute: fc.integer({ min: 0, max: 59 }) }),
   fc.record({ op: fc.constant("edit" as const), pick: fc.nat(), minute: fc.integer({ min: 0, max: 59 }) }),
@@ -120,7 +86,7 @@ describe("a reader following the timeline", () => {
           let online = true;
           const sync = () => {
             const request = reader.beginSync();
-            if (reader.finishSync(server.sync(request.since, retained)) === "gap") sync();
+            if (reader.finishSync(server.sync(request, retained)) === "gap") sync();
           };
           sync();
           let n = 0;
@@ -186,7 +152,7 @@ describe("a reader following the timeline", () => {
     const reader = new TimelineFollower();
     server.change("created", item("a", "2026-01-01T10:00:00.000Z"));
     const request = reader.beginSync();
-    const answer = server.sync(request.since, 10);
+    const answer = server.sync(request, 10);
     const late = server.change("created", item("b", "2026-01-01T10:01:00.000Z"));
     expect(reader.receive(late)).toBe("held");
     expect(reader.finishSync(answer)).toBe("applied");

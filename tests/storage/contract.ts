@@ -18,20 +18,25 @@ const bump =
     return { ok: true, kind: "updated", item: { ...rest, ...fields, version: current.version + 1 } };
   };
 
+/** A storage opened for one test: `reopen` closes it and opens the same database again, as a restart does. */
+export interface OpenedStorage {
+  storage: Storage;
+  reopen: () => Promise<Storage>;
+  dispose: () => Promise<void>;
+}
+
 /**
  * What every storage must do. Each backend's test file calls this with a function that opens a
- * fresh, empty storage and one that throws it away.
+ * fresh, empty storage, and gives a way to reopen it and one to throw it away.
  */
-export function storageContract(
-  name: string,
-  open: () => Promise<{ storage: Storage; dispose: () => Promise<void> }>,
-): void {
+export function storageContract(name: string, open: () => Promise<OpenedStorage>): void {
   describe(`storage contract: ${name}`, () => {
     let storage: Storage;
+    let reopen: () => Promise<Storage>;
     let dispose: () => Promise<void>;
 
     beforeEach(async () => {
-      ({ storage, dispose } = await open());
+      ({ storage, reopen, dispose } = await open());
     });
     afterEach(async () => {
       await dispose();
@@ -62,6 +67,31 @@ export function storageContract(
         [3, "updated", "a"],
       ]);
       expect((await storage.changesSince(0, 2)).map((c) => c.seq)).toEqual([1, 2]);
+    });
+
+    it("keeps the epoch it was created with across reopening, and a new storage draws another", async () => {
+      const epoch = await storage.epoch();
+      expect(epoch).toMatch(/^[0-9a-f]{32}$/);
+      await commitNew("a");
+      storage = await reopen();
+      expect(await storage.epoch()).toBe(epoch);
+      expect(await storage.latestSeq()).toBe(1);
+      const other = await open();
+      try {
+        expect(await other.storage.epoch()).not.toBe(epoch);
+      } finally {
+        await other.dispose();
+      }
+    });
+
+    it("renews the epoch on request (a restored backup) and keeps the new one across reopening", async () => {
+      const first = await storage.epoch();
+      const renewed = await storage.renewEpoch();
+      expect(renewed).toMatch(/^[0-9a-f]{32}$/);
+      expect(renewed).not.toBe(first);
+      expect(await storage.epoch()).toBe(renewed);
+      storage = await reopen();
+      expect(await storage.epoch()).toBe(renewed);
     });
 
     it("stores nothing and uses no seq when the decision refuses", async () => {

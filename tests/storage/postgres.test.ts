@@ -17,8 +17,17 @@ afterAll(async () => {
 });
 
 storageContract("PostgreSQL", async () => {
-  const storage = await PgStorage.open(await server.createDatabase());
-  return { storage, dispose: () => storage.close() };
+  const url = await server.createDatabase();
+  let storage = await PgStorage.open(url);
+  return {
+    storage,
+    reopen: async () => {
+      await storage.close();
+      storage = await PgStorage.open(url);
+      return storage;
+    },
+    dispose: () => storage.close(),
+  };
 });
 
 describe("PostgreSQL storage", () => {

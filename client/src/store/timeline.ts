@@ -1,5 +1,5 @@
 import type { StateCreator } from "zustand";
-import type { SyncChanges, SyncReset } from "../../../shared/events";
+import type { SyncChanges, SyncRequest, SyncReset } from "../../../shared/events";
 import { TimelineFollower } from "../../../shared/follower";
 import type { Change, Item } from "../../../shared/item";
 import { compareItems, type TimelineView } from "../../../shared/timeline";
@@ -15,7 +15,7 @@ export interface TimelineSlice {
   announcements: readonly string[];
   /** Whether the reader is scrolled away from the top of the feed. */
   readerAway: boolean;
-  beginSync(): { since?: number };
+  beginSync(): SyncRequest;
   finishSync(answer: SyncChanges | SyncReset): "applied" | "gap";
   abortSync(): void;
   /** Applies a batch of live changes; returns true when one revealed a gap. */

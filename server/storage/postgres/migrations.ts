@@ -76,4 +76,10 @@ export const pgMigrations: readonly string[] = [
   );
   CREATE INDEX audit_at ON audit (at);
   `,
+  `
+  -- The timeline's epoch: drawn once, when the storage is created (or, for a database made before
+  -- epochs, when this step runs), and kept for good. See the SQLite migration of the same name.
+  CREATE TABLE timeline_epoch (id INTEGER PRIMARY KEY CHECK (id = 1), epoch TEXT NOT NULL);
+  INSERT INTO timeline_epoch (id, epoch) VALUES (1, replace(gen_random_uuid()::text, '-', ''));
+  `,
 ];

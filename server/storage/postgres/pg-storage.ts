@@ -28,6 +28,7 @@ const MIGRATION_LOCK = 4_711_001;
 const changeRow = z.object({ seq: z.number(), kind: changeKindSchema, item: itemSchema });
 const dataRow = z.object({ data: itemSchema });
 const valueRow = z.object({ value: z.number() });
+const epochRow = z.object({ epoch: z.string() });
 const operatorRow = z
   .object({
     id: z.string(),
@@ -253,6 +254,18 @@ export class PgStorage implements Storage {
 
   async latestSeq(): Promise<number> {
     return valueRow.parse((await this.pool.query("SELECT value FROM meta WHERE key = 'seq'")).rows[0]).value;
+  }
+
+  async epoch(): Promise<string> {
+    return epochRow.parse((await this.pool.query("SELECT epoch FROM timeline_epoch WHERE id = 1")).rows[0])
+      .epoch;
+  }
+
+  async renewEpoch(): Promise<string> {
+    const result = await this.pool.query(
+      "UPDATE timeline_epoch SET epoch = replace(gen_random_uuid()::text, '-', '') WHERE id = 1 RETURNING epoch",
+    );
+    return epochRow.parse(result.rows[0]).epoch;
   }
 
   async latestWindow(limit: number): Promise<Item[]> {

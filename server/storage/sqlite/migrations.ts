@@ -94,4 +94,11 @@ export const migrations: readonly string[] = [
   CREATE INDEX audit_at ON audit (at);
   CREATE INDEX sessions_operator ON sessions (operator_id);
   `,
+  `
+  -- The timeline's epoch: drawn once, when the storage is created (or, for a database made before
+  -- epochs, when this step runs), and kept for good. Readers keep it with their seq, so a seq from
+  -- another database (a restored or replaced one) is never taken for one of this timeline's.
+  CREATE TABLE timeline_epoch (id INTEGER PRIMARY KEY CHECK (id = 1), epoch TEXT NOT NULL) STRICT;
+  INSERT INTO timeline_epoch (id, epoch) VALUES (1, lower(hex(randomblob(16))));
+  `,
 ];

@@ -35,6 +35,7 @@ const itemJson = z.string().transform((s, ctx) => {
 const dataRow = z.object({ data: itemJson });
 const changeRow = z.object({ seq: z.number(), kind: changeKindSchema, item: itemJson });
 const valueRow = z.object({ value: z.number() });
+const epochRow = z.object({ epoch: z.string() });
 const countRow = z.object({ count: z.number() });
 const idempotencyRow = z.object({ fingerprint: z.string(), item_id: z.string() });
 const operatorRow = z
@@ -299,6 +300,18 @@ export class SqliteStorage implements Storage {
 
   async latestSeq(): Promise<number> {
     return valueRow.parse(this.statement("SELECT value FROM meta WHERE key = 'seq'").get()).value;
+  }
+
+  async epoch(): Promise<string> {
+    return epochRow.parse(this.statement("SELECT epoch FROM timeline_epoch WHERE id = 1").get()).epoch;
+  }
+
+  async renewEpoch(): Promise<string> {
+    return epochRow.parse(
+      this.statement(
+        "UPDATE timeline_epoch SET epoch = lower(hex(randomblob(16))) WHERE id = 1 RETURNING epoch",
+      ).get(),
+    ).epoch;
   }
 
   async latestWindow(limit: number): Promise<Item[]> {
