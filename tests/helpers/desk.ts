@@ -1,12 +1,16 @@
+import { execFile } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
+import { promisify } from "node:util";
+import Database from "better-sqlite3";
 import { type Item, itemSchema } from "../../shared/item";
 import { setUpDesk } from "./admin";
 import { type ServerProcess, spawnServer } from "./process";
 import { tempDir } from "./server";
 
 export const DESK_ADMIN_PASSWORD = "desk-admin-password";
+const ROOT = path.resolve(import.meta.dirname, "..", "..");
 
 /** A port nobody listens on right now, so a restarted server can come back on the same one. */
 export function freePort(): Promise<number> {
@@ -133,6 +137,44 @@ export class Desk {
   }
 
   async restart(): Promise<void> {
+    await this.boot();
+  }
+
+  /** The database file the server runs on. */
+  get databaseFile(): string {
+    return path.join(this.dir, "livedesk.db");
+  }
+
+  /** A copy of the database as it is now, taken while the server runs, as a backup job would. */
+  async backup(): Promise<string> {
+    const copy = path.join(this.dir, `backup-${Date.now()}.db`);
+    const db = new Database(this.databaseFile);
+    try {
+      // SQLite's online backup: consistent, write-ahead log included, while the server writes.
+      await db.backup(copy);
+    } finally {
+      db.close();
+    }
+    return copy;
+  }
+
+  /**
+   * Restores a backup the way docs/deploy.md tells ops to: stop the server, put the copy in place
+   * of the database (its write-ahead log goes), `npm run renew-epoch`, start again on the same port.
+   */
+  async restore(backup: string): Promise<void> {
+    if (this.process !== undefined) {
+      this.process.child.kill("SIGTERM");
+      await this.process.exited;
+      this.process = undefined;
+    }
+    for (const suffix of ["-wal", "-shm"]) fs.rmSync(`${this.databaseFile}${suffix}`, { force: true });
+    fs.copyFileSync(backup, this.databaseFile);
+    // Throws with the tool's own words when it fails.
+    await promisify(execFile)(process.execPath, ["--import", "tsx", "server/renew-epoch.ts"], {
+      cwd: ROOT,
+      env: { ...process.env, DATABASE_URL: this.env.DATABASE_URL },
+    });
     await this.boot();
   }
 

@@ -1,0 +1,58 @@
+import { Desk } from "../helpers/desk";
+import { expect, test } from "./fixtures";
+import { DashboardPage } from "./pages/dashboard";
+
+/**
+ * A restored backup gives out again the seqs of the changes it lost. A dashboard that kept one of
+ * those seqs must not be patched with the new changes at the seqs after it: the epoch tells it the
+ * timeline is another one, and it takes the restored database's window.
+ */
+test.describe("a database restored from an older backup under an open dashboard", () => {
+  test("shows exactly the restored items and the new ones, none of the lost ones", async ({ page }) => {
+    // Reconnects back off for up to 30 s while the server is away: room for a few on a loaded machine.
+    test.setTimeout(120_000);
+    const desk = await Desk.start();
+    try {
+      const dashboard = new DashboardPage(page);
+      await page.goto(desk.url);
+      await expect(dashboard.status).toContainText("Live");
+
+      const kept = ["Kept: ferry service resumes", "Kept: bridge reopens"];
+      for (const headline of kept) await desk.publish({ headline });
+      const backup = await desk.backup();
+      const lost = ["Lost: council meets", "Lost: roads close", "Lost: storm warning"];
+      for (const headline of lost) await desk.publish({ headline });
+      await expect(dashboard.article(lost[2] ?? "")).toBeVisible();
+
+      // While the server is restored and new items take the lost ones' seqs (and one more), the
+      // dashboard cannot reach it; it comes back holding the seq of the last lost item.
+      let reachable = true;
+      await page.routeWebSocket(/socket\.io/, (socket) => {
+        if (reachable) socket.connectToServer();
+        else socket.close();
+      });
+      reachable = false;
+      await desk.restore(backup);
+      const fresh = [
+        "New: tram line opens",
+        "New: school term starts",
+        "New: market hall sold",
+        "New: river level falls",
+      ];
+      for (const headline of fresh) await desk.publish({ headline });
+      await expect(dashboard.status).not.toContainText("Live");
+      reachable = true;
+
+      await expect(dashboard.status).toContainText("Live", { timeout: 60_000 });
+      await expect(dashboard.headlines()).toHaveText([...fresh].reverse().concat([...kept].reverse()));
+      for (const headline of lost) await expect(dashboard.article(headline)).toHaveCount(0);
+
+      // And it follows the restored timeline live from there, with its seqs.
+      await desk.publish({ headline: "New: after the restore" });
+      await expect(dashboard.article("New: after the restore")).toBeVisible();
+      await expect(dashboard.headlines()).toHaveCount(fresh.length + kept.length + 1);
+    } finally {
+      await desk.stop();
+    }
+  });
+});
