@@ -7,8 +7,10 @@ import { DashboardPage } from "./pages/dashboard";
  * those seqs must not be patched with the new changes at the seqs after it: the epoch tells it the
  * timeline is another one, and it takes the restored database's window.
  */
-test.describe("a database restored from an older backup under an open dashboard", () => {
-  test("shows exactly the restored items and the new ones, none of the lost ones", async ({ page }) => {
+test.describe("a dashboard whose server's database changes under it", () => {
+  test("restored from an older backup: shows exactly the restored items and the new ones, none of the lost ones", async ({
+    page,
+  }) => {
     // Reconnects back off for up to 30 s while the server is away: room for a few on a loaded machine.
     test.setTimeout(120_000);
     const desk = await Desk.start();
@@ -52,6 +54,50 @@ test.describe("a database restored from an older backup under an open dashboard"
       await expect(dashboard.article("New: after the restore")).toBeVisible();
       await expect(dashboard.headlines()).toHaveCount(fresh.length + kept.length + 1);
     } finally {
+      await desk.stop();
+    }
+  });
+
+  test("replaced by another, across a reload: paints the kept window, then shows only the new database's items", async ({
+    page,
+  }) => {
+    test.setTimeout(120_000);
+    const desk = await Desk.start();
+    const other = await Desk.start();
+    try {
+      const dashboard = new DashboardPage(page);
+      await page.goto(desk.url);
+      await expect(dashboard.status).toContainText("Live");
+      const replaced = ["Replaced: harbour fire out", "Replaced: flights resume"];
+      for (const headline of replaced) await desk.publish({ headline });
+      await expect(dashboard.article(replaced[1] ?? "")).toBeVisible();
+      // The window is saved a moment after the last change; wait until it is there.
+      await expect
+        .poll(() =>
+          page.evaluate(
+            () => window.localStorage.getItem("livedesk:timeline:v1")?.includes("flights") ?? false,
+          ),
+        )
+        .toBe(true);
+
+      // Another desk's database, further along than the kept seq, takes this one's place.
+      const current = ["Current: one", "Current: two", "Current: three", "Current: four"];
+      for (const headline of current) await other.publish({ headline });
+      let reachable = false;
+      await page.routeWebSocket(/socket\.io/, (socket) => {
+        if (reachable) socket.connectToServer();
+        else socket.close();
+      });
+      await desk.replaceDatabase(await other.backup(), { renewEpoch: false });
+      await page.reload();
+      // What the browser kept, painted before the connection is up.
+      await expect(dashboard.article(replaced[1] ?? "")).toBeVisible();
+      reachable = true;
+
+      await expect(dashboard.status).toContainText("Live", { timeout: 30_000 });
+      await expect(dashboard.headlines()).toHaveText([...current].reverse());
+    } finally {
+      await other.stop();
       await desk.stop();
     }
   });

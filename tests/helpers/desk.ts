@@ -163,18 +163,28 @@ export class Desk {
    * of the database (its write-ahead log goes), `npm run renew-epoch`, start again on the same port.
    */
   async restore(backup: string): Promise<void> {
+    await this.replaceDatabase(backup, { renewEpoch: true });
+  }
+
+  /**
+   * Stops the server, puts `file` in place of its database and starts it again on the same port;
+   * `renewEpoch` runs `npm run renew-epoch` on the file first, as a restore does.
+   */
+  async replaceDatabase(file: string, options: { renewEpoch: boolean }): Promise<void> {
     if (this.process !== undefined) {
       this.process.child.kill("SIGTERM");
       await this.process.exited;
       this.process = undefined;
     }
     for (const suffix of ["-wal", "-shm"]) fs.rmSync(`${this.databaseFile}${suffix}`, { force: true });
-    fs.copyFileSync(backup, this.databaseFile);
-    // Throws with the tool's own words when it fails.
-    await promisify(execFile)(process.execPath, ["--import", "tsx", "server/renew-epoch.ts"], {
-      cwd: ROOT,
-      env: { ...process.env, DATABASE_URL: this.env.DATABASE_URL },
-    });
+    fs.copyFileSync(file, this.databaseFile);
+    if (options.renewEpoch) {
+      // Throws with the tool's own words when it fails.
+      await promisify(execFile)(process.execPath, ["--import", "tsx", "server/renew-epoch.ts"], {
+        cwd: ROOT,
+        env: { ...process.env, DATABASE_URL: this.env.DATABASE_URL },
+      });
+    }
     await this.boot();
   }
 
