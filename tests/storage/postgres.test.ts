@@ -1,4 +1,6 @@
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { pgMigrations } from "../../server/storage/postgres/migrations";
 import { PgStorage, toTsQuery } from "../../server/storage/postgres/pg-storage";
 import { sessionSchema } from "../../shared/requests";
 import { call } from "../helpers/http";
@@ -81,6 +83,29 @@ describe("PostgreSQL storage", () => {
       node.child.kill("SIGTERM");
       await node.exited;
     }
+  });
+
+  it("gives a database made before epochs one when it migrates, and keeps it", async () => {
+    const url = await server.createDatabase();
+    // The schema as the last release without epochs left it, with seven changes counted.
+    const before = pgMigrations.length - 1;
+    const old = new pg.Client({ connectionString: url });
+    await old.connect();
+    await old.query("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY)");
+    for (const [i, sql] of pgMigrations.slice(0, before).entries()) {
+      await old.query(sql);
+      await old.query("INSERT INTO schema_migrations (version) VALUES ($1)", [i + 1]);
+    }
+    await old.query("UPDATE meta SET value = 7 WHERE key = 'seq'");
+    await old.end();
+    const first = await PgStorage.open(url);
+    const epoch = await first.epoch();
+    expect(epoch).toMatch(/^[0-9a-f]{32}$/);
+    expect(await first.latestSeq()).toBe(7);
+    await first.close();
+    const second = await PgStorage.open(url);
+    expect(await second.epoch()).toBe(epoch);
+    await second.close();
   });
 
   it("turns search text into prefix terms that cannot break the tsquery syntax", () => {
