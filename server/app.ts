@@ -140,13 +140,25 @@ export async function createApp(config: AppConfig, deps: AppDeps): Promise<Lived
     config.socketBufferMaxBytes ?? DEFAULT_SOCKET_BUFFER_MAX_BYTES,
   );
   connected = () => io.engine.clientsCount;
-  const sequencer = new ChangeSequencer(await storage.latestSeq(), (change) => {
-    recent.record(change);
-    socket.broadcast(change);
-    metrics.broadcast(change);
+  // Releases every change to this node's readers in seq order; `sequencer.lastReleasedSeq()` and
+  // `sequencer.lagging()` say how far the broadcast is behind storage.
+  const sequencer = new ChangeSequencer(
+    await storage.latestSeq(),
+    storage,
+    (change) => {
+      recent.record(change);
+      socket.broadcast(change);
+      metrics.broadcast(change);
+    },
+    { onFetchError: (error) => logger.warn({ err: error }, "could not read missed changes from storage") },
+  );
+  // The node's own commits go straight to its readers: they never wait for the fan-out.
+  timeline.onChange((change) => {
+    sequencer.push(change);
+    fanout.publish(change);
   });
-  timeline.onChange((change) => fanout.publish(change));
   fanout.onChange((change) => sequencer.push(change));
+  fanout.onResume(() => void sequencer.catchUp());
 
   const forgetKeys = () =>
     storage

@@ -1,28 +1,88 @@
 import type { Change } from "../../shared/item";
+import type { Storage } from "../storage/storage";
+
+/** Where a node reads the changes it missed: the storage, which holds every committed change. */
+export type ChangeLog = Pick<Storage, "changesSince" | "latestSeq">;
+
+export interface SequencerOptions {
+  /** How long a gap may stay open before the missing changes are read from storage. */
+  gapWaitMs?: number;
+  /** How often the node compares what it released with the storage's latest seq. */
+  checkEveryMs?: number;
+  /** Changes read from storage per round trip while catching up. */
+  fetchLimit?: number;
+  /** Told once when a catch-up read fails, and again only after one has succeeded. */
+  onFetchError?: (error: unknown) => void;
+}
 
 /**
- * Releases changes in seq order. Commits can finish out of order when storage is asynchronous;
- * readers must see them in order, so a change waits here until the ones before it are out.
- * A gap that stays open longer than `maxWaitMs` (a change committed elsewhere that this node never
- * hears of) is skipped: readers notice the gap by seq and resync.
+ * Releases every committed change to this node's readers, once and in seq order, whatever the
+ * fan-out does. Commits finish out of order and Redis may lose, delay or replay messages, so a
+ * change waits here until the ones before it are out, and a duplicate (the node's own commit
+ * coming back through Redis, a replay after a stall) is dropped by its seq.
+ *
+ * Nothing is ever skipped: a gap still open `gapWaitMs` after it opened is closed by reading the
+ * missing changes from storage. The timer is armed when the gap opens and not again on later
+ * pushes, so a steady stream of changes after the gap cannot postpone it for ever. A lost tail
+ * (changes committed while the fan-out was away, nothing after them) leaves no gap to see, so the
+ * node also compares its last released seq with the storage's every `checkEveryMs`, and on
+ * `catchUp()` (after Redis reconnects): a seq that storage had at the previous check and that is
+ * still not released is fetched.
  */
 export class ChangeSequencer {
   private next: number;
   private readonly waiting = new Map<number, Change>();
-  private timer: NodeJS.Timeout | undefined;
+  private gapTimer: NodeJS.Timeout | undefined;
+  private readonly checkTimer: NodeJS.Timeout;
+  /** The storage's latest seq at the previous check. */
+  private storageSeq = 0;
+  private fetching: Promise<void> | undefined;
+  private fetchFailing = false;
+  private closed = false;
+  private readonly gapWaitMs: number;
+  private readonly fetchLimit: number;
 
   constructor(
     lastSeq: number,
+    private readonly log: ChangeLog,
     private readonly release: (change: Change) => void,
-    private readonly maxWaitMs = 1000,
+    private readonly options: SequencerOptions = {},
   ) {
     this.next = lastSeq + 1;
+    this.storageSeq = lastSeq;
+    this.gapWaitMs = options.gapWaitMs ?? 500;
+    this.fetchLimit = options.fetchLimit ?? 1000;
+    this.checkTimer = setInterval(() => void this.check(), options.checkEveryMs ?? 500);
+    this.checkTimer.unref();
+  }
+
+  /** The seq of the last change released to readers. */
+  lastReleasedSeq(): number {
+    return this.next - 1;
+  }
+
+  /**
+   * The storage's latest seq when it was last read, if this node has still not released it: the
+   * broadcast lags storage by more than a change in flight. Undefined while the node keeps up.
+   */
+  lagging(): { released: number; storage: number } | undefined {
+    const released = this.lastReleasedSeq();
+    return this.storageSeq > released ? { released, storage: this.storageSeq } : undefined;
   }
 
   push(change: Change): void {
-    if (change.seq < this.next) return;
+    if (this.closed || change.seq < this.next) return;
     this.waiting.set(change.seq, change);
     this.drain();
+  }
+
+  /** Reads from storage and releases every change this node has not released yet. */
+  catchUp(): Promise<void> {
+    this.fetching ??= this.fetchMissing().finally(() => {
+      this.fetching = undefined;
+      this.drain();
+    });
+    return this.fetching;
   }
 
   private drain(): void {
@@ -35,17 +95,54 @@ export class ChangeSequencer {
       this.next += 1;
       this.release(change);
     }
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    if (this.waiting.size > 0) this.timer = setTimeout(() => this.skipGap(), this.maxWaitMs);
+    if (this.waiting.size === 0) {
+      clearTimeout(this.gapTimer);
+      this.gapTimer = undefined;
+    } else if (this.gapTimer === undefined && this.fetching === undefined && !this.closed) {
+      this.gapTimer = setTimeout(() => {
+        this.gapTimer = undefined;
+        void this.catchUp();
+      }, this.gapWaitMs);
+    }
   }
 
-  private skipGap(): void {
-    this.next = Math.min(...this.waiting.keys());
-    this.drain();
+  private async fetchMissing(): Promise<void> {
+    try {
+      for (;;) {
+        if (this.closed) return;
+        const since = this.lastReleasedSeq();
+        const changes = await this.log.changesSince(since, this.fetchLimit);
+        for (const change of changes) this.push(change);
+        this.fetchFailing = false;
+        // Fewer than asked for: storage has nothing more. Otherwise the next page.
+        if (changes.length < this.fetchLimit || this.lastReleasedSeq() === since) return;
+      }
+    } catch (error) {
+      this.failed(error);
+    }
+  }
+
+  /** A catch-up when storage is ahead of what was released by at least one check's time. */
+  private async check(): Promise<void> {
+    if (this.closed) return;
+    const behind = this.storageSeq > this.lastReleasedSeq();
+    try {
+      this.storageSeq = await this.log.latestSeq();
+    } catch (error) {
+      this.failed(error);
+      return;
+    }
+    if (behind) await this.catchUp();
+  }
+
+  private failed(error: unknown): void {
+    if (!this.fetchFailing) this.options.onFetchError?.(error);
+    this.fetchFailing = true;
   }
 
   close(): void {
-    clearTimeout(this.timer);
+    this.closed = true;
+    clearTimeout(this.gapTimer);
+    clearInterval(this.checkTimer);
   }
 }
