@@ -62,7 +62,10 @@ export class RedisFanout implements Fanout {
     const pub = new Redis(url, {
       lazyConnect: true,
       commandTimeout: REDIS_COMMAND_TIMEOUT_MS,
+      connectTimeout: 2 * REDIS_COMMAND_TIMEOUT_MS,
       maxRetriesPerRequest: 1,
+      // Commands that timed out were given up on; sending them again after a reconnect is noise.
+      autoResendUnfulfilledCommands: false,
     });
     // Subscribing: no deadline, as ioredis re-subscribes after a reconnect without handling a
     // failure of that command; it only ever waits for messages.
@@ -103,6 +106,11 @@ export class RedisFanout implements Fanout {
         if (this.failedPublishes === 0)
           this.logger.warn({ err: error, seq: change.seq }, "could not publish a change to Redis");
         this.failedPublishes += 1;
+        // A Redis that stopped answering on an open connection (frozen, or a network that drops
+        // packets) would keep every later publish waiting on it: reconnect, which fails what
+        // waits and queues at most a connect timeout's worth of publishes meanwhile.
+        if (error instanceof Error && error.message === "Command timed out" && this.pub.status === "ready")
+          this.pub.disconnect(true);
       },
     );
   }

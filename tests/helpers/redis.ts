@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -7,8 +7,14 @@ import { freePort } from "./desk";
 
 export interface RedisServer {
   url: string;
+  /** Kills the server (SIGKILL): it comes back empty from `start()`, as it keeps nothing on disk. */
   stop(): Promise<void>;
   start(): Promise<void>;
+  /** Freezes the server (SIGSTOP): connections stay open, nothing answers until `resume()`. */
+  pause(): void;
+  resume(): void;
+  /** Runs `redis-cli` against the server and returns what it printed. */
+  cli(...args: string[]): string;
 }
 
 /** A real `redis-server` on a free port in a temporary directory, without persistence. */
@@ -45,6 +51,15 @@ export async function startRedis(): Promise<RedisServer> {
   return {
     url,
     start,
+    pause() {
+      child?.kill("SIGSTOP");
+    },
+    resume() {
+      child?.kill("SIGCONT");
+    },
+    cli(...args) {
+      return execFileSync("redis-cli", ["-p", String(port), ...args], { encoding: "utf8", timeout: 5000 });
+    },
     async stop() {
       const running = child;
       if (running === undefined) return;
