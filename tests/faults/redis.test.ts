@@ -16,6 +16,8 @@ const OUTAGE_MS = Number(process.env.FAULT_OUTAGE_MS ?? 2000);
 const CONVERGE_MS = 2000;
 /** About 50 publishes a second. */
 const PUBLISH_EVERY_MS = 20;
+/** Each test injects its fault ROUNDS times. */
+const TEST_TIMEOUT_MS = ROUNDS * (OUTAGE_MS + 20_000);
 
 let postgres: PostgresServer;
 let redis: RedisServer;
@@ -121,77 +123,93 @@ async function redisAnswers(): Promise<number> {
 }
 
 describe(`Redis faults under a publisher at 50/s with readers on three nodes (${ROUNDS} round(s) each)`, () => {
-  it("CLIENT KILL TYPE pubsub: every reader gets every change, once and in order, while publishing goes on", async () => {
-    for (let round = 0; round < ROUNDS; round += 1) {
-      const { readers, start } = await crowd();
-      const publisher = startPublisher((i) => node(i % 3).url);
-      await sleep(500);
-      // Several times, so that some changes are surely published while no node is subscribed.
-      const kills = Math.max(1, Math.round(OUTAGE_MS / 500));
-      for (let kill = 0; kill < kills; kill += 1) {
-        redis.cli("CLIENT", "KILL", "TYPE", "pubsub");
-        await sleep(250);
+  it(
+    "CLIENT KILL TYPE pubsub: every reader gets every change, once and in order, while publishing goes on",
+    async () => {
+      for (let round = 0; round < ROUNDS; round += 1) {
+        const { readers, start } = await crowd();
+        const publisher = startPublisher((i) => node(i % 3).url);
+        await sleep(500);
+        // Several times, so that some changes are surely published while no node is subscribed.
+        const kills = Math.max(1, Math.round(OUTAGE_MS / 500));
+        for (let kill = 0; kill < kills; kill += 1) {
+          redis.cli("CLIENT", "KILL", "TYPE", "pubsub");
+          await sleep(250);
+        }
+        const answering = Date.now();
+        // Steady load after the loss: a missing seq must not be waited on for as long as it lasts.
+        await sleep(OUTAGE_MS / 2);
+        const { last, at } = await publisher.stop();
+        await expectComplete(readers, start, last, Math.max(answering, at) + CONVERGE_MS);
+        close(readers);
       }
-      const answering = Date.now();
-      // Steady load after the loss: a missing seq must not be waited on for as long as it lasts.
-      await sleep(OUTAGE_MS / 2);
-      const { last, at } = await publisher.stop();
-      await expectComplete(readers, start, last, Math.max(answering, at) + CONVERGE_MS);
-      close(readers);
-    }
-  });
+    },
+    TEST_TIMEOUT_MS,
+  );
 
-  it("SIGSTOP: the publishing node's readers keep receiving; the others are complete 2 s after SIGCONT", async () => {
-    for (let round = 0; round < ROUNDS; round += 1) {
-      const { readers, byNode, start } = await crowd();
-      const publisher = startPublisher(() => node(0).url);
-      await sleep(300);
-      redis.pause();
-      try {
+  it(
+    "SIGSTOP: the publishing node's readers keep receiving; the others are complete 2 s after SIGCONT",
+    async () => {
+      for (let round = 0; round < ROUNDS; round += 1) {
+        const { readers, byNode, start } = await crowd();
+        const publisher = startPublisher(() => node(0).url);
+        await sleep(300);
+        redis.pause();
+        try {
+          await sleep(OUTAGE_MS);
+          // Commits on node 0 reach node 0's readers without Redis.
+          const now = publisher.last();
+          const own = byNode[0] ?? [];
+          await Promise.all(own.map((r) => r.waitForSeq(now, 1000)));
+        } finally {
+          redis.resume();
+        }
+        const answering = await redisAnswers();
+        await sleep(500);
+        const { last, at } = await publisher.stop();
+        await expectComplete(readers, start, last, Math.max(answering, at) + CONVERGE_MS);
+        close(readers);
+      }
+    },
+    TEST_TIMEOUT_MS,
+  );
+
+  it(
+    "Redis restarted empty: every reader is complete 2 s after it answers again",
+    async () => {
+      for (let round = 0; round < ROUNDS; round += 1) {
+        const { readers, start } = await crowd();
+        const publisher = startPublisher((i) => node(i % 3).url);
+        await sleep(300);
+        await redis.stop();
         await sleep(OUTAGE_MS);
-        // Commits on node 0 reach node 0's readers without Redis.
-        const now = publisher.last();
-        const own = byNode[0] ?? [];
-        await Promise.all(own.map((r) => r.waitForSeq(now, 1000)));
-      } finally {
-        redis.resume();
+        await redis.start();
+        const answering = await redisAnswers();
+        await sleep(500);
+        const { last, at } = await publisher.stop();
+        await expectComplete(readers, start, last, Math.max(answering, at) + CONVERGE_MS);
+        close(readers);
       }
-      const answering = await redisAnswers();
-      await sleep(500);
-      const { last, at } = await publisher.stop();
-      await expectComplete(readers, start, last, Math.max(answering, at) + CONVERGE_MS);
-      close(readers);
-    }
-  });
+    },
+    TEST_TIMEOUT_MS,
+  );
 
-  it("Redis restarted empty: every reader is complete 2 s after it answers again", async () => {
-    for (let round = 0; round < ROUNDS; round += 1) {
-      const { readers, start } = await crowd();
-      const publisher = startPublisher((i) => node(i % 3).url);
-      await sleep(300);
-      await redis.stop();
-      await sleep(OUTAGE_MS);
-      await redis.start();
-      const answering = await redisAnswers();
-      await sleep(500);
-      const { last, at } = await publisher.stop();
-      await expectComplete(readers, start, last, Math.max(answering, at) + CONVERGE_MS);
-      close(readers);
-    }
-  });
-
-  it("a lost tail (changes committed while Redis is down, nothing after) reaches every reader", async () => {
-    for (let round = 0; round < ROUNDS; round += 1) {
-      const { readers, start } = await crowd();
-      await redis.stop();
-      const publisher = startPublisher((i) => node(i % 3).url);
-      await sleep(Math.min(OUTAGE_MS, 1000));
-      const { last } = await publisher.stop();
-      expect(last - start).toBeGreaterThan(5);
-      await redis.start();
-      const answering = await redisAnswers();
-      await expectComplete(readers, start, last, answering + CONVERGE_MS);
-      close(readers);
-    }
-  });
+  it(
+    "a lost tail (changes committed while Redis is down, nothing after) reaches every reader",
+    async () => {
+      for (let round = 0; round < ROUNDS; round += 1) {
+        const { readers, start } = await crowd();
+        await redis.stop();
+        const publisher = startPublisher((i) => node(i % 3).url);
+        await sleep(Math.min(OUTAGE_MS, 1000));
+        const { last } = await publisher.stop();
+        expect(last - start).toBeGreaterThan(5);
+        await redis.start();
+        const answering = await redisAnswers();
+        await expectComplete(readers, start, last, answering + CONVERGE_MS);
+        close(readers);
+      }
+    },
+    TEST_TIMEOUT_MS,
+  );
 });
