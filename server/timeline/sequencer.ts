@@ -36,11 +36,14 @@ export class ChangeSequencer {
   private readonly checkTimer: NodeJS.Timeout;
   /** The storage's latest seq at the previous check. */
   private storageSeq = 0;
+  /** Since when this node has not released `storageSeq`, as of a check. */
+  private behindSince: number | undefined;
   private fetching: Promise<void> | undefined;
   private fetchFailing = false;
   private closed = false;
   private readonly gapWaitMs: number;
   private readonly fetchLimit: number;
+  private readonly checkEveryMs: number;
 
   constructor(
     lastSeq: number,
@@ -52,7 +55,8 @@ export class ChangeSequencer {
     this.storageSeq = lastSeq;
     this.gapWaitMs = options.gapWaitMs ?? 500;
     this.fetchLimit = options.fetchLimit ?? 1000;
-    this.checkTimer = setInterval(() => void this.check(), options.checkEveryMs ?? 500);
+    this.checkEveryMs = options.checkEveryMs ?? 500;
+    this.checkTimer = setInterval(() => void this.check(), this.checkEveryMs);
     this.checkTimer.unref();
   }
 
@@ -62,12 +66,14 @@ export class ChangeSequencer {
   }
 
   /**
-   * The storage's latest seq when it was last read, if this node has still not released it: the
-   * broadcast lags storage by more than a change in flight. Undefined while the node keeps up.
+   * How far the broadcast lags storage, when it has not released what storage held two checks
+   * ago (a change in flight through the fan-out is not lag); undefined while the node keeps up.
+   * `storage` is the storage's latest seq as last read.
    */
   lagging(): { released: number; storage: number } | undefined {
-    const released = this.lastReleasedSeq();
-    return this.storageSeq > released ? { released, storage: this.storageSeq } : undefined;
+    if (this.behindSince === undefined || Date.now() - this.behindSince < 2 * this.checkEveryMs)
+      return undefined;
+    return { released: this.lastReleasedSeq(), storage: this.storageSeq };
   }
 
   push(change: Change): void {
@@ -95,6 +101,7 @@ export class ChangeSequencer {
       this.next += 1;
       this.release(change);
     }
+    if (this.lastReleasedSeq() >= this.storageSeq) this.behindSince = undefined;
     if (this.waiting.size === 0) {
       clearTimeout(this.gapTimer);
       this.gapTimer = undefined;
@@ -128,6 +135,8 @@ export class ChangeSequencer {
     const behind = this.storageSeq > this.lastReleasedSeq();
     try {
       this.storageSeq = await this.log.latestSeq();
+      if (this.lastReleasedSeq() >= this.storageSeq) this.behindSince = undefined;
+      else this.behindSince ??= Date.now();
     } catch (error) {
       this.failed(error);
       return;
