@@ -31,6 +31,8 @@ export class RedisFanout implements Fanout {
   private readonly listeners = new Set<(change: Change) => void>();
   private readonly resumeListeners = new Set<() => void>();
   private readonly node = randomUUID();
+  /** The Socket.IO adapter's connections, closed with the rest. */
+  private readonly adapterClients: Redis[] = [];
   /** Publishes that failed since the last one that went through; logged once per outage. */
   private failedPublishes = 0;
 
@@ -88,6 +90,7 @@ export class RedisFanout implements Fanout {
     const pub = new Redis(this.url, options);
     const sub = new Redis(this.url, options);
     for (const client of [pub, sub]) {
+      this.adapterClients.push(client);
       client.on("error", (error: unknown) =>
         this.logger.debug({ err: error }, "Redis adapter connection error"),
       );
@@ -150,5 +153,6 @@ export class RedisFanout implements Fanout {
     await this.pub.hdel(VIEWERS_KEY, this.node).catch(() => 0);
     this.pub.disconnect();
     this.sub.disconnect();
+    for (const client of this.adapterClients) client.disconnect();
   }
 }
