@@ -60,6 +60,10 @@ export type RetractItemInput = z.infer<typeof retractItemSchema>;
 const oneOrMany = <T extends z.ZodType>(schema: T) =>
   z.union([schema, z.array(schema)]).transform((v) => (Array.isArray(v) ? v : [v]));
 
+/** `status` of `GET /api/items`: what readers see (`published`), only `retracted` items, or `all`. */
+export const itemStatusFilterSchema = z.enum(["published", "retracted", "all"]);
+export type ItemStatusFilter = z.infer<typeof itemStatusFilterSchema>;
+
 /** The query of `GET /api/items`. Several topics match an item carrying any of them. */
 export const listItemsQuerySchema = z.object({
   topic: oneOrMany(topicSlugSchema)
@@ -73,7 +77,7 @@ export const listItemsQuerySchema = z.object({
     .min(1, "must be at least 1")
     .max(PAGE_MAX, `must be at most ${PAGE_MAX}`)
     .default(PAGE_DEFAULT),
-  status: z.enum(["published", "all"]).default("published"),
+  status: itemStatusFilterSchema.default("published"),
 });
 export type ListItemsQuery = z.infer<typeof listItemsQuerySchema>;
 
@@ -147,6 +151,35 @@ export const auditEntrySchema = z.object({
   detail: z.string(),
 });
 export type AuditEntry = z.infer<typeof auditEntrySchema>;
+
+/** `GET /api/audit`: one page of the log, newest first, and where the next page starts (null: none). */
+export const auditPageSchema = z.object({
+  entries: z.array(auditEntrySchema),
+  nextCursor: z.string().nullable(),
+});
+export type AuditPage = z.infer<typeof auditPageSchema>;
+
+const auditFilter = (max: number) =>
+  z.string().trim().min(1, "must not be empty").max(max, `must be at most ${max} characters`).optional();
+
+/**
+ * The query of `GET /api/audit`. Each filter matches exactly: `actor` an operator's username or a
+ * token's name (regardless of case), `action` such as `item.retracted`, `target` an item id, a
+ * username, a topic slug or a token id.
+ */
+export const auditQuerySchema = z.object({
+  limit: z.coerce
+    .number()
+    .int("must be a whole number")
+    .min(1, "must be at least 1")
+    .max(500, "must be at most 500")
+    .default(100),
+  before: z.string().max(300).optional(),
+  actor: auditFilter(100),
+  action: auditFilter(40),
+  target: auditFilter(200),
+});
+export type AuditQuery = z.infer<typeof auditQuerySchema>;
 
 export const createTokenSchema = z.strictObject({
   name: lineSchema(60),

@@ -1,6 +1,7 @@
 import { Router } from "express";
-import { z } from "zod";
 import {
+  type AuditPage,
+  auditQuerySchema,
   createOperatorSchema,
   createTokenSchema,
   type OperatorSummary,
@@ -11,15 +12,11 @@ import type { Auth } from "../auth/auth";
 import type { Guard } from "../auth/guard";
 import { HttpError, parseInput } from "../http/errors";
 import type { Operator, Storage } from "../storage/storage";
-import { audit } from "./audit";
+import { audit, decodeAuditCursor, encodeAuditCursor } from "./audit";
 
 function summary(operator: Operator): OperatorSummary {
   return { username: operator.username, role: operator.role, disabled: operator.disabled };
 }
-
-const auditQuerySchema = z.object({
-  limit: z.coerce.number().int().min(1, "must be at least 1").max(500, "must be at most 500").default(100),
-});
 
 /** What only admins may do: operators, API tokens and the audit log. Every change is audited. */
 export function adminRoutes(auth: Auth, guard: Guard, storage: Storage): Router {
@@ -102,8 +99,21 @@ export function adminRoutes(auth: Auth, guard: Guard, storage: Storage): Router 
 
   router.get("/api/audit", async (req, res) => {
     await guard.requireRole(req, ["admin"]);
-    const { limit } = parseInput(auditQuerySchema, req.query, "query");
-    res.json({ entries: await storage.listAudit(limit) });
+    const { limit, before, actor, action, target } = parseInput(auditQuerySchema, req.query, "query");
+    const after = before === undefined ? undefined : decodeAuditCursor(before);
+    if (after === null) {
+      throw new HttpError(400, "invalid_input", "The cursor is not one this server gave out.", {
+        before: "must be a nextCursor from an earlier page",
+      });
+    }
+    const records = await storage.listAudit({ limit: limit + 1, after, actor, action, target });
+    const shown = records.slice(0, limit);
+    const last = shown.at(-1);
+    const page: AuditPage = {
+      entries: shown.map(({ position: _position, ...entry }) => entry),
+      nextCursor: records.length > limit && last !== undefined ? encodeAuditCursor(last.position) : null,
+    };
+    res.json(page);
   });
 
   return router;

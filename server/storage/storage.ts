@@ -1,5 +1,5 @@
 import type { Change, ChangeKind, Item, Topic } from "../../shared/item";
-import type { Role } from "../../shared/requests";
+import type { ItemStatusFilter, Role } from "../../shared/requests";
 
 /** An item as the core builds it; the storage stamps the seq when it commits. */
 export type ItemDraft = Omit<Item, "seq">;
@@ -39,7 +39,8 @@ export interface ItemQuery {
   /** Timeline position to start after (exclusive). */
   after: { publishedAt: string; id: string } | undefined;
   limit: number;
-  includeRetracted: boolean;
+  /** Which items: published only (what readers see), retracted only, or both. */
+  status: ItemStatusFilter;
 }
 
 export interface Operator {
@@ -75,6 +76,31 @@ export interface AuditEntry {
   action: string;
   target: string;
   detail: string;
+}
+
+/**
+ * Where a line sits in the audit log, newest first: its time, then whether it came from the audit
+ * table (1) or the change log (0), then its id or seq within that source. Unique per line.
+ */
+export interface AuditPosition {
+  at: string;
+  origin: 0 | 1;
+  ord: number;
+}
+
+/** A line of the audit log with its position, so that a page can say where the next one starts. */
+export interface AuditRecord extends AuditEntry {
+  position: AuditPosition;
+}
+
+/** Which lines of the audit log to read: each filter matches exactly (`actor` regardless of case). */
+export interface AuditQuery {
+  limit: number;
+  /** Start after this position (exclusive). */
+  after?: AuditPosition | undefined;
+  actor?: string | undefined;
+  action?: string | undefined;
+  target?: string | undefined;
 }
 
 export interface OperatorChange {
@@ -145,7 +171,7 @@ export interface Storage {
    * The audit log, newest first: the entries appended here together with every change of the
    * timeline (its author, kind and headline), which the change log already keeps.
    */
-  listAudit(limit: number): Promise<AuditEntry[]>;
+  listAudit(query: AuditQuery): Promise<AuditRecord[]>;
 
   /** Throws when the storage does not answer. */
   ping(): Promise<void>;

@@ -214,7 +214,7 @@ export class Timeline {
       text: query.q === "" ? undefined : query.q,
       after,
       limit: query.limit + 1,
-      includeRetracted: query.status === "all",
+      status: query.status,
     });
     const items = rows.slice(0, query.limit);
     const last = items.at(-1);

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { Decision, ItemDraft, Storage } from "../../server/storage/storage";
+import type { AuditPosition, AuditQuery, Decision, ItemDraft, Storage } from "../../server/storage/storage";
 import type { Item } from "../../shared/item";
 import { sampleDraft as draft } from "../helpers/items";
 
@@ -159,11 +159,13 @@ export function storageContract(name: string, open: () => Promise<OpenedStorage>
         topics: ["politics"],
         status: "retracted",
       });
-      const base = { topics: [], text: undefined, after: undefined, limit: 10, includeRetracted: false };
+      const base = { topics: [], text: undefined, after: undefined, limit: 10, status: "published" as const };
       const ids = (items: Item[]) => items.map((item) => item.id);
 
       expect(ids(await storage.listItems(base))).toEqual(["b", "c", "a"]);
-      expect(ids(await storage.listItems({ ...base, includeRetracted: true }))).toEqual(["b", "d", "c", "a"]);
+      expect(ids(await storage.listItems({ ...base, status: "all" }))).toEqual(["b", "d", "c", "a"]);
+      expect(ids(await storage.listItems({ ...base, status: "retracted" }))).toEqual(["d"]);
+      expect(ids(await storage.listItems({ ...base, status: "retracted", topics: ["sport"] }))).toEqual([]);
       expect(
         ids(
           await storage.listItems({ ...base, after: { publishedAt: "2026-03-01T11:00:00.000Z", id: "c" } }),
@@ -179,7 +181,7 @@ export function storageContract(name: string, open: () => Promise<OpenedStorage>
     it("finds an item by its new words after an edit, not by its old ones", async () => {
       await commitNew("a", { headline: "Bridge opens" });
       await storage.commit({ itemId: "a", decide: bump({ headline: "Tunnel opens" }) });
-      const base = { topics: [], after: undefined, limit: 10, includeRetracted: false };
+      const base = { topics: [], after: undefined, limit: 10, status: "published" as const };
       expect(await storage.listItems({ ...base, text: "bridge" })).toEqual([]);
       expect((await storage.listItems({ ...base, text: "tunnel" })).map((i) => i.id)).toEqual(["a"]);
     });
@@ -267,12 +269,59 @@ export function storageContract(name: string, open: () => Promise<OpenedStorage>
         target: "t1",
         detail: "wire",
       });
-      expect((await storage.listAudit(10)).map((e) => [e.actor, e.action, e.target, e.detail])).toEqual([
+      expect(
+        (await storage.listAudit({ limit: 10 })).map((e) => [e.actor, e.action, e.target, e.detail]),
+      ).toEqual([
         ["admin", "token.revoked", "t1", "wire"],
         ["ana", "item.created", "a", "First"],
         ["admin", "topic.created", "world", "World"],
       ]);
-      expect(await storage.listAudit(1)).toHaveLength(1);
+      expect(await storage.listAudit({ limit: 1 })).toHaveLength(1);
+    });
+
+    it("pages through the audit log by position, every line once, and filters it by actor, action and target", async () => {
+      // Lines from both sources at one instant: the position must still order and page them.
+      const at = "2026-03-01T10:00:00.000Z";
+      for (let i = 0; i < 4; i += 1) {
+        await storage.appendAudit({
+          at,
+          actor: "Admin",
+          action: "topic.created",
+          target: `t${i}`,
+          detail: "",
+        });
+        await commitNew(`i${i}`, { updatedAt: at, author: "ana", headline: `Item ${i}` });
+      }
+      await storage.commit({ itemId: "i1", decide: bump({ updatedAt: "2026-03-01T11:00:00.000Z" }) });
+      const all = await storage.listAudit({ limit: 100 });
+      expect(all).toHaveLength(9);
+      const seen: string[] = [];
+      let after: AuditPosition | undefined;
+      for (let page = 0; page < 10; page += 1) {
+        const lines = await storage.listAudit({ limit: 2, after });
+        seen.push(...lines.map((line) => `${line.action}:${line.target}`));
+        after = lines.at(-1)?.position;
+        if (lines.length < 2) break;
+      }
+      expect(seen).toEqual(all.map((line) => `${line.action}:${line.target}`));
+      expect(new Set(seen).size).toBe(9);
+
+      const targets = async (query: Omit<AuditQuery, "limit">) =>
+        (await storage.listAudit({ limit: 100, ...query })).map((line) => `${line.action}:${line.target}`);
+      expect(await targets({ target: "i1" })).toEqual(["item.updated:i1", "item.created:i1"]);
+      expect(await targets({ action: "item.updated" })).toEqual(["item.updated:i1"]);
+      expect(await targets({ actor: "admin" })).toEqual([
+        "topic.created:t3",
+        "topic.created:t2",
+        "topic.created:t1",
+        "topic.created:t0",
+      ]);
+      expect(await targets({ actor: "ana", action: "topic.created" })).toEqual([]);
+      const firstTwo = await storage.listAudit({ limit: 2, actor: "admin" });
+      expect(await targets({ actor: "admin", after: firstTwo.at(-1)?.position })).toEqual([
+        "topic.created:t1",
+        "topic.created:t0",
+      ]);
     });
   });
 }

@@ -11,6 +11,8 @@ import {
 import { roleSchema } from "../../../shared/requests";
 import type {
   AuditEntry,
+  AuditQuery,
+  AuditRecord,
   CommitRequest,
   CommitResult,
   ItemQuery,
@@ -82,13 +84,19 @@ const tokenRow = z
       createdAt: r.created_at,
     }),
   );
-const auditRow = z.object({
-  at: z.string(),
-  actor: z.string(),
-  action: z.string(),
-  target: z.string(),
-  detail: z.string(),
-});
+const auditRow = z
+  .object({
+    at: z.string(),
+    actor: z.string(),
+    action: z.string(),
+    target: z.string(),
+    detail: z.string(),
+    origin: z.union([z.literal(0), z.literal(1)]),
+    ord: z.number(),
+  })
+  .transform(
+    ({ origin, ord, ...entry }): AuditRecord => ({ ...entry, position: { at: entry.at, origin, ord } }),
+  );
 const idempotencyRow = z.object({ fingerprint: z.string(), item_id: z.string() });
 
 /** Search text as a tsquery: every word must match as a prefix. Words are letters and digits only. */
@@ -219,7 +227,7 @@ export class PgStorage implements Storage {
       params.push(value);
       return `$${params.length}`;
     };
-    if (!query.includeRetracted) where.push("status = 'published'");
+    if (query.status !== "all") where.push(`status = ${param(query.status)}`);
     if (query.topics.length > 0) {
       where.push(
         `EXISTS (SELECT 1 FROM item_topics t WHERE t.item_id = items.id AND t.topic = ANY(${param([...query.topics])}))`,
@@ -401,14 +409,29 @@ export class PgStorage implements Storage {
     );
   }
 
-  async listAudit(limit: number): Promise<AuditEntry[]> {
+  async listAudit(query: AuditQuery): Promise<AuditRecord[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const param = (value: unknown) => {
+      params.push(value);
+      return `$${params.length}`;
+    };
+    if (query.actor !== undefined) where.push(`lower(actor) = lower(${param(query.actor)})`);
+    if (query.action !== undefined) where.push(`action = ${param(query.action)}`);
+    if (query.target !== undefined) where.push(`target = ${param(query.target)}`);
+    if (query.after !== undefined) {
+      const { at, origin, ord } = query.after;
+      where.push(`(at, origin, ord) < (${param(at)}::text, ${param(origin)}::int, ${param(ord)}::bigint)`);
+    }
+    // The change log is the audit of the timeline; it is read, never copied into the audit table.
     const result = await this.pool.query(
-      `SELECT at, actor, action, target, detail FROM (
-         SELECT at, actor, action, target, detail, id AS tiebreak FROM audit
+      `SELECT at, actor, action, target, detail, origin, ord FROM (
+         SELECT at, actor, action, target, detail, 1 AS origin, id AS ord FROM audit
          UNION ALL
-         SELECT item->>'updatedAt', item->>'author', 'item.' || kind, item_id, item->>'headline', seq FROM changes
-       ) AS log ORDER BY at DESC, tiebreak DESC LIMIT $1`,
-      [limit],
+         SELECT item->>'updatedAt', item->>'author', 'item.' || kind, item_id, item->>'headline', 0, seq FROM changes
+       ) AS log ${where.length > 0 ? `WHERE ${where.join(" AND ")}` : ""}
+       ORDER BY at DESC, origin DESC, ord DESC LIMIT ${param(query.limit)}`,
+      params,
     );
     return result.rows.map((row) => auditRow.parse(row));
   }

@@ -13,6 +13,8 @@ import {
 import { roleSchema } from "../../../shared/requests";
 import type {
   AuditEntry,
+  AuditQuery,
+  AuditRecord,
   CommitRequest,
   CommitResult,
   ItemQuery,
@@ -91,13 +93,19 @@ const tokenRow = z
       createdAt: r.created_at,
     }),
   );
-const auditRow = z.object({
-  at: z.string(),
-  actor: z.string(),
-  action: z.string(),
-  target: z.string(),
-  detail: z.string(),
-});
+const auditRow = z
+  .object({
+    at: z.string(),
+    actor: z.string(),
+    action: z.string(),
+    target: z.string(),
+    detail: z.string(),
+    origin: z.union([z.literal(0), z.literal(1)]),
+    ord: z.number(),
+  })
+  .transform(
+    ({ origin, ord, ...entry }): AuditRecord => ({ ...entry, position: { at: entry.at, origin, ord } }),
+  );
 
 /**
  * Turns a reader's search text into an FTS5 query: every word must match, as a prefix, so that
@@ -261,7 +269,10 @@ export class SqliteStorage implements Storage {
   async listItems(query: ItemQuery): Promise<Item[]> {
     const where: string[] = [];
     const params: (string | number)[] = [];
-    if (!query.includeRetracted) where.push("status = 'published'");
+    if (query.status !== "all") {
+      where.push("status = ?");
+      params.push(query.status);
+    }
     if (query.topics.length > 0) {
       where.push(
         `EXISTS (SELECT 1 FROM item_topics t WHERE t.item_id = items.id AND t.topic IN (${query.topics.map(() => "?").join(", ")}))`,
@@ -431,16 +442,36 @@ export class SqliteStorage implements Storage {
     );
   }
 
-  async listAudit(limit: number): Promise<AuditEntry[]> {
+  async listAudit(query: AuditQuery): Promise<AuditRecord[]> {
+    const where: string[] = [];
+    const params: (string | number)[] = [];
+    if (query.actor !== undefined) {
+      where.push("lower(actor) = lower(?)");
+      params.push(query.actor);
+    }
+    if (query.action !== undefined) {
+      where.push("action = ?");
+      params.push(query.action);
+    }
+    if (query.target !== undefined) {
+      where.push("target = ?");
+      params.push(query.target);
+    }
+    if (query.after !== undefined) {
+      where.push("(at, origin, ord) < (?, ?, ?)");
+      params.push(query.after.at, query.after.origin, query.after.ord);
+    }
+    // The change log is the audit of the timeline; it is read, never copied into the audit table.
     return this.statement(
-      `SELECT at, actor, action, target, detail FROM (
-           SELECT at, actor, action, target, detail, id AS tiebreak FROM audit
+      `SELECT at, actor, action, target, detail, origin, ord FROM (
+           SELECT at, actor, action, target, detail, 1 AS origin, id AS ord FROM audit
            UNION ALL
            SELECT json_extract(item, '$.updatedAt'), json_extract(item, '$.author'), 'item.' || kind, item_id,
-                  json_extract(item, '$.headline'), seq FROM changes
-         ) ORDER BY at DESC, tiebreak DESC LIMIT ?`,
+                  json_extract(item, '$.headline'), 0, seq FROM changes
+         ) ${where.length > 0 ? `WHERE ${where.join(" AND ")}` : ""}
+         ORDER BY at DESC, origin DESC, ord DESC LIMIT ?`,
     )
-      .all(limit)
+      .all(...params, query.limit)
       .map((row) => auditRow.parse(row));
   }
 
