@@ -154,7 +154,8 @@ export type AuditEntry = z.infer<typeof auditEntrySchema>;
 
 /** `GET /api/audit`: one page of the log, newest first, and where the next page starts (null: none). */
 export const auditPageSchema = z.object({
-  entries: z.array(auditEntrySchema),
+  /** `id` names a line uniquely: `change-<seq>` for a timeline change, `audit-<n>` for the rest. */
+  entries: z.array(auditEntrySchema.extend({ id: z.string() })),
   nextCursor: z.string().nullable(),
 });
 export type AuditPage = z.infer<typeof auditPageSchema>;

@@ -7,6 +7,7 @@ import {
   type Topic,
   topicSchema,
 } from "../../shared/item";
+import type { ItemStatusFilter } from "../../shared/requests";
 import type { Filter } from "../../shared/search";
 
 export class NotFoundError extends Error {}
@@ -30,14 +31,15 @@ export function fetchItems(
   filter: Filter,
   before: string | null,
   signal?: AbortSignal,
-  status: "published" | "all" = "published",
+  status: ItemStatusFilter = "published",
+  limit = 50,
 ): Promise<ItemPage> {
   const params = new URLSearchParams();
   for (const topic of filter.topics) params.append("topic", topic);
   if (filter.q.trim() !== "") params.set("q", filter.q.trim());
   if (before !== null) params.set("before", before);
-  params.set("limit", "50");
-  if (status === "all") params.set("status", "all");
+  params.set("limit", String(limit));
+  if (status !== "published") params.set("status", status);
   return getJson(`/api/items?${params}`, itemPageSchema, signal);
 }
 

@@ -110,7 +110,10 @@ export function adminRoutes(auth: Auth, guard: Guard, storage: Storage): Router 
     const shown = records.slice(0, limit);
     const last = shown.at(-1);
     const page: AuditPage = {
-      entries: shown.map(({ position: _position, ...entry }) => entry),
+      entries: shown.map(({ position, ...entry }) => ({
+        id: `${position.origin === 1 ? "audit" : "change"}-${position.ord}`,
+        ...entry,
+      })),
       nextCursor: records.length > limit && last !== undefined ? encodeAuditCursor(last.position) : null,
     };
     res.json(page);

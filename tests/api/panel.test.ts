@@ -57,6 +57,7 @@ describe("GET /api/audit", () => {
     );
     const whole = await audit("limit=500");
     expect(whole.nextCursor).toBeNull();
+    expect(new Set(whole.entries.map((entry) => entry.id)).size).toBe(whole.entries.length);
     const seen: string[] = [];
     let cursor: string | null = null;
     let pages = 0;

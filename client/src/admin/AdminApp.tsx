@@ -8,6 +8,7 @@ import { noContent, operatorCall } from "./api";
 import { Desk } from "./Desk";
 import { Login } from "./Login";
 import { OperatorsScreen } from "./OperatorsScreen";
+import { PanelConnection } from "./PanelConnection";
 import { TokensScreen } from "./TokensScreen";
 import { TopicsScreen } from "./TopicsScreen";
 
@@ -117,6 +118,7 @@ export function AdminApp() {
       </header>
       <main className="page panel" id="panel-main" tabIndex={-1}>
         <h1 className="sr-only">Operator panel</h1>
+        <PanelConnection />
         <Presence />
         <Switch>
           <Route path="/">

@@ -1,23 +1,183 @@
-import { useCallback } from "react";
-import { z } from "zod";
-import { auditEntrySchema } from "../../../shared/requests";
+import { type FormEvent, useCallback, useEffect, useRef, useState } from "react";
+import { Link, useLocation, useSearch } from "wouter";
+import { type AuditEntry, type AuditPage, auditPageSchema } from "../../../shared/requests";
 import { formatExact } from "../components/RelativeTime";
 import { operatorCall } from "./api";
-import { useLoad } from "./useLoad";
 
-const auditSchema = z.object({ entries: z.array(auditEntrySchema) });
+/** Every action the log records, for the filter. */
+const ACTIONS = [
+  "item.created",
+  "item.updated",
+  "item.retracted",
+  "topic.created",
+  "topic.renamed",
+  "operator.created",
+  "operator.updated",
+  "token.created",
+  "token.revoked",
+] as const;
 
-/** Every change, newest first: who, when, what. */
+const PAGE = 100;
+
+interface Filters {
+  actor: string;
+  action: string;
+  target: string;
+}
+
+function filtersOf(search: string): Filters {
+  const params = new URLSearchParams(search);
+  return {
+    actor: params.get("actor") ?? "",
+    action: params.get("action") ?? "",
+    target: params.get("target") ?? "",
+  };
+}
+
+function queryOf(filters: Filters, before: string | null): string {
+  const params = new URLSearchParams({ limit: String(PAGE) });
+  for (const [name, value] of Object.entries(filters)) {
+    if (value.trim() !== "") params.set(name, value.trim());
+  }
+  if (before !== null) params.set("before", before);
+  return params.toString();
+}
+
+/** Where the thing a line is about can be seen: an item's permalink, or its row on an admin screen. */
+function TargetLink({ entry }: { entry: AuditEntry }) {
+  const [kind] = entry.action.split(".");
+  const target = encodeURIComponent(entry.target);
+  // The permalink lies outside the panel's routes: a plain link leaves the panel.
+  if (kind === "item") return <a href={`/items/${target}`}>{entry.target}</a>;
+  const screen = { operator: "/operators", topic: "/topics", token: "/tokens" }[kind ?? ""];
+  if (screen === undefined) return <code>{entry.target}</code>;
+  return <Link href={`${screen}#${kind}-${target}`}>{entry.target}</Link>;
+}
+
+interface Log {
+  entries: AuditPage["entries"];
+  nextCursor: string | null;
+  answered: boolean;
+  loading: boolean;
+  failed: boolean;
+}
+
+/**
+ * Every change, newest first: who, when, what, with a link to what changed. Filters live in the
+ * URL (`/admin/audit?target=…`), so a filtered log can be shared; older entries load page by page.
+ */
 export function AuditScreen() {
-  const load = useCallback(() => operatorCall("GET", "/api/audit?limit=200", auditSchema), []);
-  const { data, failed, reload } = useLoad(load);
+  const search = useSearch();
+  const [, navigate] = useLocation();
+  const applied = filtersOf(search);
+  const [draft, setDraft] = useState<Filters>(applied);
+  const [log, setLog] = useState<Log>({
+    entries: [],
+    nextCursor: null,
+    answered: false,
+    loading: true,
+    failed: false,
+  });
+  const generation = useRef(0);
+  const appliedKey = queryOf(applied, null);
+
+  const read = useCallback(
+    (before: string | null) => {
+      const mine = generation.current;
+      setLog((current) => ({ ...current, loading: true, failed: false }));
+      operatorCall("GET", `/api/audit?${queryOf(filtersOf(search), before)}`, auditPageSchema).then(
+        (page) => {
+          if (generation.current !== mine) return;
+          setLog((current) => ({
+            entries: before === null ? page.entries : [...current.entries, ...page.entries],
+            nextCursor: page.nextCursor,
+            answered: true,
+            loading: false,
+            failed: false,
+          }));
+        },
+        () => {
+          if (generation.current === mine)
+            setLog((current) => ({ ...current, loading: false, failed: true }));
+        },
+      );
+    },
+    [search],
+  );
+
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `appliedKey` stands for the filters in the URL
+  useEffect(() => {
+    generation.current += 1;
+    setDraft(filtersOf(search));
+    read(null);
+  }, [appliedKey]);
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    const params = new URLSearchParams();
+    for (const [name, value] of Object.entries(draft)) {
+      if (value.trim() !== "") params.set(name, value.trim());
+    }
+    const query = params.toString();
+    navigate(query === "" ? "/audit" : `/audit?${query}`);
+  };
+
+  const filtered = Object.values(applied).some((value) => value !== "");
+
   return (
     <section aria-labelledby="audit-heading">
       <h2 id="audit-heading">Audit log</h2>
-      <button type="button" onClick={reload}>
-        Refresh
-      </button>
-      {failed && <p role="alert">The audit log could not be loaded.</p>}
+      <form onSubmit={submit} className="audit-filters" aria-label="Filter the audit log">
+        <label>
+          Who{" "}
+          <input
+            value={draft.actor}
+            placeholder="username or token name"
+            onChange={(event) => setDraft({ ...draft, actor: event.target.value })}
+          />
+        </label>
+        <label>
+          Action{" "}
+          <select
+            value={draft.action}
+            onChange={(event) => setDraft({ ...draft, action: event.target.value })}
+          >
+            <option value="">Every action</option>
+            {ACTIONS.map((action) => (
+              <option key={action} value={action}>
+                {action}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Target{" "}
+          <input
+            value={draft.target}
+            placeholder="item id, username, topic or token id"
+            onChange={(event) => setDraft({ ...draft, target: event.target.value })}
+          />
+        </label>
+        <button type="submit">Filter</button>
+        {filtered && <Link href="/audit">Show everything</Link>}
+        <button
+          type="button"
+          onClick={() => {
+            generation.current += 1;
+            read(null);
+          }}
+        >
+          Refresh
+        </button>
+      </form>
+      {log.failed && <p role="alert">The audit log could not be loaded.</p>}
+      <p aria-live="polite" className="list-empty">
+        {log.answered && log.entries.length === 0
+          ? filtered
+            ? "No entries match these filters."
+            : "Nothing has been logged yet."
+          : ""}
+      </p>
       <div className="table-scroll">
         <table>
           <thead>
@@ -30,15 +190,15 @@ export function AuditScreen() {
             </tr>
           </thead>
           <tbody>
-            {(data?.entries ?? []).map((entry) => (
-              <tr key={`${entry.at}|${entry.actor}|${entry.action}|${entry.target}`}>
+            {log.entries.map((entry) => (
+              <tr key={entry.id}>
                 <td>
                   <time dateTime={entry.at}>{formatExact(entry.at)}</time>
                 </td>
                 <td>{entry.actor}</td>
                 <td>{entry.action}</td>
                 <td>
-                  <code>{entry.target}</code>
+                  <TargetLink entry={entry} />
                 </td>
                 <td>{entry.detail}</td>
               </tr>
@@ -46,6 +206,17 @@ export function AuditScreen() {
           </tbody>
         </table>
       </div>
+      {log.nextCursor !== null && (
+        <button
+          type="button"
+          aria-disabled={log.loading}
+          onClick={() => {
+            if (!log.loading) read(log.nextCursor);
+          }}
+        >
+          {log.loading ? "Loading…" : "Load older entries"}
+        </button>
+      )}
     </section>
   );
 }

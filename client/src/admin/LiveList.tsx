@@ -1,14 +1,13 @@
-import { useEffect, useMemo, useState } from "react";
+import { useMemo, useState } from "react";
 import { type Item, itemSchema } from "../../../shared/item";
-import { matchesFilter } from "../../../shared/search";
-import { fetchItems } from "../api";
+import { type ItemStatusFilter, itemStatusFilterSchema } from "../../../shared/requests";
 import { RelativeTime } from "../components/RelativeTime";
 import { useStore } from "../store";
 import { ApiError, operatorCall } from "./api";
 import { EditDialog } from "./EditDialog";
+import type { PanelQuery } from "./panelList";
 import { RetractDialog } from "./RetractDialog";
-
-const SHOWN = 100;
+import { usePanelList } from "./usePanelList";
 
 /** Pins or unpins; a pin is safe to re-apply on top of someone else's change, so a conflict retries once. */
 async function setPinned(item: Item, pinned: boolean): Promise<void> {
@@ -23,31 +22,37 @@ async function setPinned(item: Item, pinned: boolean): Promise<void> {
   }
 }
 
-/** Every item, retracted ones too, live; searchable; with Edit, Pin/Unpin and Retract. */
+const STATUS_LABELS: Record<ItemStatusFilter, string> = {
+  all: "All items",
+  published: "Live items only",
+  retracted: "Retracted only",
+};
+
+/** "No items match “storm” in World among retracted items." */
+function nothingMatches(query: PanelQuery, topicName: string | undefined): string {
+  const parts = [query.q.trim() === "" ? "No items match" : `No items match “${query.q.trim()}”`];
+  if (topicName !== undefined) parts.push(`in ${topicName}`);
+  if (query.status === "published") parts.push("among live items");
+  if (query.status === "retracted") parts.push("among retracted items");
+  return `${parts.join(" ")}.`;
+}
+
+/**
+ * Every item, retracted ones too, searched and paged on the server and kept live; with Edit,
+ * Pin/Unpin and Retract.
+ */
 export function LiveList() {
-  const items = useStore((state) => state.view.items);
   const operators = useStore((state) => state.operatorsOnline);
   const me = useStore((state) => state.session?.username);
-  const mergeItems = useStore((state) => state.mergeItems);
+  const topics = useStore((state) => state.topics);
   const [q, setQ] = useState("");
+  const [topic, setTopic] = useState<string | null>(null);
+  const [status, setStatus] = useState<ItemStatusFilter>("all");
+  const query = useMemo<PanelQuery>(() => ({ q, topic, status }), [q, topic, status]);
+  const list = usePanelList(query);
   const [editing, setEditing] = useState<Item | null>(null);
   const [retracting, setRetracting] = useState<Item | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
-
-  // The live window leaves retracted items out: read the newest page of everything once.
-  useEffect(() => {
-    const controller = new AbortController();
-    fetchItems({ topics: [], q: "" }, null, controller.signal, "all").then(
-      (page) => mergeItems(page.items),
-      () => {},
-    );
-    return () => controller.abort();
-  }, [mergeItems]);
-
-  const shown = useMemo(
-    () => items.filter((item) => matchesFilter(item, { topics: [], q })).slice(0, SHOWN),
-    [items, q],
-  );
 
   const pin = (item: Item) => {
     setProblem(null);
@@ -56,23 +61,59 @@ export function LiveList() {
     );
   };
 
+  const topicName = topics.find((known) => known.slug === topic)?.name ?? topic ?? undefined;
+  const empty = list.answered && list.rows.length === 0;
+
   return (
     <section aria-labelledby="live-list-heading" className="live-list">
       <h2 id="live-list-heading">Items</h2>
-      <input
-        type="search"
-        aria-label="Search items"
-        placeholder="Search items"
-        value={q}
-        onChange={(event) => setQ(event.target.value)}
-      />
+      <search className="list-filters">
+        <input
+          type="search"
+          aria-label="Search items"
+          placeholder="Search items"
+          value={q}
+          onChange={(event) => setQ(event.target.value)}
+        />
+        <label>
+          Topic{" "}
+          <select
+            value={topic ?? ""}
+            onChange={(event) => setTopic(event.target.value === "" ? null : event.target.value)}
+          >
+            <option value="">All topics</option>
+            {topics.map((known) => (
+              <option key={known.slug} value={known.slug}>
+                {known.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Status{" "}
+          <select
+            value={status}
+            onChange={(event) => setStatus(itemStatusFilterSchema.catch("all").parse(event.target.value))}
+          >
+            {itemStatusFilterSchema.options.map((option) => (
+              <option key={option} value={option}>
+                {STATUS_LABELS[option]}
+              </option>
+            ))}
+          </select>
+        </label>
+      </search>
       {problem !== null && (
         <p role="alert" className="field-error">
           {problem}
         </p>
       )}
+      {/* Read out when a search finds nothing; silent while rows are shown. */}
+      <p className="list-empty" aria-live="polite">
+        {empty ? nothingMatches(query, topicName) : ""}
+      </p>
       <ul className="item-rows">
-        {shown.map((item) => {
+        {list.rows.map((item) => {
           const editors = operators.filter(
             (operator) => operator.editing === item.id && operator.username !== me,
           );
@@ -111,6 +152,17 @@ export function LiveList() {
           );
         })}
       </ul>
+      {list.failed && (
+        <p role="alert" className="field-error">
+          The items could not be loaded; try again.
+        </p>
+      )}
+      {(list.answered || list.failed) && !list.done && (
+        // aria-disabled, not disabled: a disabled button would drop the keyboard focus while it loads.
+        <button type="button" onClick={list.loadMore} aria-disabled={list.loading}>
+          {list.loading ? "Loading…" : list.answered ? "Load more items" : "Try again"}
+        </button>
+      )}
       {editing !== null && <EditDialog item={editing} onClose={() => setEditing(null)} />}
       {retracting !== null && <RetractDialog item={retracting} onClose={() => setRetracting(null)} />}
     </section>

@@ -3,8 +3,75 @@ import { z } from "zod";
 import { type OperatorSummary, operatorSummarySchema, type Role } from "../../../shared/requests";
 import { useStore } from "../store";
 import { ApiError, operatorCall } from "./api";
+import { Dialog } from "./Dialog";
 import { Field, fieldError } from "./fields";
 import { useLoad } from "./useLoad";
+import { useRevealTarget } from "./useRevealTarget";
+
+/** A change that needs the admin's yes first: what it does, said in words, and how to do it. */
+interface PendingChange {
+  title: string;
+  consequence: string;
+  confirm: string;
+  body: { role?: Role; disabled?: boolean };
+  done: string;
+}
+
+function roleChange(username: string, role: Role): PendingChange {
+  return role === "admin"
+    ? {
+        title: `Make ${username} an admin?`,
+        consequence: `${username} will be able to add, disable and promote operators, manage topics and API tokens, and read the audit log.`,
+        confirm: `Make ${username} admin`,
+        body: { role },
+        done: `${username} is now admin.`,
+      }
+    : {
+        title: `Make ${username} an editor?`,
+        consequence: `${username} will keep publishing and editing items, but will no longer manage operators, topics or API tokens, nor read the audit log.`,
+        confirm: `Make ${username} editor`,
+        body: { role },
+        done: `${username} is now editor.`,
+      };
+}
+
+function disabling(username: string): PendingChange {
+  return {
+    title: `Disable ${username}?`,
+    consequence: `${username} will be logged out at once, everywhere, and cannot log in, publish or edit until an admin enables them again. Their items stay as they are.`,
+    confirm: `Disable ${username}`,
+    body: { disabled: true },
+    done: `${username} is disabled.`,
+  };
+}
+
+function ConfirmDialog({
+  change,
+  onConfirm,
+  onClose,
+}: {
+  change: PendingChange;
+  onConfirm: () => void;
+  onClose: () => void;
+}) {
+  return (
+    <Dialog title={change.title} onClose={onClose}>
+      <p>{change.consequence}</p>
+      <div className="actions">
+        <button
+          type="button"
+          className={change.body.disabled === true ? "danger" : "primary"}
+          onClick={onConfirm}
+        >
+          {change.confirm}
+        </button>
+        <button type="button" onClick={onClose}>
+          Cancel
+        </button>
+      </div>
+    </Dialog>
+  );
+}
 
 function OperatorRow({
   operator,
@@ -15,6 +82,7 @@ function OperatorRow({
 }) {
   const me = useStore((state) => state.session?.username);
   const [password, setPassword] = useState("");
+  const [pending, setPending] = useState<PendingChange | null>(null);
   const self = me?.toLowerCase() === operator.username.toLowerCase();
   const patch = async (body: { role?: Role; disabled?: boolean; password?: string }, done: string) => {
     try {
@@ -35,7 +103,7 @@ function OperatorRow({
     setPassword("");
   };
   return (
-    <tr>
+    <tr id={`operator-${operator.username}`} tabIndex={-1}>
       <th scope="row">{operator.username}</th>
       <td>
         <label className="sr-only" htmlFor={`role-${operator.username}`}>
@@ -46,8 +114,8 @@ function OperatorRow({
           value={operator.role}
           disabled={self}
           onChange={(event) => {
-            const role = event.target.value === "admin" ? "admin" : "editor";
-            void patch({ role }, `${operator.username} is now ${role}.`);
+            // The select keeps showing the current role until the change is confirmed and saved.
+            setPending(roleChange(operator.username, event.target.value === "admin" ? "admin" : "editor"));
           }}
         >
           <option value="editor">editor</option>
@@ -60,10 +128,9 @@ function OperatorRow({
           <button
             type="button"
             onClick={() =>
-              void patch(
-                { disabled: !operator.disabled },
-                `${operator.username} is ${operator.disabled ? "enabled" : "disabled"}.`,
-              )
+              operator.disabled
+                ? void patch({ disabled: false }, `${operator.username} is enabled.`)
+                : setPending(disabling(operator.username))
             }
           >
             {operator.disabled ? "Enable" : "Disable"}
@@ -86,6 +153,16 @@ function OperatorRow({
             Reset password<span className="sr-only"> of {operator.username}</span>
           </button>
         </form>
+        {pending !== null && (
+          <ConfirmDialog
+            change={pending}
+            onClose={() => setPending(null)}
+            onConfirm={() => {
+              setPending(null);
+              void patch(pending.body, pending.done);
+            }}
+          />
+        )}
       </td>
     </tr>
   );
@@ -95,6 +172,7 @@ function OperatorRow({
 export function OperatorsScreen() {
   const load = useCallback(() => operatorCall("GET", "/api/operators", z.array(operatorSummarySchema)), []);
   const { data: operators, reload } = useLoad(load);
+  useRevealTarget(operators !== undefined);
   const [username, setUsername] = useState("");
   const [password, setPassword] = useState("");
   const [role, setRole] = useState<Role>("editor");

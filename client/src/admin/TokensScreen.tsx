@@ -5,6 +5,7 @@ import { formatExact } from "../components/RelativeTime";
 import { ApiError, noContent, operatorCall } from "./api";
 import { Field, fieldError } from "./fields";
 import { useLoad } from "./useLoad";
+import { useRevealTarget } from "./useRevealTarget";
 
 const createdSchema = z.object({ id: z.string(), name: z.string(), token: z.string() });
 
@@ -12,6 +13,7 @@ const createdSchema = z.object({ id: z.string(), name: z.string(), token: z.stri
 export function TokensScreen() {
   const load = useCallback(() => operatorCall("GET", "/api/tokens", z.array(tokenSummarySchema)), []);
   const { data: tokens, reload } = useLoad(load);
+  useRevealTarget(tokens !== undefined);
   const [name, setName] = useState("");
   const [role, setRole] = useState<Role>("editor");
   const [errors, setErrors] = useState<Record<string, string>>({});
@@ -66,7 +68,7 @@ export function TokensScreen() {
           </thead>
           <tbody>
             {(tokens ?? []).map((token) => (
-              <tr key={token.id}>
+              <tr key={token.id} id={`token-${token.id}`} tabIndex={-1}>
                 <th scope="row">{token.name}</th>
                 <td>{token.role}</td>
                 <td>{formatExact(token.createdAt)}</td>

@@ -4,6 +4,7 @@ import { fetchTopics } from "../api";
 import { useStore } from "../store";
 import { ApiError, operatorCall } from "./api";
 import { Field, fieldError } from "./fields";
+import { useRevealTarget } from "./useRevealTarget";
 
 function TopicRow({ slug, name }: { slug: string; name: string }) {
   const [value, setValue] = useState(name);
@@ -37,6 +38,7 @@ function TopicRow({ slug, name }: { slug: string; name: string }) {
 /** Topics: add one, rename one. Slugs never change, since readers' links carry them. */
 export function TopicsScreen() {
   const topics = useStore((state) => state.topics);
+  useRevealTarget(topics.length > 0);
   const [slug, setSlug] = useState("");
   const [name, setName] = useState("");
   const [errors, setErrors] = useState<Record<string, string>>({});

@@ -10,6 +10,13 @@ export class AdminPage {
   readonly pinned: Locator;
   readonly publish: Locator;
   readonly items: Locator;
+  /** The live list's search box, filters and paging. */
+  readonly search: Locator;
+  readonly topicFilter: Locator;
+  readonly statusFilter: Locator;
+  readonly loadMore: Locator;
+  /** Whether the panel is live, reconnecting or offline. */
+  readonly connection: Locator;
 
   constructor(readonly page: Page) {
     const composer = page.getByRole("region", { name: "New item" });
@@ -21,6 +28,11 @@ export class AdminPage {
     this.pinned = composer.getByRole("checkbox", { name: "Pinned" });
     this.publish = composer.getByRole("button", { name: "Publish" });
     this.items = page.getByRole("region", { name: "Items" });
+    this.search = this.items.getByRole("searchbox", { name: "Search items" });
+    this.topicFilter = this.items.getByRole("combobox", { name: "Topic" });
+    this.statusFilter = this.items.getByRole("combobox", { name: "Status" });
+    this.loadMore = this.items.getByRole("button", { name: "Load more items" });
+    this.connection = page.getByRole("status").filter({ hasText: /Live|Connecting|reconnecting|Offline/ });
   }
 
   async login(username: string, password: string): Promise<void> {

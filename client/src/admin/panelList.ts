@@ -1,0 +1,45 @@
+import type { Item } from "../../../shared/item";
+import type { ItemStatusFilter } from "../../../shared/requests";
+import { matchesFilter } from "../../../shared/search";
+import { compareItems } from "../../../shared/timeline";
+
+/** What the panel's list is narrowed to; the server answers it, live changes are held to it. */
+export interface PanelQuery {
+  q: string;
+  /** A topic slug, or null for every topic. */
+  topic: string | null;
+  status: ItemStatusFilter;
+}
+
+export function matchesPanelQuery(item: Item, query: PanelQuery): boolean {
+  if (query.status !== "all" && item.status !== query.status) return false;
+  return matchesFilter(item, { topics: query.topic === null ? [] : [query.topic], q: query.q });
+}
+
+/**
+ * The rows the panel shows: the pages read from the server, each item in the newest version the
+ * live timeline holds, plus live items that belong within the range read so far (all of them once
+ * the last page is in). An item whose newest version no longer matches the query leaves the list,
+ * as it would from a fresh search.
+ */
+export function panelRows(
+  pages: readonly Item[],
+  live: readonly Item[],
+  query: PanelQuery,
+  complete: boolean,
+): Item[] {
+  const newest = new Map<string, Item>();
+  for (const item of pages) newest.set(item.id, item);
+  const oldest = pages.at(-1);
+  for (const item of live) {
+    const held = newest.get(item.id);
+    if (held !== undefined) {
+      if (item.version > held.version) newest.set(item.id, item);
+      continue;
+    }
+    // Not read yet and older than the oldest row: it comes with a later page, in its place.
+    if (!complete && (oldest === undefined || compareItems(item, oldest) > 0)) continue;
+    newest.set(item.id, item);
+  }
+  return [...newest.values()].filter((item) => matchesPanelQuery(item, query)).sort(compareItems);
+}
