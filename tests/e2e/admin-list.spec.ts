@@ -2,7 +2,7 @@ import { test as base } from "@playwright/test";
 import { z } from "zod";
 import { type Item, itemSchema } from "../../shared/item";
 import { DESK_ADMIN_PASSWORD, Desk } from "../helpers/desk";
-import { expect, test as withDesk } from "./fixtures";
+import { expect, seriousViolations, test as withDesk } from "./fixtures";
 import { AdminPage } from "./pages/admin";
 
 /** How many items sit above the one an operator looks for. */
@@ -112,6 +112,7 @@ test.describe("the panel's list of items", () => {
     await admin.search.fill("zanzibar quokka");
     await expect(admin.items).toContainText("No items match “zanzibar quokka”.", SERVER);
     await expect(rows).toHaveCount(0);
+    expect(await seriousViolations(page)).toEqual([]);
 
     await admin.search.fill("lifeboat");
     await headlines(
@@ -175,6 +176,7 @@ test.describe("operators' roles", () => {
     await role.selectOption("admin");
     const promote = page.getByRole("dialog", { name: "Make nightdesk an admin?" });
     await expect(promote).toContainText("manage topics and API tokens");
+    expect(await seriousViolations(page)).toEqual([]);
     await promote.getByRole("button", { name: "Cancel" }).click();
     await expect(promote).toHaveCount(0);
     await expect(role).toHaveValue("editor");
@@ -224,6 +226,7 @@ test.describe("the audit log", () => {
     const entries = log.getByRole("row").filter({ has: page.getByRole("cell") });
 
     await expect(entries).toHaveCount(100, SERVER);
+    expect(await seriousViolations(page)).toEqual([]);
     await log.getByRole("button", { name: "Load older entries" }).click();
     await expect(entries).toHaveCount(200, SERVER);
 

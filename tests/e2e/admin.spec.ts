@@ -290,6 +290,7 @@ test.describe("the operator panel", () => {
 
     await nav.getByRole("link", { name: "Operators" }).click();
     await page.getByRole("combobox", { name: "Role of deskhand" }).selectOption("admin");
+    await page.getByRole("dialog").getByRole("button", { name: "Make deskhand admin" }).click();
     await expect(page.getByRole("status").filter({ hasText: "deskhand is now admin." })).toBeVisible();
     await page.getByRole("textbox", { name: "New password for deskhand" }).fill("a-fresh-password");
     await page.getByRole("button", { name: "Reset password of deskhand" }).click();
@@ -304,6 +305,7 @@ test.describe("the operator panel", () => {
       ).toBeVisible();
 
       await page.getByRole("button", { name: "Disable deskhand" }).click();
+      await page.getByRole("dialog").getByRole("button", { name: "Disable deskhand" }).click();
       await expect(page.getByRole("row", { name: /deskhand/ })).toContainText("disabled");
       await deskhand.headline.fill("Written after being disabled");
       await deskhand.topic("World").check();
