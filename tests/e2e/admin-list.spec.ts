@@ -157,6 +157,26 @@ test.describe("the panel's list of items", () => {
   });
 });
 
+test.describe("the panel on a phone", () => {
+  test.use({ viewport: { width: 390, height: 844 } });
+
+  test("fits the list and its filters in 390px, and keeps the connection state in sight down the list", async ({
+    page,
+  }) => {
+    const admin = new AdminPage(page);
+    await admin.login("admin", DESK_ADMIN_PASSWORD);
+    await expect(admin.items.getByRole("listitem")).toHaveCount(50, SERVER);
+    for (const control of [admin.search, admin.topicFilter, admin.statusFilter]) {
+      const box = await control.boundingBox();
+      expect(box !== null && box.x >= 0 && box.x + box.width <= 390).toBe(true);
+    }
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await admin.loadMore.scrollIntoViewIfNeeded();
+    await expect(admin.connection).toBeInViewport();
+    await expect(admin.connection).toContainText("Live");
+  });
+});
+
 test.describe("operators' roles", () => {
   test("asks before changing a role or disabling, naming the operator and what follows", async ({
     page,
