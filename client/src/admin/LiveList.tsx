@@ -6,7 +6,9 @@ import { RelativeTime } from "../components/RelativeTime";
 import { useStore } from "../store";
 import { ApiError, operatorCall } from "./api";
 import { EditDialog } from "./EditDialog";
+import { useFullItems } from "./fullItems";
 import { RetractDialog } from "./RetractDialog";
+import { RetractedText } from "./RetractedText";
 
 const SHOWN = 100;
 
@@ -44,9 +46,8 @@ export function LiveList() {
     return () => controller.abort();
   }, [mergeItems]);
 
-  const shown = useMemo(
-    () => items.filter((item) => matchesFilter(item, { topics: [], q })).slice(0, SHOWN),
-    [items, q],
+  const shown = useFullItems(
+    useMemo(() => items.filter((item) => matchesFilter(item, { topics: [], q })).slice(0, SHOWN), [items, q]),
   );
 
   const pin = (item: Item) => {
@@ -81,7 +82,11 @@ export function LiveList() {
               <div className="row-text">
                 <p className="row-headline">{item.headline}</p>
                 <p className="row-meta">
-                  {item.status === "retracted" && <span className="badge badge-retracted">Retracted</span>}
+                  {item.status === "retracted" && (
+                    <span className="badge badge-retracted">
+                      {item.withdrawn === true ? "Withdrawn" : "Retracted"}
+                    </span>
+                  )}
                   {item.breaking && <span className="badge badge-breaking">Breaking</span>}
                   {item.pinned && <span className="badge">Pinned</span>}
                   <RelativeTime iso={item.publishedAt} /> · v{item.version} · {item.author}
@@ -93,6 +98,7 @@ export function LiveList() {
                   )}
                 </p>
               </div>
+              {item.status === "retracted" && <RetractedText item={item} />}
               {item.status === "published" && (
                 <div className="row-actions">
                   <button type="button" onClick={() => setEditing(item)}>

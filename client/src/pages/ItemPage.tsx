@@ -4,6 +4,7 @@ import type { Item } from "../../../shared/item";
 import { fetchItem, fetchRevisions, NotFoundError } from "../api";
 import { SourceLink, TopicList } from "../components/ItemCard";
 import { formatExact, RelativeTime } from "../components/RelativeTime";
+import { RetractionBadge, RetractionNotice } from "../components/RetractionNotice";
 import { useStore } from "../store";
 
 /** What one revision changed compared with the one before, in words. */
@@ -78,7 +79,7 @@ export function ItemPage({ id }: { id: string }) {
             {shown.breaking && shown.status === "published" && (
               <span className="badge badge-breaking">Breaking</span>
             )}
-            {shown.status === "retracted" && <span className="badge badge-retracted">Retracted</span>}
+            {shown.status === "retracted" && <RetractionBadge item={shown} />}
             {shown.status === "published" && shown.version > 1 && (
               <span className="badge badge-updated">Updated</span>
             )}
@@ -86,13 +87,9 @@ export function ItemPage({ id }: { id: string }) {
           <h1 id="item-headline" className="headline">
             {shown.headline}
           </h1>
-          {shown.status === "retracted" && (
-            <p className="retraction">
-              <strong>This item was retracted.</strong> {shown.retractionReason}
-            </p>
-          )}
-          {shown.summary !== "" && <p className="summary">{shown.summary}</p>}
-          {shown.correction !== null && (
+          {shown.status === "retracted" && <RetractionNotice item={shown} />}
+          {shown.status === "published" && shown.summary !== "" && <p className="summary">{shown.summary}</p>}
+          {shown.status === "published" && shown.correction !== null && (
             <p className="correction">
               <strong>Correction:</strong> {shown.correction}
             </p>
