@@ -119,6 +119,7 @@ test.describe("a retraction", () => {
       const stored = admin.items.getByRole("region", { name: `Retracted text of “${headline}”` });
       await expect(stored).toContainText(summary);
       await expect(stored).toContainText("Withdrawn on legal advice.");
+      expect(await seriousViolations(page)).toEqual([]);
     } finally {
       await newcomerContext.close();
       await context.close();

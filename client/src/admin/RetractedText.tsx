@@ -53,7 +53,7 @@ export function RetractedText({ item }: { item: Item }) {
                 <p className="row-meta">
                   Version {version.version} · {formatExact(version.updatedAt)} · {version.author}
                 </p>
-                <p className="row-headline" dir="auto">
+                <p className="version-headline" dir="auto">
                   {version.headline}
                 </p>
                 {version.summary !== "" && (

@@ -4,7 +4,7 @@ import type { Item } from "../../../shared/item";
 import { DEMO_SOURCE } from "../../../shared/limits";
 import { useStore } from "../store";
 import { RelativeTime } from "./RelativeTime";
-import { RetractionBadge, RetractionNotice } from "./RetractionNotice";
+import { isWithdrawn, RetractionBadge, RetractionNotice } from "./RetractionNotice";
 
 interface ItemCardProps {
   item: Item;
@@ -47,6 +47,7 @@ export function ItemCard({ item, headingLevel = 2, position, style, ref, preview
   const classes = [
     "item",
     retracted ? "tombstone" : "",
+    isWithdrawn(item) ? "withdrawn" : "",
     item.breaking ? "breaking" : "",
     fresh ? "fresh" : "",
   ];

@@ -4,7 +4,7 @@ import type { Item } from "../../../shared/item";
 import { fetchItem, fetchRevisions, NotFoundError } from "../api";
 import { SourceLink, TopicList } from "../components/ItemCard";
 import { formatExact, RelativeTime } from "../components/RelativeTime";
-import { RetractionBadge, RetractionNotice } from "../components/RetractionNotice";
+import { isWithdrawn, RetractionBadge, RetractionNotice } from "../components/RetractionNotice";
 import { useStore } from "../store";
 
 /** What one revision changed compared with the one before, in words. */
@@ -12,7 +12,9 @@ export function describeChange(before: Item | undefined, after: Item): string[] 
   if (before === undefined) return ["Published."];
   const changes: string[] = [];
   if (after.status === "retracted" && before.status !== "retracted") {
-    changes.push(`Retracted: ${after.retractionReason ?? "no reason given"}`);
+    changes.push(
+      `${isWithdrawn(after) ? "Withdrawn" : "Retracted"}: ${after.retractionReason ?? "no reason given"}`,
+    );
     return changes;
   }
   if (after.headline !== before.headline)
@@ -73,7 +75,13 @@ export function ItemPage({ id }: { id: string }) {
       {shown !== null && (
         <article
           aria-labelledby="item-headline"
-          className={shown.status === "retracted" ? "item tombstone" : "item"}
+          className={
+            shown.status === "published"
+              ? "item"
+              : isWithdrawn(shown)
+                ? "item tombstone withdrawn"
+                : "item tombstone"
+          }
         >
           <div className="badges">
             {shown.breaking && shown.status === "published" && (
