@@ -67,15 +67,17 @@ describe("the public view of the timeline", () => {
         const since = pickSince % (log.length + 1);
         let view = emptyView;
         for (const change of log.slice(0, since)) view = applyChange(view, publicChange(change)).view;
-        const answer = publicSync({ seq: log.length, changes: log.slice(since) });
+        const answer = publicSync({ seq: log.length, epoch: "epoch", changes: log.slice(since) });
         view = applySync(view, answer);
         const expected = [...items.values()].map(publicItem).sort(compareItems);
         expect(view.items).toEqual(expected);
 
         // A newcomer's reset window is the same public view.
         expect(
-          applySync(emptyView, publicSync({ seq: log.length, reset: true, items: [...items.values()] }))
-            .items,
+          applySync(
+            emptyView,
+            publicSync({ seq: log.length, epoch: "epoch", reset: true, items: [...items.values()] }),
+          ).items,
         ).toEqual(expected);
 
         // Nothing an item retracted by now ever carried is in the catch-up answer, once its retraction is in it.
