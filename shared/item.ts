@@ -9,6 +9,9 @@ import { z } from "zod/mini";
 export const itemStatusSchema = z.enum(["published", "retracted"]);
 export type ItemStatus = z.infer<typeof itemStatusSchema>;
 
+/** The headline the public sees on an item withdrawn by a legal kill, in place of its own. */
+export const WITHDRAWN_HEADLINE = "Withdrawn";
+
 /** One news item as the server stores and sends it. */
 export const itemSchema = z.object({
   id: z.string().check(z.minLength(1)),
@@ -23,6 +26,11 @@ export const itemSchema = z.object({
   status: itemStatusSchema,
   correction: z.nullable(z.string()),
   retractionReason: z.nullable(z.string()),
+  /**
+   * True on an item retracted as a legal kill: the public sees the headline "Withdrawn" and the
+   * reason only. Absent on every other item (and on items stored before it existed).
+   */
+  withdrawn: z.optional(z.boolean()),
   source: z.nullable(z.string()),
   publishedAt: z.string(),
   updatedAt: z.string(),

@@ -25,7 +25,7 @@ export const PAGE_MAX = 200;
  * answered with a reset: replaying a long log costs more than sending the window again.
  */
 export const SYNC_MAX_CHANGES = 1000;
-/** How many of the newest published items a reset sends (pinned items come on top of these). */
+/** How many of the newest items (tombstones of retracted ones too) a reset sends; pinned items come on top. */
 export const SYNC_WINDOW = 100;
 
 /** Largest HTTP request body the server reads. */

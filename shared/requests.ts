@@ -50,9 +50,13 @@ export const patchItemSchema = z
   );
 export type PatchItemInput = z.infer<typeof patchItemSchema>;
 
-/** `POST /api/items/:id/retract`. `version` is optional: a retraction wins over any edit. */
+/**
+ * `POST /api/items/:id/retract`. `version` is optional: a retraction wins over any edit.
+ * `withdrawHeadline` makes it a legal kill: the headline is withdrawn from the public too.
+ */
 export const retractItemSchema = z.strictObject({
   reason: noteSchema,
+  withdrawHeadline: z.boolean().optional(),
   version: z.number().int().positive().optional(),
 });
 export type RetractItemInput = z.infer<typeof retractItemSchema>;
@@ -80,6 +84,15 @@ export const listItemsQuerySchema = z.object({
   status: itemStatusFilterSchema.default("published"),
 });
 export type ListItemsQuery = z.infer<typeof listItemsQuerySchema>;
+
+/**
+ * `?view=` of the reading calls (`GET /api/items`, `/api/items/:id`, `/api/items/:id/revisions`):
+ * `public` (the default) shows a retracted item as its tombstone; `full`, for editors and admins
+ * only, shows everything stored.
+ */
+export const viewQuerySchema = z.object({
+  view: z.enum(["public", "full"], "must be public or full").default("public"),
+});
 
 export const createTopicSchema = z.strictObject({
   slug: topicSlugSchema,

@@ -33,6 +33,7 @@ export function fetchItems(
   signal?: AbortSignal,
   status: ItemStatusFilter = "published",
   limit = 50,
+  view: "public" | "full" = "public",
 ): Promise<ItemPage> {
   const params = new URLSearchParams();
   for (const topic of filter.topics) params.append("topic", topic);
@@ -40,6 +41,7 @@ export function fetchItems(
   if (before !== null) params.set("before", before);
   params.set("limit", String(limit));
   if (status !== "published") params.set("status", status);
+  if (view === "full") params.set("view", view);
   return getJson(`/api/items?${params}`, itemPageSchema, signal);
 }
 

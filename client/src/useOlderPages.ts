@@ -40,7 +40,8 @@ export function useOlderPages(filter: Filter): {
       const loading = { ...state, loading: true, failed: false };
       current.current = loading;
       setPaging(loading);
-      fetchItems(filter, state.cursor, signal).then(
+      // Tombstones too, as the live window holds them: older pages look as a present reader saw them.
+      fetchItems(filter, state.cursor, signal, "all").then(
         (page) => {
           if (current.current.key !== state.key) return;
           mergeItems(page.items);

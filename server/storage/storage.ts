@@ -134,7 +134,10 @@ export interface Storage {
    * again to other changes, and readers that kept one of the lost seqs must start afresh.
    */
   renewEpoch(): Promise<string>;
-  /** The newest `limit` published items and every pinned published item, newest first. */
+  /**
+   * The newest `limit` items, retracted ones too (a newcomer sees their tombstones where present
+   * readers do), and every pinned published item, newest first.
+   */
   latestWindow(limit: number): Promise<Item[]>;
   forgetIdempotencyKeys(olderThan: Date): Promise<number>;
 

@@ -66,7 +66,10 @@ export function decideEdit(
   };
 }
 
-/** A retraction keeps the item readable by id, with the reason, and unpins it. */
+/**
+ * A retraction keeps the item readable by id, with the reason, and unpins it. What it stored stays
+ * whole for operators; the public sees it through `publicItem` (public.ts).
+ */
 export function decideRetract(
   current: Item | null,
   input: RetractItemInput,
@@ -89,6 +92,7 @@ export function decideRetract(
       pinned: false,
       breaking: false,
       retractionReason: input.reason,
+      ...(input.withdrawHeadline === true ? { withdrawn: true } : {}),
       updatedAt: now,
       author,
     },

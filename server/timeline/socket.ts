@@ -5,6 +5,7 @@ import { syncRequestSchema } from "../../shared/events";
 import type { Change } from "../../shared/item";
 import type { SocketData } from "../panel/socket";
 import { ReaderBroadcast } from "./broadcast";
+import { publicChange, publicSync } from "./public";
 import type { Timeline } from "./timeline";
 
 export type LivedeskServer = Server<
@@ -18,8 +19,8 @@ export type LivedeskServer = Server<
 const PRESENCE_INTERVAL_MS = 1000;
 
 /**
- * Wires the timeline to Socket.IO: answers `timeline:sync`, broadcasts each change once, and
- * tells readers how many are watching. Returns a function that stops the presence timer.
+ * Wires the timeline to Socket.IO: answers `timeline:sync`, broadcasts each change once (both in
+ * the public view, see public.ts), and tells readers how many are watching. Returns a function that stops the presence timer.
  */
 export function attachTimelineSocket(
   io: LivedeskServer,
@@ -62,7 +63,7 @@ export function attachTimelineSocket(
         return;
       }
       try {
-        reply(await syncs.sync(parsed.data.since, parsed.data.epoch));
+        reply(publicSync(await syncs.sync(parsed.data.since, parsed.data.epoch)));
       } catch (error) {
         logger.error({ err: error }, "timeline:sync failed");
         reply({ error: { code: "internal", message: "The server could not answer the sync; try again." } });
@@ -71,8 +72,9 @@ export function attachTimelineSocket(
   });
 
   return {
-    // Local: every node gets every change from the fan-out and serves its own readers.
-    broadcast: (change) => readers.push(change),
+    // Local: every node gets every change from the fan-out and serves its own readers, who all
+    // see the public view of it (a retraction as its tombstone), operators' panels included.
+    broadcast: (change) => readers.push(publicChange(change)),
     stop: () => clearInterval(presenceTimer),
   };
 }

@@ -9,9 +9,11 @@ import type {
   PatchItemInput,
   RetractItemInput,
 } from "../../shared/requests";
+import { matchesFilter } from "../../shared/search";
 import type { CommitResult, Refusal, Storage } from "../storage/storage";
 import { decodeCursor, encodeCursor } from "./cursor";
 import { decideCreate, decideEdit, decideRetract } from "./decisions";
+import { publicItem, publicRevisions, type View } from "./public";
 
 /** A request the timeline refuses. The HTTP layer maps `code` to a status. */
 export class TimelineError extends Error {
@@ -186,21 +188,28 @@ export class Timeline {
     );
   }
 
-  async get(id: string): Promise<Item> {
+  /** The item; a retracted one as its tombstone unless an operator asks for the `full` view. */
+  async get(id: string, view: View = "public"): Promise<Item> {
     const item = await this.storage.getItem(id);
     if (item === null) throw new TimelineError("not_found", "No item has this id.");
-    return item;
+    return view === "full" ? item : publicItem(item);
   }
 
-  async revisions(id: string): Promise<Item[]> {
+  /** Every version, oldest first; all of them tombstones once retracted, unless the view is `full`. */
+  async revisions(id: string, view: View = "public"): Promise<Item[]> {
     const revisions = await this.storage.listRevisions(id);
     if (revisions.length === 0) throw new TimelineError("not_found", "No item has this id.");
-    return revisions;
+    return view === "full" ? revisions : publicRevisions(revisions);
   }
 
-  /** One page of the timeline, newest first. `seq` is read first, so a client may sync from it. */
+  /**
+   * One page of the timeline, newest first. `seq` is read first, so a client may sync from it.
+   * In the public view a search matches a retracted item only by what its tombstone shows, so a
+   * page may hold fewer than `limit` items while `nextCursor` still leads on.
+   */
   async list(
     query: ListItemsQuery,
+    view: View = "public",
   ): Promise<{ items: Item[]; nextCursor: string | null; seq: number; epoch: string }> {
     const after = query.before === undefined ? undefined : decodeCursor(query.before);
     if (after === null) {
@@ -209,16 +218,23 @@ export class Timeline {
       });
     }
     const [seq, epoch] = await Promise.all([this.storage.latestSeq(), this.epoch()]);
+    const text = query.q === "" ? undefined : query.q;
     const rows = await this.storage.listItems({
       topics: query.topic ?? [],
-      text: query.q === "" ? undefined : query.q,
+      text,
       after,
       limit: query.limit + 1,
       status: query.status,
     });
-    const items = rows.slice(0, query.limit);
-    const last = items.at(-1);
+    const page = rows.slice(0, query.limit);
+    const last = page.at(-1);
     const nextCursor = rows.length > query.limit && last !== undefined ? encodeCursor(last) : null;
+    if (view === "full") return { items: page, nextCursor, seq, epoch };
+    const shown = page.map(publicItem);
+    const items =
+      text === undefined
+        ? shown
+        : shown.filter((item) => item.status === "published" || matchesFilter(item, { topics: [], q: text }));
     return { items, nextCursor, seq, epoch };
   }
 
@@ -247,6 +263,8 @@ export class Timeline {
    * Answers `timeline:sync`: the changes after `since`, or a reset with the latest window when
    * `since` is missing, not a whole number, ahead of the server, further back than the log
    * replays, or from another epoch than this timeline's (`epoch` given and not the server's).
+   * The answer is the full view: the socket makes it public (`publicSync`) on its way out, since it
+   * also answers from the changes it holds in memory.
    */
   async sync(since: unknown, epoch?: unknown): Promise<SyncChanges | SyncReset> {
     const [latest, current] = await Promise.all([this.storage.latestSeq(), this.epoch()]);

@@ -1,22 +1,9 @@
-import type { Browser, BrowserContext } from "@playwright/test";
 import { z } from "zod";
 import { DESK_ADMIN_PASSWORD } from "../helpers/desk";
-import { expect, seriousViolations, test } from "./fixtures";
+import { expect, openReader, seriousViolations, test } from "./fixtures";
 import { AdminPage } from "./pages/admin";
-import { DashboardPage } from "./pages/dashboard";
 
 const LIVE = { timeout: 1000 };
-
-/** A reader's page open beside the panel, in a browser context of its own. */
-async function openReader(
-  browser: Browser,
-  url: string,
-): Promise<{ reader: DashboardPage; context: BrowserContext }> {
-  const context = await browser.newContext({ baseURL: url });
-  const reader = new DashboardPage(await context.newPage());
-  await reader.open();
-  return { reader, context };
-}
 
 test.describe("the operator panel", () => {
   test("says what is wrong with a bad login, then logs in", async ({ page }) => {
@@ -139,7 +126,9 @@ test.describe("the operator panel", () => {
       await admin.dialog.getByRole("button", { name: "Retract" }).click();
       await expect(article).toContainText("This item was retracted.", LIVE);
       await expect(article).toContainText("The minister has not resigned.");
-      await expect(admin.row("Correction test: minister resigns").getByText("Retracted")).toBeVisible();
+      await expect(
+        admin.row("Correction test: minister resigns").getByText("Retracted", { exact: true }),
+      ).toBeVisible();
     } finally {
       await context.close();
     }

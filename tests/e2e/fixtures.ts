@@ -1,5 +1,5 @@
 import AxeBuilder from "@axe-core/playwright";
-import { test as base, expect, type Page } from "@playwright/test";
+import { type Browser, type BrowserContext, test as base, expect, type Page } from "@playwright/test";
 import { Desk } from "../helpers/desk";
 import { DashboardPage } from "./pages/dashboard";
 
@@ -26,6 +26,17 @@ export async function seriousViolations(page: Page): Promise<string[]> {
       (violation) =>
         `${violation.id}: ${violation.help} (${violation.nodes.map((n) => n.target.join(" ")).join(", ")})`,
     );
+}
+
+/** A reader's page open beside another (the panel, another reader), in a browser context of its own. */
+export async function openReader(
+  browser: Browser,
+  url: string,
+): Promise<{ reader: DashboardPage; context: BrowserContext }> {
+  const context = await browser.newContext({ baseURL: url });
+  const reader = new DashboardPage(await context.newPage());
+  await reader.open();
+  return { reader, context };
 }
 
 export const test = base.extend<{ dashboard: DashboardPage; pageErrors: string[] }, { desk: Desk }>({

@@ -125,8 +125,9 @@ export class Desk {
     );
   }
 
-  async retract(item: Item, reason: string): Promise<Item> {
-    return itemSchema.parse(await this.call("POST", `/api/items/${item.id}/retract`, { reason }));
+  /** `withdrawHeadline` makes it a legal kill. */
+  async retract(item: Item, reason: string, options: { withdrawHeadline?: boolean } = {}): Promise<Item> {
+    return itemSchema.parse(await this.call("POST", `/api/items/${item.id}/retract`, { reason, ...options }));
   }
 
   /** SIGKILL, as a crash would; `start()` brings it back on the same port and file. */

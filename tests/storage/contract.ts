@@ -186,12 +186,46 @@ export function storageContract(name: string, open: () => Promise<OpenedStorage>
       expect((await storage.listItems({ ...base, text: "tunnel" })).map((i) => i.id)).toEqual(["a"]);
     });
 
-    it("gives the latest window of published items plus every pinned one", async () => {
+    it("gives the latest window of items, retracted ones too, plus every pinned one", async () => {
       await commitNew("old-pinned", { publishedAt: "2026-01-01T00:00:00.000Z", pinned: true });
       await commitNew("x", { publishedAt: "2026-03-01T10:00:00.000Z" });
       await commitNew("y", { publishedAt: "2026-03-01T11:00:00.000Z" });
       await commitNew("z", { publishedAt: "2026-03-01T12:00:00.000Z", status: "retracted" });
-      expect((await storage.latestWindow(1)).map((i) => i.id)).toEqual(["y", "old-pinned"]);
+      expect((await storage.latestWindow(2)).map((i) => i.id)).toEqual(["z", "y", "old-pinned"]);
+    });
+
+    it("keeps a retraction's hidden text and its legal-kill mark whole, for operators", async () => {
+      await commitNew("kept", { summary: "Kept summary", url: "https://example.com/kept" });
+      await commitNew("killed", { summary: "Killed summary", url: "https://example.com/killed" });
+      const retract = (withdrawn: boolean) =>
+        bump({ status: "retracted", retractionReason: "Wrong", ...(withdrawn ? { withdrawn: true } : {}) });
+      await storage.commit({ itemId: "kept", decide: retract(false) });
+      await storage.commit({ itemId: "killed", decide: retract(true) });
+
+      const killed = await storage.getItem("killed");
+      expect(killed).toMatchObject({ status: "retracted", summary: "Killed summary", withdrawn: true });
+      expect(killed?.url).toBe("https://example.com/killed");
+      // An item stored without the mark (as every item before legal kills existed) reads as not withdrawn.
+      expect(await storage.getItem("kept")).not.toHaveProperty("withdrawn");
+      expect((await storage.listRevisions("killed")).map((r) => [r.summary, r.withdrawn])).toEqual([
+        ["Killed summary", undefined],
+        ["Killed summary", true],
+      ]);
+      expect((await storage.changesSince(0, 10)).map((c) => [c.item.id, c.kind, c.item.withdrawn])).toEqual([
+        ["kept", "created", undefined],
+        ["killed", "created", undefined],
+        ["kept", "updated", undefined],
+        ["killed", "updated", true],
+      ]);
+      const listed = await storage.listItems({
+        topics: [],
+        text: undefined,
+        after: undefined,
+        limit: 10,
+        status: "all",
+      });
+      expect(listed.find((item) => item.id === "killed")?.withdrawn).toBe(true);
+      expect((await storage.latestWindow(10)).find((item) => item.id === "killed")?.withdrawn).toBe(true);
     });
 
     it("keeps topics, operators, sessions and tokens", async () => {

@@ -5,8 +5,10 @@ import { RelativeTime } from "../components/RelativeTime";
 import { useStore } from "../store";
 import { ApiError, operatorCall } from "./api";
 import { EditDialog } from "./EditDialog";
+import { useFullItems } from "./fullItems";
 import type { PanelQuery } from "./panelList";
 import { RetractDialog } from "./RetractDialog";
+import { RetractedText } from "./RetractedText";
 import { usePanelList } from "./usePanelList";
 
 /** Pins or unpins; a pin is safe to re-apply on top of someone else's change, so a conflict retries once. */
@@ -50,6 +52,8 @@ export function LiveList() {
   const [status, setStatus] = useState<ItemStatusFilter>("all");
   const query = useMemo<PanelQuery>(() => ({ q, topic, status }), [q, topic, status]);
   const list = usePanelList(query);
+  // Live changes come from the public timeline: a retracted row shows everything stored instead.
+  const rows = useFullItems(list.rows);
   const [editing, setEditing] = useState<Item | null>(null);
   const [retracting, setRetracting] = useState<Item | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
@@ -113,7 +117,7 @@ export function LiveList() {
         {empty ? nothingMatches(query, topicName) : ""}
       </p>
       <ul className="item-rows">
-        {list.rows.map((item) => {
+        {rows.map((item) => {
           const editors = operators.filter(
             (operator) => operator.editing === item.id && operator.username !== me,
           );
@@ -122,7 +126,11 @@ export function LiveList() {
               <div className="row-text">
                 <p className="row-headline">{item.headline}</p>
                 <p className="row-meta">
-                  {item.status === "retracted" && <span className="badge badge-retracted">Retracted</span>}
+                  {item.status === "retracted" && (
+                    <span className="badge badge-retracted">
+                      {item.withdrawn === true ? "Withdrawn" : "Retracted"}
+                    </span>
+                  )}
                   {item.breaking && <span className="badge badge-breaking">Breaking</span>}
                   {item.pinned && <span className="badge">Pinned</span>}
                   <RelativeTime iso={item.publishedAt} /> · v{item.version} · {item.author}
@@ -134,6 +142,8 @@ export function LiveList() {
                   )}
                 </p>
               </div>
+              {item.status === "retracted" && <RetractedText item={item} />}
+              {item.status === "retracted" && <RetractedText item={item} />}
               {item.status === "published" && (
                 <div className="row-actions">
                   <button type="button" onClick={() => setEditing(item)}>

@@ -7,6 +7,7 @@ import { Field, fieldError } from "./fields";
 /** Retracting asks for the public reason and a confirmation, in one step. */
 export function RetractDialog({ item, onClose }: { item: Item; onClose: () => void }) {
   const [reason, setReason] = useState("");
+  const [withdrawHeadline, setWithdrawHeadline] = useState(false);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [problem, setProblem] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -19,7 +20,10 @@ export function RetractDialog({ item, onClose }: { item: Item; onClose: () => vo
     }
     setBusy(true);
     try {
-      await operatorCall("POST", `/api/items/${item.id}/retract`, itemSchema, { reason });
+      await operatorCall("POST", `/api/items/${item.id}/retract`, itemSchema, {
+        reason,
+        ...(withdrawHeadline ? { withdrawHeadline: true } : {}),
+      });
       onClose();
     } catch (caught) {
       if (caught instanceof ApiError) {
@@ -35,7 +39,10 @@ export function RetractDialog({ item, onClose }: { item: Item; onClose: () => vo
   return (
     <Dialog title={`Retract “${item.headline}”?`} onClose={onClose}>
       <form onSubmit={submit} noValidate>
-        <p>The item stays readable at its address as a retraction, with the reason you give here.</p>
+        <p>
+          Its address then shows readers a retraction notice with the headline, the reason you give here and
+          the time; its summary, link and correction are hidden from every reader, earlier versions too.
+        </p>
         <Field id="retract-reason" label="Reason" error={fieldError(errors, "reason")}>
           {(describedBy, invalid) => (
             <textarea
@@ -49,6 +56,18 @@ export function RetractDialog({ item, onClose }: { item: Item; onClose: () => vo
             />
           )}
         </Field>
+        <label className="check">
+          <input
+            type="checkbox"
+            checked={withdrawHeadline}
+            onChange={(event) => setWithdrawHeadline(event.target.checked)}
+            aria-describedby="retract-withdraw-hint"
+          />{" "}
+          Withdraw the headline too (legal kill)
+        </label>
+        <p id="retract-withdraw-hint" className="hint">
+          Readers then see only “Withdrawn” and the reason, on every page, feed and answer of the API.
+        </p>
         {problem !== null && (
           <p role="alert" className="field-error">
             {problem}

@@ -73,6 +73,8 @@ export function usePanelList(query: PanelQuery): {
           undefined,
           query.status,
           atLeast > PAGE ? PAGE_MAX : PAGE,
+          // An operator searches what is stored, a retraction's hidden text and withdrawn headline too.
+          "full",
         );
         if (generation.current !== mine) return;
         items = merge(items, page.items);
@@ -119,7 +121,7 @@ export function usePanelList(query: PanelQuery): {
       readFromTop(PAGE).catch(failed);
       return;
     }
-    fetchItems(filter, state.cursor, undefined, query.status, PAGE).then((page) => {
+    fetchItems(filter, state.cursor, undefined, query.status, PAGE, "full").then((page) => {
       if (generation.current !== mine) return;
       const now = current.current;
       update({

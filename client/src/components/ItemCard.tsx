@@ -4,6 +4,7 @@ import type { Item } from "../../../shared/item";
 import { DEMO_SOURCE } from "../../../shared/limits";
 import { useStore } from "../store";
 import { RelativeTime } from "./RelativeTime";
+import { isWithdrawn, RetractionBadge, RetractionNotice } from "./RetractionNotice";
 
 interface ItemCardProps {
   item: Item;
@@ -46,6 +47,7 @@ export function ItemCard({ item, headingLevel = 2, position, style, ref, preview
   const classes = [
     "item",
     retracted ? "tombstone" : "",
+    isWithdrawn(item) ? "withdrawn" : "",
     item.breaking ? "breaking" : "",
     fresh ? "fresh" : "",
   ];
@@ -68,7 +70,7 @@ export function ItemCard({ item, headingLevel = 2, position, style, ref, preview
         {item.breaking && !retracted && <span className="badge badge-breaking">Breaking</span>}
         {item.pinned && !retracted && <span className="badge">Pinned</span>}
         {item.source === DEMO_SOURCE && <span className="badge badge-demo">Demo</span>}
-        {retracted && <span className="badge badge-retracted">Retracted</span>}
+        {retracted && <RetractionBadge item={item} />}
         {!retracted && item.version > 1 && <span className="badge badge-updated">Updated</span>}
       </div>
       <Heading id={headingId} className="headline">
@@ -79,9 +81,7 @@ export function ItemCard({ item, headingLevel = 2, position, style, ref, preview
         )}
       </Heading>
       {retracted ? (
-        <p className="retraction">
-          <strong>This item was retracted.</strong> {item.retractionReason}
-        </p>
+        <RetractionNotice item={item} />
       ) : (
         <>
           {item.summary !== "" && <p className="summary">{item.summary}</p>}

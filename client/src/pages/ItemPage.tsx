@@ -4,6 +4,7 @@ import type { Item } from "../../../shared/item";
 import { fetchItem, fetchRevisions, NotFoundError } from "../api";
 import { SourceLink, TopicList } from "../components/ItemCard";
 import { formatExact, RelativeTime } from "../components/RelativeTime";
+import { isWithdrawn, RetractionBadge, RetractionNotice } from "../components/RetractionNotice";
 import { useStore } from "../store";
 
 /** What one revision changed compared with the one before, in words. */
@@ -11,7 +12,9 @@ export function describeChange(before: Item | undefined, after: Item): string[] 
   if (before === undefined) return ["Published."];
   const changes: string[] = [];
   if (after.status === "retracted" && before.status !== "retracted") {
-    changes.push(`Retracted: ${after.retractionReason ?? "no reason given"}`);
+    changes.push(
+      `${isWithdrawn(after) ? "Withdrawn" : "Retracted"}: ${after.retractionReason ?? "no reason given"}`,
+    );
     return changes;
   }
   if (after.headline !== before.headline)
@@ -72,13 +75,19 @@ export function ItemPage({ id }: { id: string }) {
       {shown !== null && (
         <article
           aria-labelledby="item-headline"
-          className={shown.status === "retracted" ? "item tombstone" : "item"}
+          className={
+            shown.status === "published"
+              ? "item"
+              : isWithdrawn(shown)
+                ? "item tombstone withdrawn"
+                : "item tombstone"
+          }
         >
           <div className="badges">
             {shown.breaking && shown.status === "published" && (
               <span className="badge badge-breaking">Breaking</span>
             )}
-            {shown.status === "retracted" && <span className="badge badge-retracted">Retracted</span>}
+            {shown.status === "retracted" && <RetractionBadge item={shown} />}
             {shown.status === "published" && shown.version > 1 && (
               <span className="badge badge-updated">Updated</span>
             )}
@@ -86,13 +95,9 @@ export function ItemPage({ id }: { id: string }) {
           <h1 id="item-headline" className="headline">
             {shown.headline}
           </h1>
-          {shown.status === "retracted" && (
-            <p className="retraction">
-              <strong>This item was retracted.</strong> {shown.retractionReason}
-            </p>
-          )}
-          {shown.summary !== "" && <p className="summary">{shown.summary}</p>}
-          {shown.correction !== null && (
+          {shown.status === "retracted" && <RetractionNotice item={shown} />}
+          {shown.status === "published" && shown.summary !== "" && <p className="summary">{shown.summary}</p>}
+          {shown.status === "published" && shown.correction !== null && (
             <p className="correction">
               <strong>Correction:</strong> {shown.correction}
             </p>

@@ -279,7 +279,7 @@ export class PgStorage implements Storage {
   async latestWindow(limit: number): Promise<Item[]> {
     const result = await this.pool.query(
       `SELECT data FROM (
-         (SELECT data, published_at, id FROM items WHERE status = 'published' ORDER BY published_at DESC, id DESC LIMIT $1)
+         (SELECT data, published_at, id FROM items ORDER BY published_at DESC, id DESC LIMIT $1)
          UNION
          SELECT data, published_at, id FROM items WHERE status = 'published' AND pinned
        ) AS window_items ORDER BY published_at DESC, id DESC`,

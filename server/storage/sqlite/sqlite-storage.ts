@@ -328,7 +328,7 @@ export class SqliteStorage implements Storage {
   async latestWindow(limit: number): Promise<Item[]> {
     const rows = this.statement(
       `SELECT data FROM (
-           SELECT data, published_at, id FROM (SELECT * FROM items WHERE status = 'published' ORDER BY published_at DESC, id DESC LIMIT ?)
+           SELECT data, published_at, id FROM (SELECT * FROM items ORDER BY published_at DESC, id DESC LIMIT ?)
            UNION
            SELECT data, published_at, id FROM items WHERE status = 'published' AND pinned = 1
          ) ORDER BY published_at DESC, id DESC`,

@@ -1,0 +1,23 @@
+import { expect, type Locator, type Page } from "@playwright/test";
+
+/** An item's page at `/items/:id`, found by role and accessible name. */
+export class PermalinkPage {
+  readonly main: Locator;
+  readonly article: Locator;
+  readonly history: Locator;
+
+  constructor(readonly page: Page) {
+    this.main = page.getByRole("main");
+    this.article = this.main.getByRole("article");
+    this.history = page.getByRole("region", { name: "Revision history" });
+  }
+
+  async open(id: string): Promise<void> {
+    await this.page.goto(`/items/${encodeURIComponent(id)}`);
+    await expect(this.article).toBeVisible();
+  }
+
+  heading(): Locator {
+    return this.article.getByRole("heading", { level: 1 });
+  }
+}
