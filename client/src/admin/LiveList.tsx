@@ -143,7 +143,6 @@ export function LiveList() {
                 </p>
               </div>
               {item.status === "retracted" && <RetractedText item={item} />}
-              {item.status === "retracted" && <RetractedText item={item} />}
               {item.status === "published" && (
                 <div className="row-actions">
                   <button type="button" onClick={() => setEditing(item)}>
