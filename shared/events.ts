@@ -43,6 +43,13 @@ export type SyncReset = z.infer<typeof syncResetSchema>;
 export type SocketError = z.infer<typeof socketErrorSchema>;
 export type SyncAck = z.infer<typeof syncAckSchema>;
 
+/**
+ * What a client may say in the handshake (`auth`). `surface: "panel"` marks an operator panel's
+ * tab, which is not counted among readers; without it a socket is a reader's (v1 clients).
+ */
+export const handshakeAuthSchema = z.object({ surface: z.enum(["reader", "panel"]).optional() }).loose();
+export type Surface = "reader" | "panel";
+
 export const presenceSchema = z.object({ viewers: z.number().int().nonnegative() });
 export type Presence = z.infer<typeof presenceSchema>;
 

@@ -1,7 +1,7 @@
 import type { Logger } from "pino";
 import type { Server } from "socket.io";
 import type { ClientToServerEvents, ServerToClientEvents, SyncAck } from "../../shared/events";
-import { syncRequestSchema } from "../../shared/events";
+import { handshakeAuthSchema, syncRequestSchema } from "../../shared/events";
 import type { Change } from "../../shared/item";
 import type { SocketData } from "../panel/socket";
 import { ReaderBroadcast } from "./broadcast";
@@ -18,6 +18,12 @@ export type LivedeskServer = Server<
 /** How often at most readers hear the viewer count: a reconnect storm must not become a presence storm. */
 const PRESENCE_INTERVAL_MS = 1000;
 
+/** A socket is a reader's unless its handshake says it serves an operator's panel. */
+function isReader(auth: unknown): boolean {
+  const parsed = handshakeAuthSchema.safeParse(auth);
+  return !(parsed.success && parsed.data.surface === "panel");
+}
+
 /**
  * Wires the timeline to Socket.IO: answers `timeline:sync`, broadcasts each change once (both in
  * the public view, see public.ts), and tells readers how many are watching. Returns a function that stops the presence timer.
@@ -32,10 +38,12 @@ export function attachTimelineSocket(
   stop: () => void;
 } {
   const readers = new ReaderBroadcast(io);
-  // Each node tells its own readers; the count covers every node.
+  // Each node tells its own readers; the count covers every node. Operators' panel tabs follow
+  // the timeline too, but they are not readers.
+  let localReaders = 0;
   let viewers = -1;
   const presenceTimer = setInterval(() => {
-    countViewers(io.engine.clientsCount).then(
+    countViewers(localReaders).then(
       (now) => {
         if (now === viewers) return;
         viewers = now;
@@ -47,7 +55,13 @@ export function attachTimelineSocket(
   presenceTimer.unref();
 
   io.on("connection", (socket) => {
-    socket.emit("presence", { viewers: Math.max(viewers, io.engine.clientsCount) });
+    if (isReader(socket.handshake.auth)) {
+      localReaders += 1;
+      socket.once("disconnect", () => {
+        localReaders -= 1;
+      });
+    }
+    socket.emit("presence", { viewers: Math.max(viewers, localReaders) });
 
     socket.on("timeline:sync", async (request: unknown, ack: unknown) => {
       if (typeof ack !== "function") return;

@@ -34,10 +34,11 @@ async function sync(socket: Socket, request: unknown) {
 }
 
 /** A bare socket.io-client, untyped so that tests can send what a hostile client would. */
-async function rawSocket(): Promise<Socket> {
+async function rawSocket(auth: Record<string, unknown> = {}): Promise<Socket> {
   const socket = io(server.url, {
     transports: ["websocket"],
     reconnection: false,
+    auth,
   });
   sockets.push(socket);
   await new Promise<void>((resolve, reject) => {
@@ -253,5 +254,40 @@ describe("presence", () => {
       });
     });
     expect(counts.at(-1)).toBe(3);
+  });
+
+  it("counts readers, not operators' panel tabs", async () => {
+    // Listening before it connects: the count it is told on connect is the first one.
+    const first = io(server.url, {
+      transports: ["websocket"],
+      reconnection: false,
+      auth: { surface: "reader" },
+    });
+    sockets.push(first);
+    const counts: number[] = [];
+    first.on("presence", (presence: unknown) => counts.push(presenceSchema.parse(presence).viewers));
+    await new Promise<void>((resolve) => first.once("connect", () => resolve()));
+    /** Waits until the last count `first` heard is `viewers`. */
+    const heard = async (viewers: number) => {
+      const deadline = Date.now() + 5000;
+      while (counts.at(-1) !== viewers) {
+        if (Date.now() > deadline)
+          throw new Error(`presence never said ${viewers}, only ${counts.join(",")}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    };
+    const panelTab = await rawSocket({ surface: "panel" });
+    await rawSocket({ surface: "panel" });
+    // A v1 client says nothing, and a handshake it cannot read is a reader's too.
+    const v1 = await rawSocket();
+    await rawSocket({ surface: 42 });
+    await heard(3);
+    v1.close();
+    await heard(2);
+    // A panel tab leaving changes nothing for readers; a reader joining does.
+    panelTab.close();
+    await rawSocket();
+    await heard(3);
+    expect(counts).not.toContain(4);
   });
 });
