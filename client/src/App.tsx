@@ -1,9 +1,9 @@
 import { lazy, Suspense, useEffect } from "react";
-import { Route, Switch } from "wouter";
+import { Route, Switch, useLocation } from "wouter";
 import { fetchTopics } from "./api";
 import { Dashboard } from "./pages/Dashboard";
 import { ItemPage } from "./pages/ItemPage";
-import { connect } from "./socket";
+import { connect, followSurface } from "./socket";
 import { useStore } from "./store";
 
 // Readers never download the operator panel.
@@ -11,7 +11,9 @@ const AdminApp = lazy(() => import("./admin/AdminApp").then((module) => ({ defau
 
 export function App() {
   const setTopics = useStore((state) => state.setTopics);
+  const [location] = useLocation();
   useEffect(() => connect(), []);
+  useEffect(() => followSurface(location), [location]);
   useEffect(() => {
     fetchTopics().then(setTopics, () => {});
   }, [setTopics]);

@@ -1,5 +1,5 @@
 import { io, type Socket } from "socket.io-client";
-import type { ClientToServerEvents, ServerToClientEvents } from "../../shared/events";
+import type { ClientToServerEvents, ServerToClientEvents, Surface } from "../../shared/events";
 import type { Change } from "../../shared/item";
 import { saveView } from "./persist";
 import { useStore } from "./store";
@@ -11,12 +11,38 @@ const SYNC_TIMEOUT_MS = 10_000;
 
 let current: LivedeskSocket | undefined;
 
+function surfaceOf(pathname: string): Surface {
+  return pathname === "/admin" || pathname.startsWith("/admin/") ? "panel" : "reader";
+}
+
+/** Said in the handshake, so that the server counts readers and not operators' panel tabs. */
+let surface: Surface = surfaceOf(window.location.pathname);
+
 /**
  * Opens the connection again, e.g. after logging in: the session cookie travels with the
  * handshake, and only then does the server count this socket as an operator's.
  */
 export function reconnect(): void {
   current?.disconnect().connect();
+}
+
+/** Called on every navigation: moving between the dashboard and the panel says so in a new handshake. */
+export function followSurface(pathname: string): void {
+  const next = surfaceOf(pathname);
+  if (next === surface) return;
+  surface = next;
+  reconnect();
+}
+
+/**
+ * Tries to connect at once instead of waiting out the backoff ("Retry now", the tab shown again,
+ * the network back). Nothing happens while connected.
+ */
+export function retryNow(): void {
+  if (current === undefined || current.connected) return;
+  useStore.getState().setConnection(navigator.onLine ? "reconnecting" : "offline");
+  // Closing and opening again drops the pending backoff timer and starts the backoff over.
+  current.disconnect().connect();
 }
 
 /** Tells the other operators which item this one is editing (null: none). */
@@ -30,13 +56,17 @@ export function sendEditing(itemId: string | null): void {
  */
 export function connect(): () => void {
   const store = useStore.getState;
-  // Reconnects back off from 1 s to 30 s, each delay randomised by ±50% so that a restarted
-  // server is not hit by every reader at the same instant.
+  // Reconnects back off from 1 s to 5 s, each delay randomised by ±50% so that a restarted
+  // server is not hit by every reader at the same instant; the cap keeps a reader from waiting
+  // long after the server is back. The websocket comes first; where a proxy refuses the upgrade,
+  // long-polling carries the same events (tryAllTransports falls back when the websocket fails).
   const socket: LivedeskSocket = io({
-    transports: ["websocket"],
+    transports: ["websocket", "polling"],
+    tryAllTransports: true,
     reconnectionDelay: 1000,
-    reconnectionDelayMax: 30_000,
+    reconnectionDelayMax: 5000,
     randomizationFactor: 0.5,
+    auth: (send) => send({ surface }),
   });
   current = socket;
 
@@ -101,18 +131,18 @@ export function connect(): () => void {
   socket.on("panel:presence", ({ operators }) => store().setOperatorsOnline(operators));
 
   const onOffline = () => store().setConnection("offline");
-  const onOnline = () => {
-    if (!socket.connected) {
-      store().setConnection("reconnecting");
-      socket.connect();
-    }
+  // Timers of a hidden tab are slowed down, and no backoff knows when the network is back.
+  const onVisible = () => {
+    if (document.visibilityState === "visible") retryNow();
   };
   window.addEventListener("offline", onOffline);
-  window.addEventListener("online", onOnline);
+  window.addEventListener("online", retryNow);
+  document.addEventListener("visibilitychange", onVisible);
 
   return () => {
     window.removeEventListener("offline", onOffline);
-    window.removeEventListener("online", onOnline);
+    window.removeEventListener("online", retryNow);
+    document.removeEventListener("visibilitychange", onVisible);
     clearTimeout(saveTimer);
     socket.close();
     if (current === socket) current = undefined;

@@ -1,3 +1,4 @@
+import { retryNow } from "../socket";
 import { useStore } from "../store";
 import type { ConnectionState } from "../store/connection";
 
@@ -11,25 +12,33 @@ const LABELS: Record<ConnectionState, string> = {
 const time = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit" });
 
 /**
- * Live / reconnecting / offline, and when the last update came. The time is shown to the minute,
- * so the status region is read out at most once a minute and not on every item.
+ * Live / reconnecting / offline, and when the last update came, in a small bar that stays at the
+ * bottom of the screen however far the reader scrolls: a reader deep in the feed must see that the
+ * news has stopped coming. The time is shown to the minute, so the status region is read out at
+ * most once a minute and not on every item.
  */
 export function ConnectionStatus() {
   const connection = useStore((state) => state.connection);
   const lastUpdateAt = useStore((state) => state.lastUpdateAt);
   const viewers = useStore((state) => state.viewers);
+  const cut = connection === "reconnecting" || connection === "offline";
   return (
-    <div className="connection">
+    <section className="connection" aria-label="Connection">
       <p role="status" className={`status status-${connection}`}>
         <span className="status-dot" aria-hidden="true" />
         {LABELS[connection]}
         {lastUpdateAt !== null && <> · last update {time.format(lastUpdateAt)}</>}
       </p>
+      {cut && (
+        <button type="button" className="retry" onClick={retryNow}>
+          Retry now
+        </button>
+      )}
       {viewers !== null && (
         <p className="viewers">
           {viewers} {viewers === 1 ? "reader" : "readers"}
         </p>
       )}
-    </div>
+    </section>
   );
 }

@@ -73,6 +73,7 @@ export function Feed() {
   const filter = useStore((state) => state.filter);
   const revealPending = useStore((state) => state.revealPending);
   const connection = useStore((state) => state.connection);
+  const synced = useStore((state) => state.synced);
   const older = useOlderPages(filter);
   const listRef = useRef<HTMLDivElement>(null);
   const [scrollMargin, setScrollMargin] = useState(0);
@@ -175,11 +176,12 @@ export function Feed() {
           : older.failed
             ? "Older items could not be loaded."
             : feed.length === 0 && pinned.length === 0
-              ? filtered
-                ? "No items match this filter."
-                : connection === "live"
-                  ? "Nothing published yet."
-                  : ""
+              ? // Nothing is claimed before the server's first answer: the page may just not know yet.
+                !synced
+                ? "Loading the latest news…"
+                : filtered
+                  ? "No items match this filter."
+                  : "Nothing published yet."
               : older.done
                 ? "You have reached the end."
                 : ""}

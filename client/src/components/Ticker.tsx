@@ -11,6 +11,8 @@ const TICKER_MAX = 12;
  */
 export function Ticker() {
   const items = useStore((state) => state.view.items);
+  // Before the server's first answer the page cannot know that there is no breaking news.
+  const synced = useStore((state) => state.synced);
   const [paused, setPaused] = useState(false);
   const breaking = useMemo(
     () => items.filter((item) => item.breaking && item.status === "published").slice(0, TICKER_MAX),
@@ -40,7 +42,9 @@ export function Ticker() {
       </button>
       <div role="marquee" aria-label="Breaking news" className="ticker-window">
         {breaking.length === 0 ? (
-          <p className="ticker-empty">No breaking news right now.</p>
+          <p className="ticker-empty">
+            {synced ? "No breaking news right now." : "Loading the latest news…"}
+          </p>
         ) : (
           <div className="ticker-track" style={{ animationDuration: duration }} data-testid="ticker-track">
             <ul className="ticker-list">{headlines(false)}</ul>

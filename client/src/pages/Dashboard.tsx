@@ -49,7 +49,6 @@ export function Dashboard() {
       </a>
       <header className="masthead">
         <h1 className="brand">livedesk</h1>
-        <ConnectionStatus />
       </header>
       <Ticker />
       <main className="page">
@@ -60,6 +59,7 @@ export function Dashboard() {
         <span id="feed-start" tabIndex={-1} />
         <Feed />
       </main>
+      <ConnectionStatus />
       <LiveAnnouncer />
     </>
   );

@@ -2,7 +2,8 @@ import type { StateCreator } from "zustand";
 import type { SyncChanges, SyncRequest, SyncReset } from "../../../shared/events";
 import { TimelineFollower } from "../../../shared/follower";
 import type { Change, Item } from "../../../shared/item";
-import { compareItems, type TimelineView } from "../../../shared/timeline";
+import type { TimelineView } from "../../../shared/timeline";
+import { type ArrivalEffects, arrivalEffects, syncArrivals } from "./arrivals";
 import type { Store } from "./index";
 
 export interface TimelineSlice {
@@ -15,6 +16,8 @@ export interface TimelineSlice {
   announcements: readonly string[];
   /** Whether the reader is scrolled away from the top of the feed. */
   readerAway: boolean;
+  /** Whether a sync has answered since the page loaded: until then the page cannot say there is no news. */
+  synced: boolean;
   beginSync(): SyncRequest;
   finishSync(answer: SyncChanges | SyncReset): "applied" | "gap";
   abortSync(): void;
@@ -33,68 +36,88 @@ export interface TimelineSlice {
  */
 export function createTimelineSlice(initial: TimelineView): StateCreator<Store, [], [], TimelineSlice> {
   const follower = new TimelineFollower(initial);
-  return (set, get) => ({
-    view: initial,
-    pendingIds: [],
-    unseenCount: 0,
-    announcements: [],
-    readerAway: false,
+  // Items created while a sync runs are held by the follower and applied with its answer: they
+  // are arrivals of that sync.
+  let heldCreations: Change[] = [];
 
-    beginSync: () => follower.beginSync(),
-
-    finishSync: (answer) => {
-      const outcome = follower.finishSync(answer);
-      set({ view: follower.view, lastUpdateAt: Date.now() });
-      return outcome;
-    },
-
-    abortSync: () => follower.abortSync(),
-
-    receiveChanges: (changes) => {
-      const { readerAway } = get();
+  return (set, get) => {
+    /** Shows arrivals on the page the way the reader stands right now. */
+    const effectsOf = (arrived: readonly Item[], before: TimelineView): ArrivalEffects => {
+      const { filter, readerAway } = get();
       const hidden = typeof document !== "undefined" && document.visibilityState === "hidden";
-      const top = follower.view.items.find((item) => item.status === "published");
-      const pending: string[] = [];
-      const announcements: string[] = [];
-      let unseen = 0;
-      let gap = false;
-      for (const change of changes) {
-        const outcome = follower.receive(change);
-        if (outcome === "gap") gap = true;
-        if (outcome !== "applied" || change.kind !== "created") continue;
-        const { item } = change;
-        if (hidden) unseen += 1;
-        if (item.breaking) announcements.push(item.headline);
-        // Only items that would land above what the reader is looking at wait behind the button;
-        // a late item takes its place further down without moving anything.
-        if (readerAway && (top === undefined || compareItems(item, top) < 0)) pending.push(item.id);
-      }
+      return arrivalEffects(arrived, { before, filter, readerAway, hidden });
+    };
+    const update = (effects: ArrivalEffects, synced = get().synced) =>
       set((state) => ({
         view: follower.view,
         lastUpdateAt: Date.now(),
-        pendingIds: pending.length > 0 ? [...state.pendingIds, ...pending] : state.pendingIds,
-        unseenCount: state.unseenCount + unseen,
+        synced,
+        pendingIds: effects.pending.length > 0 ? [...state.pendingIds, ...effects.pending] : state.pendingIds,
+        unseenCount: state.unseenCount + effects.unseen,
         announcements:
-          announcements.length > 0 ? [...state.announcements, ...announcements] : state.announcements,
+          effects.announcements.length > 0
+            ? [...state.announcements, ...effects.announcements]
+            : state.announcements,
       }));
-      return gap;
-    },
 
-    mergeItems: (items) => {
-      follower.merge(items);
-      set({ view: follower.view });
-    },
+    return {
+      view: initial,
+      pendingIds: [],
+      unseenCount: 0,
+      announcements: [],
+      readerAway: false,
+      synced: false,
 
-    revealPending: () => set({ pendingIds: [] }),
+      beginSync: () => follower.beginSync(),
 
-    setReaderAway: (away) => set(away ? { readerAway: true } : { readerAway: false, pendingIds: [] }),
+      finishSync: (answer) => {
+        const before = follower.view;
+        const outcome = follower.finishSync(answer);
+        const created = "reset" in answer ? heldCreations : [...answer.changes, ...heldCreations];
+        heldCreations = [];
+        // The first answer after the page loads paints what is there; every later one brings
+        // arrivals like live changes do (the reader may be scrolled down, the tab hidden).
+        const arrived = get().synced ? syncArrivals(before, follower.view, created, "reset" in answer) : [];
+        update(effectsOf(arrived, before), true);
+        return outcome;
+      },
 
-    markSeen: () => set({ unseenCount: 0 }),
+      abortSync: () => {
+        heldCreations = [];
+        follower.abortSync();
+      },
 
-    takeAnnouncements: () => {
-      const { announcements } = get();
-      if (announcements.length > 0) set({ announcements: [] });
-      return announcements;
-    },
-  });
+      receiveChanges: (changes) => {
+        const before = follower.view;
+        const arrived: Item[] = [];
+        let gap = false;
+        for (const change of changes) {
+          const outcome = follower.receive(change);
+          if (outcome === "gap") gap = true;
+          if (change.kind !== "created") continue;
+          if (outcome === "held") heldCreations.push(change);
+          if (outcome === "applied") arrived.push(change.item);
+        }
+        update(effectsOf(arrived, before));
+        return gap;
+      },
+
+      mergeItems: (items) => {
+        follower.merge(items);
+        set({ view: follower.view });
+      },
+
+      revealPending: () => set({ pendingIds: [] }),
+
+      setReaderAway: (away) => set(away ? { readerAway: true } : { readerAway: false, pendingIds: [] }),
+
+      markSeen: () => set({ unseenCount: 0 }),
+
+      takeAnnouncements: () => {
+        const { announcements } = get();
+        if (announcements.length > 0) set({ announcements: [] });
+        return announcements;
+      },
+    };
+  };
 }
