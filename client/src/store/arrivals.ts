@@ -27,7 +27,8 @@ export interface ArrivalEffects {
  * The new items a sync brought: those created after the view's seq (in the answer's changes or in
  * the live changes held while it ran) or, for a reset, those the view did not hold. Each one as it
  * stands after the sync, published and new to the view; an old item that was only edited is not
- * news, nor is one created and retracted while the reader was away.
+ * news, nor is one created and retracted while the reader was away. In the order in which they
+ * would have come live.
  */
 export function syncArrivals(
   before: TimelineView,
@@ -40,9 +41,9 @@ export function syncArrivals(
     ? after.items.map((item) => item.id)
     : created.filter((change) => change.kind === "created" && change.seq > before.seq).map((c) => c.item.id);
   const wanted = new Set(ids);
-  return after.items.filter(
-    (item) => wanted.has(item.id) && !held.has(item.id) && item.status === "published",
-  );
+  return after.items
+    .filter((item) => wanted.has(item.id) && !held.has(item.id) && item.status === "published")
+    .sort((a, b) => a.seq - b.seq);
 }
 
 /**

@@ -7,6 +7,13 @@ export class DashboardPage {
   readonly topics: Locator;
   readonly search: Locator;
   readonly status: Locator;
+  /** The connection bar: the state, "Retry now" while cut off, the number of readers. */
+  readonly connection: Locator;
+  readonly retryNow: Locator;
+  /** "N readers". */
+  readonly readers: Locator;
+  /** The polite live region that reads breaking headlines out. */
+  readonly announcements: Locator;
 
   constructor(readonly page: Page) {
     this.feed = page.getByRole("feed", { name: "News feed" });
@@ -14,6 +21,74 @@ export class DashboardPage {
     this.topics = page.getByRole("group", { name: "Topics" });
     this.search = page.getByRole("searchbox", { name: "Search" });
     this.status = page.getByRole("status");
+    this.connection = page.getByRole("region", { name: "Connection" });
+    this.retryNow = this.connection.getByRole("button", { name: "Retry now" });
+    this.readers = this.connection.getByText(/^\d+ readers?$/);
+    this.announcements = page.getByRole("log", { name: "Announcements" });
+  }
+
+  /** The "N new items" button. */
+  newItems(count: number): Locator {
+    return this.page.getByRole("button", { name: `${count} new ${count === 1 ? "item" : "items"}` });
+  }
+
+  /** Makes the page believe its tab was hidden (or shown again), as switching tabs would. */
+  async setTabHidden(hidden: boolean): Promise<void> {
+    await this.page.evaluate(
+      (state) => {
+        Object.defineProperty(document, "visibilityState", { configurable: true, get: () => state });
+        document.dispatchEvent(new Event("visibilitychange"));
+      },
+      hidden ? "hidden" : "visible",
+    );
+  }
+
+  /** What the reader is looking at: the first article wholly on screen, and where it stands. */
+  looking(): Promise<{ headline: string | null | undefined; top: number }> {
+    return this.page.evaluate(() => {
+      const articles = [...document.querySelectorAll("[role=feed] article")];
+      const article = articles.find((a) => a.getBoundingClientRect().top >= 0);
+      return {
+        headline: article?.querySelector("h2")?.textContent,
+        top: Math.round(article?.getBoundingClientRect().top ?? -1),
+      };
+    });
+  }
+
+  /** Waits until the feed has measured what it rendered and stands still; returns what the reader sees. */
+  async stillLooking(): Promise<{ headline: string | null | undefined; top: number }> {
+    let before = await this.looking();
+    await expect
+      .poll(async () => {
+        const now = await this.looking();
+        const still =
+          now.headline !== undefined && now.headline === before.headline && now.top === before.top;
+        before = now;
+        return still;
+      })
+      .toBe(true);
+    return before;
+  }
+
+  /** Records every text the announcements region shows from now on, for `heard()`. */
+  async listen(): Promise<void> {
+    await this.page.evaluate(() => {
+      const log = document.querySelector("[role=log][aria-label=Announcements]");
+      const heard: string[] = [];
+      Object.assign(window, { livedeskHeard: heard });
+      if (log === null) return;
+      new MutationObserver(() => {
+        if (log.textContent) heard.push(log.textContent);
+      }).observe(log, { childList: true, characterData: true, subtree: true });
+    });
+  }
+
+  /** Everything the announcements region said since `listen()`. */
+  heard(): Promise<string[]> {
+    return this.page.evaluate(() => {
+      const heard: unknown = Reflect.get(window, "livedeskHeard");
+      return Array.isArray(heard) ? heard.map(String) : [];
+    });
   }
 
   /** Opens the dashboard (with an optional query such as `?topic=world`) and waits until it is live. */
