@@ -23,7 +23,7 @@ export class DashboardPage {
     this.status = page.getByRole("status");
     this.connection = page.getByRole("region", { name: "Connection" });
     this.retryNow = this.connection.getByRole("button", { name: "Retry now" });
-    this.readers = this.connection.getByText(/^\d+ readers?$/);
+    this.readers = page.getByText(/^\d+ readers?$/);
     this.announcements = page.getByRole("log", { name: "Announcements" });
   }
 
