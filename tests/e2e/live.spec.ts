@@ -1,7 +1,7 @@
 import type { Page } from "@playwright/test";
 import { Desk } from "../helpers/desk";
 import { type LoopbackProxy, startProxy } from "../helpers/proxy";
-import { expect, test } from "./fixtures";
+import { expect, seriousViolations, test } from "./fixtures";
 import { DashboardPage } from "./pages/dashboard";
 
 /** Publishes enough items to scroll, then opens the dashboard at `url` and scrolls down. */
@@ -86,6 +86,7 @@ test.describe("the connection state", () => {
     await expect(dashboard.status).toContainText("Reconnecting");
     await expect(dashboard.status).toBeInViewport();
     await expect(dashboard.retryNow).toBeInViewport();
+    expect(await seriousViolations(page)).toEqual([]);
     // Two attempts failed: the next waits a few seconds.
     await expect.poll(() => proxy.upgrades()).toBeGreaterThanOrEqual(3);
     proxy.restore();
