@@ -139,7 +139,7 @@ export async function createApp(config: AppConfig, deps: AppDeps): Promise<Lived
     logger,
     config.socketBufferMaxBytes ?? DEFAULT_SOCKET_BUFFER_MAX_BYTES,
   );
-  connected = () => io.engine.clientsCount;
+  connected = socket.readers;
   // Releases every change to this node's readers in seq order; `sequencer.lastReleasedSeq()` and
   // `sequencer.lagging()` say how far the broadcast is behind storage.
   const sequencer = new ChangeSequencer(

@@ -35,6 +35,8 @@ export function attachTimelineSocket(
   countViewers: (local: number) => Promise<number> = async (local) => local,
 ): {
   broadcast: (change: Change) => void;
+  /** Readers connected to this node (operators' panel tabs left out). */
+  readers: () => number;
   stop: () => void;
 } {
   const readers = new ReaderBroadcast(io);
@@ -89,6 +91,7 @@ export function attachTimelineSocket(
     // Local: every node gets every change from the fan-out and serves its own readers, who all
     // see the public view of it (a retraction as its tombstone), operators' panels included.
     broadcast: (change) => readers.push(publicChange(change)),
+    readers: () => localReaders,
     stop: () => clearInterval(presenceTimer),
   };
 }
