@@ -90,9 +90,12 @@ test.describe("the connection state", () => {
     // Two attempts failed: the next waits a few seconds.
     await expect.poll(() => proxy.upgrades()).toBeGreaterThanOrEqual(3);
     proxy.restore();
-    await dashboard.retryNow.click();
+    await dashboard.retryNow.focus();
+    await page.keyboard.press("Enter");
     await expect(dashboard.status).toContainText("Live", { timeout: 2000 });
     await expect(dashboard.retryNow).toHaveCount(0);
+    // The button is gone; the keyboard user's focus is on the state it brought back.
+    await expect(dashboard.status).toBeFocused();
     await expect(dashboard.status).toBeInViewport();
   });
 

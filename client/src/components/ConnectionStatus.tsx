@@ -1,3 +1,4 @@
+import { useEffect, useRef } from "react";
 import { retryNow } from "../socket";
 import { useStore } from "../store";
 import type { ConnectionState } from "../store/connection";
@@ -22,15 +23,33 @@ export function ConnectionStatus() {
   const lastUpdateAt = useStore((state) => state.lastUpdateAt);
   const viewers = useStore((state) => state.viewers);
   const cut = connection === "reconnecting" || connection === "offline";
+  // "Retry now" goes away once the page is back; its keyboard user keeps their place on the status.
+  const retryFocused = useRef(false);
+  const statusRef = useRef<HTMLParagraphElement>(null);
+  useEffect(() => {
+    if (cut || !retryFocused.current) return;
+    retryFocused.current = false;
+    statusRef.current?.focus();
+  }, [cut]);
   return (
     <section className="connection" aria-label="Connection">
-      <p role="status" className={`status status-${connection}`}>
+      <p role="status" className={`status status-${connection}`} ref={statusRef} tabIndex={-1}>
         <span className="status-dot" aria-hidden="true" />
         {LABELS[connection]}
         {lastUpdateAt !== null && <> · last update {time.format(lastUpdateAt)}</>}
       </p>
       {cut && (
-        <button type="button" className="retry" onClick={retryNow}>
+        <button
+          type="button"
+          className="retry"
+          onClick={retryNow}
+          onFocus={() => {
+            retryFocused.current = true;
+          }}
+          onBlur={() => {
+            retryFocused.current = false;
+          }}
+        >
           Retry now
         </button>
       )}
