@@ -18,7 +18,7 @@ describe("what a sync brings", () => {
       { seq: 3, kind: "created", item: item("c", 3, 3) },
       { seq: 4, kind: "created", item: item("d", 4, 4) },
     ];
-    const after = applySync(before, { seq: 4, changes });
+    const after = applySync(before, { seq: 4, epoch: "e1", changes });
     expect(syncArrivals(before, after, changes, false).map((i) => i.id)).toEqual(["c", "d"]);
   });
 
@@ -28,17 +28,22 @@ describe("what a sync brings", () => {
       { seq: 4, kind: "created", item: item("c", 3, 4) },
       { seq: 5, kind: "retracted", item: item("c", 3, 5, { version: 2, status: "retracted" }) },
     ];
-    const after = applySync(before, { seq: 5, changes });
+    const after = applySync(before, { seq: 5, epoch: "e1", changes });
     expect(syncArrivals(before, after, changes, false)).toEqual([]);
   });
 
   it("counts creations held while the sync ran, once, and for a reset the items the view did not hold", () => {
     const held: Change[] = [{ seq: 4, kind: "created", item: item("d", 4, 4) }];
     const answer: Change[] = [{ seq: 3, kind: "created", item: item("c", 3, 3) }, ...held];
-    const after = applySync(before, { seq: 4, changes: answer });
+    const after = applySync(before, { seq: 4, epoch: "e1", changes: answer });
     expect(syncArrivals(before, after, [...answer, ...held], false).map((i) => i.id)).toEqual(["c", "d"]);
 
-    const reset = applySync(before, { seq: 9, reset: true, items: [item("e", 5, 9), item("b", 2, 2)] });
+    const reset = applySync(before, {
+      seq: 9,
+      epoch: "e1",
+      reset: true,
+      items: [item("e", 5, 9), item("b", 2, 2)],
+    });
     expect(syncArrivals(before, reset, [], true).map((i) => i.id)).toEqual(["e"]);
   });
 });
