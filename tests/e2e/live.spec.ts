@@ -128,6 +128,21 @@ test.describe("the connection state", () => {
       await expect(dashboard.status).toContainText("Live", { timeout: 2000 });
     });
   }
+
+  test("comes back by itself within 5 s of the server being reachable, however long the outage", async ({
+    page,
+    dashboard,
+  }) => {
+    test.setTimeout(90_000);
+    await page.goto(proxy.url);
+    await expect(dashboard.status).toContainText("Live");
+    proxy.cut();
+    await expect(dashboard.status).toContainText("Reconnecting");
+    // The first connection and four failed attempts: an uncapped backoff would now wait 8 to 24 s.
+    await expect.poll(() => proxy.upgrades(), { timeout: 60_000 }).toBeGreaterThanOrEqual(5);
+    proxy.restore();
+    await expect(dashboard.status).toContainText("Live", { timeout: 7000 });
+  });
 });
 
 test.describe("behind a proxy that refuses websockets", () => {
