@@ -4,6 +4,21 @@ import { reconnect } from "../socket";
 import { useStore } from "../store";
 import { ApiError, operatorCall } from "./api";
 
+/** "Too many failed logins: try again in 15 minutes, at 16:45." from the server's Retry-After. */
+export function lockoutMessage(retryAfterSeconds: number | undefined, now = new Date()): string {
+  if (retryAfterSeconds === undefined) return "Too many failed logins: wait a few minutes, then try again.";
+  const count = (n: number, unit: string) => `${n} ${unit}${n === 1 ? "" : "s"}`;
+  const wait =
+    retryAfterSeconds < 60
+      ? count(Math.max(1, Math.ceil(retryAfterSeconds)), "second")
+      : count(Math.ceil(retryAfterSeconds / 60), "minute");
+  const at = new Date(now.getTime() + retryAfterSeconds * 1000).toLocaleTimeString([], {
+    hour: "2-digit",
+    minute: "2-digit",
+  });
+  return `Too many failed logins: logging in is locked for ${wait}. Try again at ${at}.`;
+}
+
 /** The login form. After an expired session it says so; the draft in the composer is kept. */
 export function Login() {
   const sessionState = useStore((state) => state.sessionState);
@@ -26,7 +41,9 @@ export function Login() {
         caught instanceof ApiError
           ? caught.status === 400
             ? "Enter your username and password."
-            : caught.message
+            : caught.status === 429
+              ? lockoutMessage(caught.retryAfterSeconds)
+              : caught.message
           : "The server could not be reached. Check the connection and try again.",
       );
       setPassword("");
