@@ -12,10 +12,8 @@ export function lockoutMessage(retryAfterSeconds: number | undefined, now = new 
     retryAfterSeconds < 60
       ? count(Math.max(1, Math.ceil(retryAfterSeconds)), "second")
       : count(Math.ceil(retryAfterSeconds / 60), "minute");
-  const at = new Date(now.getTime() + retryAfterSeconds * 1000).toLocaleTimeString([], {
-    hour: "2-digit",
-    minute: "2-digit",
-  });
+  const end = new Date(now.getTime() + retryAfterSeconds * 1000);
+  const at = `${String(end.getHours()).padStart(2, "0")}:${String(end.getMinutes()).padStart(2, "0")}`;
   return `Too many failed logins: logging in is locked for ${wait}. Try again at ${at}.`;
 }
 
