@@ -2,20 +2,8 @@ import { type FormEvent, useState } from "react";
 import { sessionSchema } from "../../../shared/requests";
 import { reconnect } from "../socket";
 import { useStore } from "../store";
+import { lockoutMessage } from "./advice";
 import { ApiError, operatorCall } from "./api";
-
-/** "Too many failed logins: try again in 15 minutes, at 16:45." from the server's Retry-After. */
-export function lockoutMessage(retryAfterSeconds: number | undefined, now = new Date()): string {
-  if (retryAfterSeconds === undefined) return "Too many failed logins: wait a few minutes, then try again.";
-  const count = (n: number, unit: string) => `${n} ${unit}${n === 1 ? "" : "s"}`;
-  const wait =
-    retryAfterSeconds < 60
-      ? count(Math.max(1, Math.ceil(retryAfterSeconds)), "second")
-      : count(Math.ceil(retryAfterSeconds / 60), "minute");
-  const end = new Date(now.getTime() + retryAfterSeconds * 1000);
-  const at = `${String(end.getHours()).padStart(2, "0")}:${String(end.getMinutes()).padStart(2, "0")}`;
-  return `Too many failed logins: logging in is locked for ${wait}. Try again at ${at}.`;
-}
 
 /** The login form. After an expired session it says so; the draft in the composer is kept. */
 export function Login() {
