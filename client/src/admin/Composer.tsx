@@ -144,7 +144,8 @@ export function Composer() {
           headlineRef={headlineRef}
         />
         <div className="actions">
-          <button type="submit" className="primary" disabled={busy} aria-describedby="composer-shortcut">
+          {/* aria-disabled, not disabled: a disabled button drops the focus to the page body. */}
+          <button type="submit" className="primary" aria-disabled={busy} aria-describedby="composer-shortcut">
             Publish
           </button>
           <span id="composer-shortcut" className="hint">

@@ -102,6 +102,7 @@ export function ConflictPanel({
   useEffect(() => heading.current?.focus(), []);
 
   const apply = () => {
+    if (busy) return;
     if (unresolved.length > 0) {
       setAskedToChoose(true);
       const first = panel.current?.querySelector('fieldset[data-unresolved="true"] input');
@@ -181,7 +182,7 @@ export function ConflictPanel({
         </p>
       )}
       <div className="actions">
-        <button type="button" className="primary" disabled={busy} onClick={apply}>
+        <button type="button" className="primary" aria-disabled={busy} onClick={apply}>
           Apply my changes on top
         </button>
         <button type="button" onClick={onDiscard}>

@@ -56,6 +56,7 @@ export function EditDialog({ item, onClose }: { item: Item; onClose: () => void 
   };
 
   const save = async (onVersion: number, from: Fields, to: Fields) => {
+    if (busy) return;
     const advice = adviceFor(to);
     if (kind === "correction" && note.trim() === "") {
       advice.correction = "A correction needs a note: say what was wrong; readers will see it.";
@@ -172,7 +173,7 @@ export function EditDialog({ item, onClose }: { item: Item; onClose: () => void 
           </p>
         )}
         <div className="actions">
-          <button type="submit" className="primary" disabled={busy || conflict !== null}>
+          <button type="submit" className="primary" aria-disabled={busy} disabled={conflict !== null}>
             Save
           </button>
           <button type="button" onClick={requestClose}>
