@@ -90,6 +90,7 @@ test.describe("the composer", () => {
     await admin.headline.press("Control+Enter");
     const already = admin.composerMessage("Already published — view or edit it");
     await expect(already).toBeVisible();
+    expect(await seriousViolations(page)).toEqual([]);
     const [published] = await itemsStartingWith(desk, "Lost answer test: minister");
     expect(await itemsStartingWith(desk, "Lost answer test: minister")).toHaveLength(1);
     await expect(already.getByRole("link", { name: "view" })).toHaveAttribute(
@@ -169,6 +170,7 @@ test.describe("the composer", () => {
     await headline.press("Escape");
     await expect(ask).toBeVisible();
     await expect(ask.getByRole("button", { name: "Keep editing" })).toBeFocused();
+    expect(await seriousViolations(page)).toEqual([]);
     await ask.getByRole("button", { name: "Keep editing" }).click();
     await expect(ask).toHaveCount(0);
     await expect(headline).toHaveValue("Discard test: bridge closes for a week");
@@ -212,6 +214,7 @@ test.describe("the composer", () => {
     ).toBeVisible();
     await expect(summary.getByRole("radio", { name: "Theirs: Ferries stop." })).toBeVisible();
     await expect(conflict.getByRole("group", { name: /^Breaking/ })).toHaveCount(0);
+    expect(await seriousViolations(page)).toEqual([]);
 
     await conflict.getByRole("button", { name: "Apply my changes on top" }).click();
     await expect(conflict.getByRole("alert")).toHaveText(
