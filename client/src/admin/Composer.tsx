@@ -63,6 +63,11 @@ export function Composer() {
   }, [refusals]);
 
   const update = (change: Partial<Draft>) => setDraft((current) => ({ ...current, ...change }));
+  /** A field the operator touches again loses its error until the next publish checks it. */
+  const edit = (change: Partial<Draft>) => {
+    update(change);
+    setErrors((current) => Object.fromEntries(Object.entries(current).filter(([name]) => !(name in change))));
+  };
 
   const refuse = (advice: Record<string, string>) => {
     setErrors(advice);
@@ -93,9 +98,13 @@ export function Composer() {
       headlineRef.current?.focus();
     } catch (caught) {
       if (!(caught instanceof ApiError) || caught.status >= 500) {
+        const what =
+          caught instanceof ApiError
+            ? "The server could not confirm this publish"
+            : "No answer from the server";
         setOutcome({
           kind: "problem",
-          text: "No answer from the server, so this may or may not have gone out. Your draft is kept: publish again, and it will not be published twice.",
+          text: `${what}, so it may or may not have gone out. Your draft is kept: publish again, and it will not be published twice.`,
         });
       } else if (caught.code === "idempotency_key_reused") {
         // The first try went out after all. The draft stays for the operator to compare, under a
@@ -139,7 +148,7 @@ export function Composer() {
         <ItemFields
           idPrefix="composer"
           values={draft}
-          onChange={update}
+          onChange={edit}
           errors={errors}
           headlineRef={headlineRef}
         />

@@ -41,7 +41,11 @@ export function EditDialog({ item, onClose }: { item: Item; onClose: () => void 
 
   const changes = changesOf(base, draft);
   const unsaved = Object.keys(changes).length > 0 || note.trim() !== "";
-  const update = (change: Partial<Fields>) => setDraft((current) => ({ ...current, ...change }));
+  /** A field the operator touches again loses its error until the next save checks it. */
+  const update = (change: Partial<Fields>) => {
+    setDraft((current) => ({ ...current, ...change }));
+    setErrors((current) => Object.fromEntries(Object.entries(current).filter(([name]) => !(name in change))));
+  };
 
   /** Escape, Cancel: close at once when nothing would be lost, else ask. */
   const requestClose = () => {
