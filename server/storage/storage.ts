@@ -31,7 +31,8 @@ export type CommitResult =
   | { status: "committed"; change: Change }
   | { status: "refused"; refusal: Refusal }
   | { status: "replayed"; item: Item }
-  | { status: "key_reused" };
+  /** The key already made another item (`itemId`) from a different body. */
+  | { status: "key_reused"; itemId: string };
 
 export interface ItemQuery {
   topics: readonly string[];

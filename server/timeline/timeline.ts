@@ -48,6 +48,14 @@ function refusalError(refusal: Refusal): TimelineError {
   }
 }
 
+function keyReusedError(earlier: Item | null): TimelineError {
+  return new TimelineError(
+    "idempotency_key_reused",
+    "This Idempotency-Key was already used for a different item; use a new key for a new item.",
+    earlier === null ? {} : { current: earlier },
+  );
+}
+
 export interface TimelineOptions {
   now?: () => Date;
 }
@@ -110,10 +118,7 @@ export class Timeline {
       case "refused":
         throw refusalError(result.refusal);
       case "key_reused":
-        throw new TimelineError(
-          "idempotency_key_reused",
-          "This Idempotency-Key was already used for a different item; use a new key for a new item.",
-        );
+        throw keyReusedError(null);
     }
   }
 
@@ -163,6 +168,8 @@ export class Timeline {
             },
           }),
     });
+    // The item the key made comes with the refusal, so a client whose answer was lost can show it.
+    if (result.status === "key_reused") throw keyReusedError(await this.storage.getItem(result.itemId));
     return { item: this.settle(result), replayed: result.status === "replayed" };
   }
 

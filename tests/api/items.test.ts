@@ -152,6 +152,8 @@ describe("POST /api/items", () => {
     });
     expect(reused.status).toBe(422);
     expect(errorOf(reused).code).toBe("idempotency_key_reused");
+    // The refusal shows the item the key made, so a client whose first answer was lost can link to it.
+    expect(z.object({ current: itemSchema }).parse(reused.body).current).toEqual(first.body);
   });
 
   it("places an item with an older publishedAt in its timeline position", async () => {

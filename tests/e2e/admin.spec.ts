@@ -58,17 +58,15 @@ test.describe("the operator panel", () => {
     expect(page1.items.filter((item) => item.headline === "Double test: one item only")).toHaveLength(1);
   });
 
-  test("shows the server's errors next to their fields and keeps the draft across a reload", async ({
-    page,
-  }) => {
+  test("says what to fix next to each field and keeps the draft across a reload", async ({ page }) => {
     const admin = new AdminPage(page);
     await admin.login("admin", DESK_ADMIN_PASSWORD);
     await admin.headline.fill("Draft test: kept");
     await admin.link.fill("ftp://example.org/file");
     await admin.publish.click();
     await expect(admin.link).toHaveAttribute("aria-invalid", "true");
-    await expect(admin.link).toHaveAccessibleDescription("must be an http or https address");
-    await expect(page.getByText("must name at least one topic")).toBeVisible();
+    await expect(admin.link).toHaveAccessibleDescription(/Enter a full web address starting with https:/);
+    await expect(page.getByText("Choose at least one topic.")).toBeVisible();
     await page.reload();
     await expect(admin.headline).toHaveValue("Draft test: kept");
     await expect(admin.link).toHaveValue("ftp://example.org/file");

@@ -125,7 +125,7 @@ export function storageContract(name: string, open: () => Promise<OpenedStorage>
         decide: create(draft("c")),
         idempotency: { ...claim, fingerprint: "f2" },
       });
-      expect(reused).toEqual({ status: "key_reused" });
+      expect(reused).toEqual({ status: "key_reused", itemId: "a" });
       const otherCaller = await storage.commit({
         itemId: "d",
         decide: create(draft("d")),

@@ -6,6 +6,7 @@ import { useStore } from "../store";
 import { AuditScreen } from "./AuditScreen";
 import { noContent, operatorCall } from "./api";
 import { Desk } from "./Desk";
+import { forgetDraft } from "./draft";
 import { Login } from "./Login";
 import { OperatorsScreen } from "./OperatorsScreen";
 import { PanelConnection } from "./PanelConnection";
@@ -91,6 +92,7 @@ export function AdminApp() {
   if (session === null) return <Login />;
 
   const logout = async () => {
+    forgetDraft(session.username);
     await operatorCall("DELETE", "/api/session", noContent).catch(() => {});
     setSession(null);
     reconnect();

@@ -1,48 +1,13 @@
 import { type FormEvent, type KeyboardEvent, useEffect, useRef, useState } from "react";
-import { z } from "zod";
 import { type Item, itemSchema } from "../../../shared/item";
 import { ItemCard } from "../components/ItemCard";
 import { useStore } from "../store";
+import { adviceFor, adviceFromServer, namesOf } from "./advice";
 import { ApiError, operatorCall } from "./api";
-import { isSubmitShortcut } from "./fields";
+import { type Draft, idempotencyKeyOf, itemBodyOf, loadDraft, newDraft, saveDraft } from "./draft";
+import { EditDialog } from "./EditDialog";
+import { focusFirstInvalid, isSubmitShortcut } from "./fields";
 import { ItemFields } from "./ItemFields";
-
-const draftSchema = z.object({
-  /** The Idempotency-Key of this draft: a double click or a retry can never publish it twice. */
-  key: z.string().min(1),
-  headline: z.string(),
-  summary: z.string(),
-  url: z.string(),
-  topics: z.array(z.string()),
-  breaking: z.boolean(),
-  pinned: z.boolean(),
-});
-type Draft = z.infer<typeof draftSchema>;
-
-const DRAFT_KEY = "livedesk:draft:v1";
-
-function newDraft(): Draft {
-  return {
-    key: crypto.randomUUID(),
-    headline: "",
-    summary: "",
-    url: "",
-    topics: [],
-    breaking: false,
-    pinned: false,
-  };
-}
-
-function loadDraft(): Draft {
-  try {
-    const raw = window.localStorage.getItem(DRAFT_KEY);
-    const saved = raw === null ? null : draftSchema.safeParse(JSON.parse(raw));
-    if (saved?.success) return saved.data;
-  } catch {
-    // A draft that cannot be read is lost; a fresh one starts.
-  }
-  return newDraft();
-}
 
 function previewOf(draft: Draft, author: string): Item {
   const now = new Date().toISOString();
@@ -66,50 +31,98 @@ function previewOf(draft: Draft, author: string): Item {
   };
 }
 
-/** The composer: publish with the button or Ctrl+Enter from any field; the draft survives a reload. */
+/** What the line under the form says after a publish. */
+type Outcome =
+  | { kind: "published"; item: Item }
+  | { kind: "already-published"; item: Item }
+  | { kind: "problem"; text: string };
+
+/**
+ * The composer: publish with the button or Ctrl+Enter from any field. The draft is this tab's and
+ * this operator's and survives a reload; a retry never publishes it twice.
+ */
 export function Composer() {
   const username = useStore((state) => state.session?.username ?? "");
-  const [draft, setDraft] = useState<Draft>(loadDraft);
+  const items = useStore((state) => state.view.items);
+  const [draft, setDraft] = useState<Draft>(() => loadDraft(username));
   const [errors, setErrors] = useState<Record<string, string>>({});
-  const [message, setMessage] = useState<string | null>(null);
+  const [outcome, setOutcome] = useState<Outcome | null>(null);
   const [busy, setBusy] = useState(false);
+  const [editing, setEditing] = useState<Item | null>(null);
+  // Counts refused publishes: each one takes focus to the first field that needs the operator.
+  const [refusals, setRefusals] = useState(0);
+  const formRef = useRef<HTMLFormElement>(null);
   const headlineRef = useRef<HTMLInputElement>(null);
 
   useEffect(() => {
-    window.localStorage.setItem(DRAFT_KEY, JSON.stringify(draft));
-  }, [draft]);
+    saveDraft(username, draft);
+  }, [username, draft]);
+
+  useEffect(() => {
+    if (refusals > 0) focusFirstInvalid(formRef.current);
+  }, [refusals]);
 
   const update = (change: Partial<Draft>) => setDraft((current) => ({ ...current, ...change }));
+  /** A field the operator touches again loses its error until the next publish checks it. */
+  const edit = (change: Partial<Draft>) => {
+    update(change);
+    setErrors((current) => Object.fromEntries(Object.entries(current).filter(([name]) => !(name in change))));
+  };
+
+  const refuse = (advice: Record<string, string>) => {
+    setErrors(advice);
+    setOutcome({ kind: "problem", text: `Not published yet: check ${namesOf(advice)} above.` });
+    setRefusals((count) => count + 1);
+  };
 
   const publish = async () => {
     if (busy) return;
+    setOutcome(null);
+    const advice = adviceFor(draft);
+    if (Object.keys(advice).length > 0) {
+      refuse(advice);
+      return;
+    }
     setBusy(true);
-    setMessage(null);
+    const key = idempotencyKeyOf(draft);
+    // Until an answer comes, nobody knows whether this key made an item: remember it, even across
+    // a reload, so the next try asks with the same key.
+    update({ unanswered: key });
     try {
-      const item = await operatorCall(
-        "POST",
-        "/api/items",
-        itemSchema,
-        {
-          headline: draft.headline,
-          summary: draft.summary,
-          url: draft.url,
-          topics: draft.topics,
-          breaking: draft.breaking,
-          pinned: draft.pinned,
-        },
-        { "idempotency-key": draft.key },
-      );
+      const item = await operatorCall("POST", "/api/items", itemSchema, itemBodyOf(draft), {
+        "idempotency-key": key,
+      });
       setDraft(newDraft());
       setErrors({});
-      setMessage(`Published “${item.headline}”.`);
+      setOutcome({ kind: "published", item });
       headlineRef.current?.focus();
     } catch (caught) {
-      if (caught instanceof ApiError) {
-        setErrors(caught.fields);
-        setMessage(caught.status === 401 ? null : `Not published: ${caught.message}`);
+      if (!(caught instanceof ApiError) || caught.status >= 500) {
+        const what =
+          caught instanceof ApiError
+            ? "The server could not confirm this publish"
+            : "No answer from the server";
+        setOutcome({
+          kind: "problem",
+          text: `${what}, so it may or may not have gone out. Your draft is kept: publish again, and it will not be published twice.`,
+        });
+      } else if (caught.code === "idempotency_key_reused") {
+        // The first try went out after all. The draft stays for the operator to compare, under a
+        // new key: publishing it again is a deliberate second item.
+        setDraft((current) => ({ ...current, nonce: crypto.randomUUID(), unanswered: null }));
+        setErrors({});
+        setOutcome(
+          caught.current === undefined
+            ? { kind: "problem", text: "Already published: see the list of items." }
+            : { kind: "already-published", item: caught.current },
+        );
       } else {
-        setMessage("Not published: the server could not be reached. Your draft is kept; try again.");
+        // A refusal is an answer: nothing was published under this key.
+        update({ unanswered: null });
+        const advice = adviceFromServer(caught.fields);
+        if (Object.keys(advice).length > 0) refuse(advice);
+        else if (caught.status !== 401)
+          setOutcome({ kind: "problem", text: `Not published: ${caught.message}` });
       }
     } finally {
       setBusy(false);
@@ -131,16 +144,17 @@ export function Composer() {
   return (
     <section aria-labelledby="composer-heading" className="composer">
       <h2 id="composer-heading">New item</h2>
-      <form onSubmit={onSubmit} onKeyDown={onKeyDown} noValidate>
+      <form ref={formRef} onSubmit={onSubmit} onKeyDown={onKeyDown} noValidate>
         <ItemFields
           idPrefix="composer"
           values={draft}
-          onChange={update}
+          onChange={edit}
           errors={errors}
           headlineRef={headlineRef}
         />
         <div className="actions">
-          <button type="submit" className="primary" disabled={busy} aria-describedby="composer-shortcut">
+          {/* aria-disabled, not disabled: a disabled button drops the focus to the page body. */}
+          <button type="submit" className="primary" aria-disabled={busy} aria-describedby="composer-shortcut">
             Publish
           </button>
           <span id="composer-shortcut" className="hint">
@@ -148,9 +162,24 @@ export function Composer() {
           </span>
         </div>
         <p role="status" className="composer-message">
-          {message}
+          {outcome?.kind === "published" && <>Published “{outcome.item.headline}”.</>}
+          {outcome?.kind === "already-published" && (
+            <>
+              Already published — <a href={`/items/${outcome.item.id}`}>view</a> or{" "}
+              <button
+                type="button"
+                className="link-button"
+                onClick={() => setEditing(items.find((item) => item.id === outcome.item.id) ?? outcome.item)}
+              >
+                edit it
+              </button>
+              : “{outcome.item.headline}”.
+            </>
+          )}
+          {outcome?.kind === "problem" && outcome.text}
         </p>
       </form>
+      {editing !== null && <EditDialog item={editing} onClose={() => setEditing(null)} />}
       <section aria-labelledby="preview-heading" className="preview">
         <h3 id="preview-heading">Preview</h3>
         {draft.breaking && (

@@ -1,60 +1,21 @@
 import { type FormEvent, type KeyboardEvent, useEffect, useRef, useState } from "react";
 import { type Item, itemSchema } from "../../../shared/item";
 import { sendEditing } from "../socket";
+import { adviceFor, adviceFromServer } from "./advice";
 import { ApiError, operatorCall } from "./api";
+import { type Choices, ConflictPanel, changesOf, type Fields, fieldsOf, mergeOnTop } from "./Conflict";
 import { Dialog } from "./Dialog";
-import { Field, fieldError, isSubmitShortcut } from "./fields";
-import { ItemFields, type ItemFieldValues } from "./ItemFields";
-
-type Fields = ItemFieldValues;
-
-function fieldsOf(item: Item): Fields {
-  return {
-    headline: item.headline,
-    summary: item.summary,
-    url: item.url ?? "",
-    topics: [...item.topics],
-    breaking: item.breaking,
-    pinned: item.pinned,
-  };
-}
-
-/** What the operator changed, compared with the version they started from. */
-function changesOf(base: Fields, draft: Fields): Partial<Fields> {
-  const changes: Partial<Fields> = {};
-  if (draft.headline !== base.headline) changes.headline = draft.headline;
-  if (draft.summary !== base.summary) changes.summary = draft.summary;
-  if (draft.url !== base.url) changes.url = draft.url;
-  if (draft.topics.join() !== base.topics.join()) changes.topics = draft.topics;
-  if (draft.breaking !== base.breaking) changes.breaking = draft.breaking;
-  if (draft.pinned !== base.pinned) changes.pinned = draft.pinned;
-  return changes;
-}
-
-const KEYS: readonly (keyof Fields)[] = ["headline", "summary", "url", "topics", "breaking", "pinned"];
-
-const LABELS: Record<keyof Fields, string> = {
-  headline: "Headline",
-  summary: "Summary",
-  url: "Link",
-  topics: "Topics",
-  breaking: "Breaking",
-  pinned: "Pinned",
-};
-
-function show(value: Fields[keyof Fields]): string {
-  if (typeof value === "boolean") return value ? "yes" : "no";
-  if (Array.isArray(value)) return value.join(", ");
-  return value === "" ? "(empty)" : value;
-}
+import { Field, fieldError, focusFirstInvalid, isSubmitShortcut } from "./fields";
+import { ItemFields } from "./ItemFields";
 
 /**
  * Edits an item as an update or a correction (which needs a public note). When someone else
- * changed the item first, it shows their version beside the operator's changes and lets the
- * operator apply their changes on top: nothing either of them wrote is lost.
+ * changed the item first, it shows their version beside the operator's changes, marks the fields
+ * both changed and lets the operator choose per field before applying the rest on top: nothing
+ * either of them wrote is lost unseen. Closing with unsaved changes asks first.
  */
 export function EditDialog({ item, onClose }: { item: Item; onClose: () => void }) {
-  const [base] = useState(() => fieldsOf(item));
+  const [base, setBase] = useState(() => fieldsOf(item));
   const [version, setVersion] = useState(item.version);
   const [draft, setDraft] = useState<Fields>(() => fieldsOf(item));
   const [kind, setKind] = useState<"update" | "correction">("update");
@@ -62,13 +23,16 @@ export function EditDialog({ item, onClose }: { item: Item; onClose: () => void 
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [problem, setProblem] = useState<string | null>(null);
   const [conflict, setConflict] = useState<Item | null>(null);
+  const [choices, setChoices] = useState<Choices>({});
   const [busy, setBusy] = useState(false);
+  const [confirmingDiscard, setConfirmingDiscard] = useState(false);
+  // Counts refused saves: each one takes focus to the first field that needs the operator.
+  const [refusals, setRefusals] = useState(0);
+  const formRef = useRef<HTMLFormElement>(null);
 
-  // Someone else's version just arrived: take the operator there, and a screen reader with them.
-  const conflictHeading = useRef<HTMLHeadingElement>(null);
   useEffect(() => {
-    if (conflict !== null) conflictHeading.current?.focus();
-  }, [conflict]);
+    if (refusals > 0) focusFirstInvalid(formRef.current);
+  }, [refusals]);
 
   useEffect(() => {
     sendEditing(item.id);
@@ -76,14 +40,37 @@ export function EditDialog({ item, onClose }: { item: Item; onClose: () => void 
   }, [item.id]);
 
   const changes = changesOf(base, draft);
-  const update = (change: Partial<Fields>) => setDraft((current) => ({ ...current, ...change }));
+  const unsaved = Object.keys(changes).length > 0 || note.trim() !== "";
+  /** A field the operator touches again loses its error until the next save checks it. */
+  const update = (change: Partial<Fields>) => {
+    setDraft((current) => ({ ...current, ...change }));
+    setErrors((current) => Object.fromEntries(Object.entries(current).filter(([name]) => !(name in change))));
+  };
 
-  const save = async (onVersion: number) => {
+  /** Escape, Cancel: close at once when nothing would be lost, else ask. */
+  const requestClose = () => {
+    if (unsaved) setConfirmingDiscard(true);
+    else onClose();
+  };
+
+  const refuse = (advice: Record<string, string>) => {
+    setErrors(advice);
+    setProblem(null);
+    setRefusals((count) => count + 1);
+  };
+
+  const save = async (onVersion: number, from: Fields, to: Fields) => {
+    if (busy) return;
+    const advice = adviceFor(to);
     if (kind === "correction" && note.trim() === "") {
-      setErrors({ correction: "A correction needs a note; readers will see it." });
+      advice.correction = "A correction needs a note: say what was wrong; readers will see it.";
+    }
+    if (Object.keys(advice).length > 0) {
+      refuse(advice);
       return;
     }
-    if (Object.keys(changes).length === 0 && kind === "update") {
+    const fieldChanges = changesOf(from, to);
+    if (Object.keys(fieldChanges).length === 0 && kind === "update") {
       setProblem("Nothing has changed yet.");
       return;
     }
@@ -92,7 +79,7 @@ export function EditDialog({ item, onClose }: { item: Item; onClose: () => void 
     try {
       await operatorCall("PATCH", `/api/items/${item.id}`, itemSchema, {
         version: onVersion,
-        ...changes,
+        ...fieldChanges,
         ...(kind === "correction" ? { correction: note } : {}),
       });
       onClose();
@@ -100,75 +87,59 @@ export function EditDialog({ item, onClose }: { item: Item; onClose: () => void 
       setBusy(false);
       if (caught instanceof ApiError && caught.code === "version_conflict" && caught.current !== undefined) {
         setConflict(caught.current);
-        setVersion(caught.current.version);
+        setChoices({});
       } else if (caught instanceof ApiError) {
-        setErrors(caught.fields);
-        setProblem(caught.message);
+        const advice = adviceFromServer(caught.fields);
+        if (Object.keys(advice).length > 0) refuse(advice);
+        else setProblem(caught.message);
       } else {
         setProblem("The server could not be reached. Your changes are still here; try again.");
       }
     }
   };
 
+  /** The conflict's "apply my changes on top": their version, plus mine where they did not clash or I chose mine. */
+  const applyOnTop = (current: Item) => {
+    const theirs = fieldsOf(current);
+    const merged = mergeOnTop(base, draft, theirs, choices);
+    if (Object.keys(changesOf(theirs, merged)).length === 0 && kind === "update") {
+      // Everything the operator wanted is there already: they took theirs in every clash.
+      onClose();
+      return;
+    }
+    setBase(theirs);
+    setDraft(merged);
+    setVersion(current.version);
+    setConflict(null);
+    void save(current.version, theirs, merged);
+  };
+
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
-    void save(version);
+    void save(version, base, draft);
   };
   const onKeyDown = (event: KeyboardEvent) => {
     if (isSubmitShortcut(event)) {
       event.preventDefault();
-      void save(version);
+      void save(version, base, draft);
     }
   };
 
   return (
-    <Dialog title="Edit item" onClose={onClose}>
+    <Dialog title="Edit item" onClose={requestClose}>
       {conflict !== null && (
-        <section aria-labelledby="conflict-heading" className="conflict">
-          <h3 id="conflict-heading" tabIndex={-1} ref={conflictHeading}>
-            {conflict.author} changed this item while you were editing
-          </h3>
-          <div className="conflict-columns">
-            <div>
-              <h4>Their version (now version {conflict.version})</h4>
-              <dl>
-                {KEYS.map((key) => (
-                  <div key={key}>
-                    <dt>{LABELS[key]}</dt>
-                    <dd>{show(fieldsOf(conflict)[key])}</dd>
-                  </div>
-                ))}
-              </dl>
-            </div>
-            <div>
-              <h4>Your changes</h4>
-              <dl>
-                {Object.keys(changes).length === 0 && <dd>None besides the correction note.</dd>}
-                {KEYS.filter((key) => key in changes).map((key) => (
-                  <div key={key}>
-                    <dt>{LABELS[key]}</dt>
-                    <dd>{show(draft[key])}</dd>
-                  </div>
-                ))}
-              </dl>
-            </div>
-          </div>
-          <div className="actions">
-            <button
-              type="button"
-              className="primary"
-              disabled={busy}
-              onClick={() => void save(conflict.version)}
-            >
-              Apply my changes on top
-            </button>
-            <button type="button" onClick={onClose}>
-              Discard my changes
-            </button>
-          </div>
-        </section>
+        <ConflictPanel
+          base={base}
+          draft={draft}
+          current={conflict}
+          choices={choices}
+          onChoose={(choice) => setChoices((current) => ({ ...current, ...choice }))}
+          busy={busy}
+          onApply={() => applyOnTop(conflict)}
+          onDiscard={onClose}
+        />
       )}
-      <form onSubmit={onSubmit} onKeyDown={onKeyDown} noValidate>
+      <form ref={formRef} onSubmit={onSubmit} onKeyDown={onKeyDown} noValidate>
         <ItemFields idPrefix="edit" values={draft} onChange={update} errors={errors} />
         <fieldset className="field">
           <legend>Kind of change</legend>
@@ -206,14 +177,32 @@ export function EditDialog({ item, onClose }: { item: Item; onClose: () => void 
           </p>
         )}
         <div className="actions">
-          <button type="submit" className="primary" disabled={busy || conflict !== null}>
+          <button type="submit" className="primary" aria-disabled={busy} disabled={conflict !== null}>
             Save
           </button>
-          <button type="button" onClick={onClose}>
+          <button type="button" onClick={requestClose}>
             Cancel
           </button>
         </div>
       </form>
+      {confirmingDiscard && (
+        <Dialog
+          alert
+          title="Discard your changes?"
+          description="What you changed in this item has not been saved and will be lost."
+          onClose={() => setConfirmingDiscard(false)}
+        >
+          <div className="actions">
+            {/* First, so the dialog focuses it: a reflexive Enter loses nothing. */}
+            <button type="button" onClick={() => setConfirmingDiscard(false)}>
+              Keep editing
+            </button>
+            <button type="button" className="danger" onClick={onClose}>
+              Discard changes
+            </button>
+          </div>
+        </Dialog>
+      )}
     </Dialog>
   );
 }

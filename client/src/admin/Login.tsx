@@ -1,7 +1,8 @@
-import { type FormEvent, useState } from "react";
+import { type FormEvent, useRef, useState } from "react";
 import { sessionSchema } from "../../../shared/requests";
 import { reconnect } from "../socket";
 import { useStore } from "../store";
+import { lockoutMessage } from "./advice";
 import { ApiError, operatorCall } from "./api";
 
 /** The login form. After an expired session it says so; the draft in the composer is kept. */
@@ -12,9 +13,12 @@ export function Login() {
   const [password, setPassword] = useState("");
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const usernameRef = useRef<HTMLInputElement>(null);
+  const passwordRef = useRef<HTMLInputElement>(null);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
+    if (busy) return;
     setBusy(true);
     setError(null);
     try {
@@ -26,10 +30,16 @@ export function Login() {
         caught instanceof ApiError
           ? caught.status === 400
             ? "Enter your username and password."
-            : caught.message
+            : caught.status === 429
+              ? lockoutMessage(caught.retryAfterSeconds)
+              : caught.message
           : "The server could not be reached. Check the connection and try again.",
       );
       setPassword("");
+      // Back to the field to fill in: the empty one, or the password to type again.
+      if (caught instanceof ApiError && (caught.status === 400 || caught.status === 401)) {
+        (username.trim() === "" ? usernameRef : passwordRef).current?.focus();
+      }
     } finally {
       setBusy(false);
     }
@@ -48,6 +58,7 @@ export function Login() {
           <label htmlFor="login-username">Username</label>
           <input
             id="login-username"
+            ref={usernameRef}
             autoComplete="username"
             value={username}
             onChange={(event) => setUsername(event.target.value)}
@@ -58,6 +69,7 @@ export function Login() {
           <label htmlFor="login-password">Password</label>
           <input
             id="login-password"
+            ref={passwordRef}
             type="password"
             autoComplete="current-password"
             value={password}
@@ -70,7 +82,7 @@ export function Login() {
             {error}
           </p>
         )}
-        <button type="submit" className="primary" disabled={busy}>
+        <button type="submit" className="primary" aria-disabled={busy}>
           Log in
         </button>
       </form>

@@ -11,12 +11,20 @@ export class ApiError extends Error {
     message: string,
     readonly fields: Record<string, string> = {},
     readonly current?: z.infer<typeof itemSchema>,
+    /** From `Retry-After`: how many seconds until the server takes this again (a login lockout). */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
   }
 }
 
 const conflictSchema = z.object({ current: itemSchema });
+
+/** `Retry-After` in seconds (the server sends seconds, never a date); undefined when absent. */
+function retryAfterOf(header: string | null): number | undefined {
+  const seconds = header === null ? Number.NaN : Number(header);
+  return Number.isFinite(seconds) && seconds >= 0 ? seconds : undefined;
+}
 
 /**
  * Calls the API as the logged-in operator: the session cookie goes by itself, the CSRF token in
@@ -55,6 +63,7 @@ export async function operatorCall<T extends z.core.$ZodType>(
       error.message,
       error.fields ?? {},
       conflict.success ? conflict.data.current : undefined,
+      retryAfterOf(response.headers.get("retry-after")),
     );
   }
   return z.parse(schema, json);

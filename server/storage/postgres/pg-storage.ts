@@ -165,10 +165,10 @@ export class PgStorage implements Storage {
         if (earlier.rows[0] !== undefined) {
           const row = idempotencyRow.parse(earlier.rows[0]);
           await client.query("ROLLBACK");
-          if (row.fingerprint !== claim.fingerprint) return { status: "key_reused" };
+          if (row.fingerprint !== claim.fingerprint) return { status: "key_reused", itemId: row.item_id };
           const item = await this.getItem(row.item_id);
           if (item !== null) return { status: "replayed", item };
-          return { status: "key_reused" };
+          return { status: "key_reused", itemId: row.item_id };
         }
       }
       const current = await client.query("SELECT data FROM items WHERE id = $1", [request.itemId]);

@@ -177,7 +177,8 @@ export class SqliteStorage implements Storage {
       ).get(claim.principal, claim.key);
       if (row !== undefined) {
         const earlier = idempotencyRow.parse(row);
-        if (earlier.fingerprint !== claim.fingerprint) return { status: "key_reused" };
+        if (earlier.fingerprint !== claim.fingerprint)
+          return { status: "key_reused", itemId: earlier.item_id };
         const item = this.readItem(earlier.item_id);
         if (item !== null) return { status: "replayed", item };
       }

@@ -2,6 +2,7 @@ import { expect, type Locator, type Page } from "@playwright/test";
 
 /** The operator panel at `/admin`, found by role and accessible name. */
 export class AdminPage {
+  readonly composer: Locator;
   readonly headline: Locator;
   readonly summary: Locator;
   readonly link: Locator;
@@ -17,9 +18,12 @@ export class AdminPage {
   readonly loadMore: Locator;
   /** Whether the panel is live, reconnecting or offline. */
   readonly connection: Locator;
+  /** The composer's card of the draft as readers would see it. */
+  readonly preview: Locator;
 
   constructor(readonly page: Page) {
     const composer = page.getByRole("region", { name: "New item" });
+    this.composer = composer;
     this.headline = composer.getByRole("textbox", { name: "Headline", exact: true });
     this.summary = composer.getByRole("textbox", { name: "Summary", exact: true });
     this.link = composer.getByRole("textbox", { name: "Link", exact: true });
@@ -33,6 +37,18 @@ export class AdminPage {
     this.statusFilter = this.items.getByRole("combobox", { name: "Status" });
     this.loadMore = this.items.getByRole("button", { name: "Load more items" });
     this.connection = page.getByRole("status").filter({ hasText: /Live|Connecting|reconnecting|Offline/ });
+    this.preview = composer.getByRole("region", { name: "Preview" });
+  }
+
+  /** Opens the panel in a tab whose browser is logged in already. */
+  async open(): Promise<void> {
+    await this.page.goto("/admin");
+    await expect(this.page.getByRole("button", { name: "Log out" })).toBeVisible();
+  }
+
+  /** The line under the composer's form that says what came of the last publish. */
+  composerMessage(text: string | RegExp): Locator {
+    return this.composer.getByRole("status").filter({ hasText: text });
   }
 
   async login(username: string, password: string): Promise<void> {

@@ -1,0 +1,88 @@
+import { describe, expect, it } from "vitest";
+import { adviceFor, lockoutMessage } from "../../client/src/admin/advice";
+import { clashesOf, mergeOnTop } from "../../client/src/admin/Conflict";
+import { idempotencyKeyOf, newDraft } from "../../client/src/admin/draft";
+
+const fields = {
+  headline: "Storm nears",
+  summary: "Winds rise.",
+  url: "",
+  topics: ["world"],
+  breaking: false,
+  pinned: false,
+};
+
+describe("the composer's Idempotency-Key", () => {
+  it("stays for the same content, changes with the content, and starts anew with a new draft", () => {
+    const draft = { ...newDraft(), ...fields };
+    expect(idempotencyKeyOf({ ...draft })).toBe(idempotencyKeyOf(draft));
+    expect(idempotencyKeyOf({ ...draft, headline: "Storm nears the coast" })).not.toBe(
+      idempotencyKeyOf(draft),
+    );
+    expect(idempotencyKeyOf({ ...draft, topics: ["world", "sport"] })).not.toBe(idempotencyKeyOf(draft));
+    expect(idempotencyKeyOf({ ...newDraft(), ...fields })).not.toBe(idempotencyKeyOf(draft));
+  });
+
+  it("keeps a key still waiting for its answer, whatever the draft says by then", () => {
+    const draft = { ...newDraft(), ...fields, unanswered: "earlier-key" };
+    expect(idempotencyKeyOf({ ...draft, headline: "Storm nears the coast" })).toBe("earlier-key");
+  });
+});
+
+describe("applying my changes on top of theirs", () => {
+  const base = fields;
+  const mine = {
+    ...base,
+    headline: "Storm hits the coast",
+    summary: "Winds reach 120 km/h.",
+    breaking: true,
+  };
+  const theirs = {
+    ...base,
+    headline: "Storm makes landfall",
+    summary: "Winds reach 120 km/h.",
+    pinned: true,
+  };
+
+  it("marks only the fields both changed to different values", () => {
+    expect(clashesOf(base, mine, theirs)).toEqual(["headline"]);
+  });
+
+  it("keeps theirs, adds mine where they did not clash, and follows the choice where they did", () => {
+    expect(mergeOnTop(base, mine, theirs, { headline: "theirs" })).toEqual({
+      ...theirs,
+      breaking: true,
+    });
+    expect(mergeOnTop(base, mine, theirs, { headline: "mine" })).toEqual({
+      ...theirs,
+      headline: "Storm hits the coast",
+      breaking: true,
+    });
+  });
+});
+
+describe("plain words", () => {
+  it("says what to do about each bad field", () => {
+    expect(adviceFor({ ...fields, headline: " ", url: "example.org", topics: [] })).toEqual({
+      headline: "Write a headline.",
+      url: "Enter a full web address starting with https:// or http://, or leave the link empty.",
+      topics: "Choose at least one topic.",
+    });
+    expect(adviceFor({ ...fields, topics: Array.from({ length: 11 }, (_, i) => `t${i}`) })).toEqual({
+      topics: "Choose at most 10 topics.",
+    });
+    expect(adviceFor(fields)).toEqual({});
+  });
+
+  it("says how long a login lockout lasts and until when", () => {
+    const now = new Date(2026, 10, 26, 16, 30, 0);
+    expect(lockoutMessage(900, now)).toBe(
+      "Too many failed logins: logging in is locked for 15 minutes. Try again at 16:45.",
+    );
+    expect(lockoutMessage(61, now)).toMatch(/locked for 2 minutes\. Try again at 16:31\./);
+    expect(lockoutMessage(1, now)).toMatch(/locked for 1 second\./);
+    expect(lockoutMessage(undefined, now)).toBe(
+      "Too many failed logins: wait a few minutes, then try again.",
+    );
+  });
+});
