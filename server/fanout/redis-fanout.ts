@@ -27,8 +27,9 @@ export class RedisFanout implements Fanout {
   private readonly node = randomUUID();
   /** The Socket.IO adapter's connections, closed with the rest. */
   private readonly adapterClients: RedisConnection[] = [];
-  /** Whether the subscriber hears the changes channel right now. */
+  /** Whether the subscriber hears the changes channel right now, and whether it ever did. */
   private subscribed = false;
+  private everSubscribed = false;
 
   private constructor(
     private readonly url: string,
@@ -53,9 +54,10 @@ export class RedisFanout implements Fanout {
     // nothing more can be.
     sub.onSubscribed((channels) => {
       if (!channels.includes(CHANGES_CHANNEL)) return;
-      const resumed = this.subscribed === false && this.resumeListeners.size > 0;
+      const again = this.everSubscribed && !this.subscribed;
       this.subscribed = true;
-      if (!resumed) return;
+      this.everSubscribed = true;
+      if (!again) return;
       logger.info("Redis subscriber is subscribed again; catching up from storage");
       for (const listener of this.resumeListeners) listener();
     });
