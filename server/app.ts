@@ -21,7 +21,7 @@ import type { Storage } from "./storage/storage";
 import { DEFAULT_SOCKET_BUFFER_MAX_BYTES, limitSlowReaders } from "./timeline/backpressure";
 import { RecentChanges } from "./timeline/recent";
 import { timelineRoutes } from "./timeline/routes";
-import { ChangeSequencer } from "./timeline/sequencer";
+import { ChangeSequencer, type SequencerOptions } from "./timeline/sequencer";
 import { attachTimelineSocket, type LivedeskServer } from "./timeline/socket";
 import { Timeline } from "./timeline/timeline";
 import { topicRoutes } from "./topics/routes";
@@ -32,6 +32,8 @@ export interface AppConfig extends Partial<SecurityConfig> {
   /** Bytes the server may hold for one slow reader before it disconnects them. */
   socketBufferMaxBytes?: number;
   loginLimits?: LoginLimits;
+  /** Tests only: how the sequencer waits on gaps and checks storage (defaults in sequencer.ts). */
+  sequencer?: Pick<SequencerOptions, "gapWaitMs" | "checkEveryMs">;
 }
 
 export interface AppDeps {
@@ -47,6 +49,7 @@ export interface LivedeskApp {
   io: LivedeskServer;
   timeline: Timeline;
   auth: Auth;
+  metrics: Metrics;
   listen(port: number, host?: string): Promise<AddressInfo>;
   close(graceMs?: number): Promise<void>;
 }
@@ -150,7 +153,10 @@ export async function createApp(config: AppConfig, deps: AppDeps): Promise<Lived
       socket.broadcast(change);
       metrics.broadcast(change);
     },
-    { onFetchError: (error) => logger.warn({ err: error }, "could not read missed changes from storage") },
+    {
+      ...config.sequencer,
+      onFetchError: (error) => logger.warn({ err: error }, "could not read missed changes from storage"),
+    },
   );
   // The node's own commits go straight to its readers: they never wait for the fan-out.
   timeline.onChange((change) => {
@@ -174,6 +180,7 @@ export async function createApp(config: AppConfig, deps: AppDeps): Promise<Lived
     io,
     timeline,
     auth,
+    metrics,
     listen(port, host) {
       return new Promise((resolve, reject) => {
         httpServer.once("error", reject);

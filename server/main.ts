@@ -6,6 +6,7 @@ import { createLogger } from "./logger";
 import { PgStorage } from "./storage/postgres/pg-storage";
 import { SqliteStorage } from "./storage/sqlite/sqlite-storage";
 import type { Storage } from "./storage/storage";
+import { surviveUnhandledRejections } from "./unhandled-rejections";
 
 /** Reads the environment, opens the storage and serves until SIGTERM or SIGINT. */
 async function main(): Promise<void> {
@@ -31,6 +32,7 @@ async function main(): Promise<void> {
     },
     { storage, logger, ...(fanout === undefined ? {} : { fanout }) },
   );
+  surviveUnhandledRejections(logger, livedesk.metrics);
   const admin = await livedesk.auth.bootstrapAdmin(config.adminPassword);
   if (admin.generatedPassword !== undefined) {
     // Printed once, on the console only: it is never stored in clear and never logged again.

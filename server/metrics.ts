@@ -12,6 +12,7 @@ export class Metrics {
   private readonly changes: Counter<"kind">;
   private readonly latency: Histogram;
   readonly storageErrors: Counter;
+  readonly unhandledRejections: Counter;
 
   constructor(connectedReaders: () => number) {
     collectDefaultMetrics({ register: this.registry, eventLoopMonitoringPrecision: 10 });
@@ -38,6 +39,11 @@ export class Metrics {
     this.storageErrors = new Counter({
       name: "livedesk_storage_errors_total",
       help: "Storage calls that failed.",
+      registers: [this.registry],
+    });
+    this.unhandledRejections = new Counter({
+      name: "livedesk_unhandled_rejections_total",
+      help: "Promises that failed with nothing to handle the failure: each one is a bug to fix.",
       registers: [this.registry],
     });
   }

@@ -6,6 +6,9 @@ import { SESSION_COOKIE } from "../auth/guard";
 import type { LivedeskServer } from "../timeline/socket";
 
 const OPERATORS_ROOM = "operators";
+/** The sockets of one session, and of all of an operator's sessions: closed when those end. */
+const sessionRoom = (sessionHash: string) => `session:${sessionHash}`;
+const operatorRoom = (operatorId: string) => `operator:${operatorId}`;
 
 /** What the server keeps on each socket. */
 export interface SocketData {
@@ -68,28 +71,22 @@ export function attachPanelSocket(io: LivedeskServer, auth: Auth, logger: Logger
     }, 100);
   };
 
-  // A socket opened with a session lives no longer than the session.
+  // A socket opened with a session lives no longer than the session. This node closes its own at
+  // once, whatever Redis does; the adapter tells the other nodes (lost if Redis is down then).
   auth.onSessionsEnded((ended) => {
-    io.in(OPERATORS_ROOM)
-      .fetchSockets()
-      .then((sockets) => {
-        for (const socket of sockets) {
-          const operator = socket.data.operator;
-          if (operator === undefined) continue;
-          if ("idHash" in ended ? operator.sessionHash === ended.idHash : operator.id === ended.operatorId) {
-            socket.disconnect(true);
-          }
-        }
-      })
-      .catch((error: unknown) =>
-        logger.warn({ err: error }, "could not close the sockets of ended sessions"),
-      );
+    const room = "idHash" in ended ? sessionRoom(ended.idHash) : operatorRoom(ended.operatorId);
+    io.local.in(room).disconnectSockets(true);
+    io.in(room).disconnectSockets(true);
   });
 
   io.on("connection", (socket) => {
     if (socket.data.operator === undefined) return;
     socket.data.editing = null;
-    void socket.join(OPERATORS_ROOM);
+    void socket.join([
+      OPERATORS_ROOM,
+      sessionRoom(socket.data.operator.sessionHash),
+      operatorRoom(socket.data.operator.id),
+    ]);
     announce();
     socket.on("panel:editing", (payload: unknown) => {
       const parsed = panelEditingSchema.safeParse(payload);
