@@ -1,17 +1,23 @@
 import { z } from "zod";
-import { changeSchema, itemSchema } from "./item";
+import { type ChangeFingerprint, changeFingerprintSchema, changeSchema, itemSchema } from "./item";
 
 /**
  * `timeline:sync` request. `since` is the last seq the client has applied; without it (or when
  * it is not a usable number) the server answers with a reset. `epoch` is the epoch of the answer
- * that seq came from: when it is not the server's (the database was restored or replaced), the
- * seq means nothing here and the server answers with a reset too. Without `epoch` (v1 clients)
- * `since` is taken as it is.
+ * that seq came from: when it is not the server's (the database was replaced), the seq means
+ * nothing here and the server answers with a reset too. `sinceChange` is the fingerprint of the
+ * change the client applied at `since`: when the server's change at that seq is another one (the
+ * database was restored from a backup and gave the seq out again), a reset as well. Without
+ * `epoch` and `sinceChange` (v1 clients) `since` is taken as it is.
  */
 export const syncRequestSchema = z
-  .object({ since: z.unknown().optional(), epoch: z.unknown().optional() })
+  .object({
+    since: z.unknown().optional(),
+    epoch: z.unknown().optional(),
+    sinceChange: z.unknown().optional(),
+  })
   .loose();
-export type SyncRequest = { since?: number; epoch?: string };
+export type SyncRequest = { since?: number; epoch?: string; sinceChange?: ChangeFingerprint };
 
 /**
  * The timeline's epoch, in every sync answer: an id fixed when the server's storage was created.
@@ -26,14 +32,17 @@ export const syncChangesSchema = z.object({
   changes: z.array(changeSchema),
 });
 /**
- * Answer to a sync when the client's `since` is absent, too old, or from another epoch: the latest
- * window of items, newest first.
+ * Answer to a sync when the client's `since` is absent, too old, ahead, from another epoch or names
+ * another change than the server's at that seq: the latest window of items, newest first.
+ * `lastChange` is the fingerprint of the change at `seq` (absent at seq 0), for the client's next
+ * sync: the window need not hold the item that change wrote.
  */
 export const syncResetSchema = z.object({
   seq: z.number(),
   epoch: epochSchema,
   reset: z.literal(true),
   items: z.array(itemSchema),
+  lastChange: z.optional(changeFingerprintSchema),
 });
 export const socketErrorSchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
 

@@ -6,6 +6,7 @@ import {
   applySync,
   emptyView,
   isForeign,
+  lastChangeOf,
   mergeItems,
   type TimelineView,
 } from "./timeline";
@@ -14,8 +15,9 @@ import {
  * Follows the server's timeline from live changes and sync answers, so that every change is
  * applied exactly once and in seq order. Live changes that arrive while a sync is in flight are
  * held and applied after its answer (dropped there if the answer already covered them).
- * A seq is only meaningful within its epoch: syncs send both, and a view from another epoch is
- * replaced by the latest window, never patched with the other timeline's changes.
+ * A seq is only meaningful within its epoch and its history: syncs send the seq with its epoch and
+ * the fingerprint of the change applied at it, and a view from another epoch or another history
+ * (a restored backup) is replaced by the latest window, never patched with the other's changes.
  * Transport-free: the dashboard's socket module and the tests drive it the same way.
  */
 export class TimelineFollower {
@@ -36,12 +38,21 @@ export class TimelineFollower {
     return this.held !== null;
   }
 
-  /** Starts a sync and returns the request to send: `since` the last seq applied, if any, and its epoch. */
+  /**
+   * Starts a sync and returns the request to send: `since` the last seq applied, if any, with its
+   * epoch and the fingerprint of the change at that seq, so that the server can tell whether its
+   * change at that seq is the same one.
+   */
   beginSync(): SyncRequest {
     this.held ??= [];
     const { seq, epoch } = this.current;
     if (seq === 0 || this.afresh) return {};
-    return epoch === undefined ? { since: seq } : { since: seq, epoch };
+    const sinceChange = lastChangeOf(this.current);
+    return {
+      since: seq,
+      ...(epoch === undefined ? {} : { epoch }),
+      ...(sinceChange === undefined ? {} : { sinceChange }),
+    };
   }
 
   /** A sync that failed or whose connection dropped: held changes are dropped; the next sync covers them. */

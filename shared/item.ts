@@ -49,6 +49,39 @@ export const changeSchema = z.object({
 });
 export type Change = z.infer<typeof changeSchema>;
 
+/**
+ * What tells one change from any other change at the same seq: the item it wrote, that version,
+ * and when (the server's clock at commit). A database restored from a backup gives the seqs of the
+ * changes it lost out again, to other changes; a reader compares the change it applied last with
+ * the server's change at that seq to notice. The time is part of it because the new change at a
+ * lost seq may well be the same edit done again (same item, same version), a minute later.
+ */
+export const changeFingerprintSchema = z.object({
+  itemId: z.string().check(z.minLength(1)),
+  version: z.int().check(z.positive()),
+  updatedAt: z.string(),
+});
+export type ChangeFingerprint = z.infer<typeof changeFingerprintSchema>;
+
+/** The fingerprint of the change that wrote this version of the item (the change at `item.seq`). */
+export function fingerprintOf(item: Item): ChangeFingerprint {
+  return { itemId: item.id, version: item.version, updatedAt: item.updatedAt };
+}
+
+/**
+ * True when `claimed` (a client's word, unchecked) is the fingerprint of the change that wrote
+ * `item`. Anything that is not a fingerprint matches nothing.
+ */
+export function isFingerprintOf(item: Item, claimed: unknown): boolean {
+  const parsed = changeFingerprintSchema.safeParse(claimed);
+  return (
+    parsed.success &&
+    parsed.data.itemId === item.id &&
+    parsed.data.version === item.version &&
+    parsed.data.updatedAt === item.updatedAt
+  );
+}
+
 export const topicSchema = z.object({ slug: z.string(), name: z.string() });
 export type Topic = z.infer<typeof topicSchema>;
 

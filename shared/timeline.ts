@@ -1,5 +1,5 @@
 import type { SyncChanges, SyncReset } from "./events";
-import type { Change, Item } from "./item";
+import { type Change, type ChangeFingerprint, fingerprintOf, type Item } from "./item";
 
 /**
  * Timeline order: `publishedAt` descending, then `id` descending. Negative when `a` comes first.
@@ -13,11 +13,13 @@ export function compareItems(a: Item, b: Item): number {
 
 /**
  * A client's copy of the timeline: the items it holds in timeline order, the last seq applied,
- * and the epoch that seq belongs to (absent until a sync answer names one).
+ * the epoch that seq belongs to (absent until a sync answer names one) and the fingerprint of the
+ * change at that seq (absent when no answer named it, as in a view kept from before fingerprints).
  */
 export interface TimelineView {
   readonly seq: number;
   readonly epoch?: string;
+  readonly lastChange?: ChangeFingerprint;
   readonly items: readonly Item[];
 }
 
@@ -63,7 +65,12 @@ export function applyChange(
   if (change.seq <= view.seq) return { view, outcome: "duplicate" };
   if (change.seq > view.seq + 1) return { view, outcome: "gap" };
   return {
-    view: { ...view, seq: change.seq, items: upsertItem(view.items, change.item) },
+    view: {
+      ...view,
+      seq: change.seq,
+      lastChange: fingerprintOf(change.item),
+      items: upsertItem(view.items, change.item),
+    },
     outcome: "applied",
   };
 }
@@ -76,7 +83,8 @@ export function applyChange(
 export function applySync(view: TimelineView, answer: SyncChanges | SyncReset): TimelineView {
   if ("reset" in answer) {
     const items = [...answer.items].sort(compareItems);
-    return { seq: answer.seq, epoch: answer.epoch, items };
+    const { seq, epoch, lastChange } = answer;
+    return lastChange === undefined ? { seq, epoch, items } : { seq, epoch, lastChange, items };
   }
   let next: TimelineView = { ...view, epoch: answer.epoch };
   for (const change of answer.changes) next = applyChange(next, change).view;
@@ -90,6 +98,17 @@ export function applySync(view: TimelineView, answer: SyncChanges | SyncReset): 
  */
 export function isForeign(view: TimelineView, answer: SyncChanges | SyncReset): boolean {
   return !("reset" in answer) && view.epoch !== undefined && answer.epoch !== view.epoch;
+}
+
+/**
+ * The fingerprint of the change at the view's seq, to send with it. A view that was not told it (kept
+ * from before fingerprints) finds it among its items when it holds the item that change wrote:
+ * an item's `seq` is the seq of the change that wrote that version.
+ */
+export function lastChangeOf(view: TimelineView): ChangeFingerprint | undefined {
+  if (view.lastChange !== undefined || view.seq === 0) return view.lastChange;
+  const written = view.items.find((item) => item.seq === view.seq);
+  return written === undefined ? undefined : fingerprintOf(written);
 }
 
 /** Adds items read over HTTP (older pages) without touching the seq. */

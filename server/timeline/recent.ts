@@ -1,5 +1,5 @@
 import type { SyncChanges, SyncReset } from "../../shared/events";
-import type { Change } from "../../shared/item";
+import { type Change, isFingerprintOf } from "../../shared/item";
 import { SYNC_MAX_CHANGES } from "../../shared/limits";
 import type { Timeline } from "./timeline";
 
@@ -32,24 +32,36 @@ export class RecentChanges {
     if (this.changes.length > 2 * this.keep) this.changes = this.changes.slice(-this.keep);
   }
 
-  /** Answers like `Timeline.sync`; a seq from another epoch gets the shared latest window. */
-  async sync(since: unknown, epoch?: unknown): Promise<SyncChanges | SyncReset> {
+  /**
+   * Answers like `Timeline.sync`; a seq from another epoch, ahead of storage, or whose change held
+   * here is not the one the reader names (`sinceChange`) gets the shared latest window. The check
+   * reads nothing: the change at `since` is held with the ones after it.
+   */
+  async sync(since: unknown, epoch?: unknown, sinceChange?: unknown): Promise<SyncChanges | SyncReset> {
     const [latest, current] = await Promise.all([this.timeline.latestSeq(), this.timeline.epoch()]);
     const first = this.changes[0];
     const last = this.changes.at(-1);
     if (since === undefined || (epoch !== undefined && epoch !== current)) return this.latestWindow(latest);
+    // A whole batch of readers holding seqs of a database's lost changes: they all share one read.
+    if (typeof since === "number" && since > latest) return this.latestWindow(latest);
+    const checked = sinceChange !== undefined && since !== 0;
     if (
       first !== undefined &&
       last?.seq === latest &&
       typeof since === "number" &&
       Number.isSafeInteger(since) &&
-      since >= first.seq - 1 &&
+      since >= first.seq - (checked ? 0 : 1) &&
       since <= last.seq &&
       last.seq - since <= SYNC_MAX_CHANGES
     ) {
-      return { seq: last.seq, epoch: current, changes: this.changes.slice(since - first.seq + 1) };
+      const at = since - first.seq;
+      const held = this.changes[at];
+      if (checked && (held === undefined || !isFingerprintOf(held.item, sinceChange))) {
+        return this.latestWindow(latest);
+      }
+      return { seq: last.seq, epoch: current, changes: this.changes.slice(at + 1) };
     }
-    return this.timeline.sync(since);
+    return this.timeline.sync(since, epoch, sinceChange);
   }
 
   /** One read of the latest window per seq, shared by every reader that asks meanwhile. */

@@ -73,13 +73,15 @@ export function attachTimelineSocket(
         reply({
           error: {
             code: "invalid_input",
-            message: "timeline:sync takes an object: { since?: number, epoch?: string }.",
+            message:
+              "timeline:sync takes an object: { since?: number, epoch?: string, sinceChange?: { itemId, version, updatedAt } }.",
           },
         });
         return;
       }
       try {
-        reply(publicSync(await syncs.sync(parsed.data.since, parsed.data.epoch)));
+        const { since, epoch, sinceChange } = parsed.data;
+        reply(publicSync(await syncs.sync(since, epoch, sinceChange)));
       } catch (error) {
         logger.error({ err: error }, "timeline:sync failed");
         reply({ error: { code: "internal", message: "The server could not answer the sync; try again." } });

@@ -1,7 +1,7 @@
 import { createHash, getRandomValues } from "node:crypto";
 import { monotonicFactory } from "ulid";
 import type { SyncChanges, SyncReset } from "../../shared/events";
-import type { Change, Item } from "../../shared/item";
+import { type Change, fingerprintOf, type Item, isFingerprintOf } from "../../shared/item";
 import { SYNC_MAX_CHANGES, SYNC_WINDOW } from "../../shared/limits";
 import type {
   CreateItemInput,
@@ -251,8 +251,8 @@ export class Timeline {
   }
 
   /**
-   * The timeline's epoch. Read once: it changes only with the database (a restored backup is
-   * renewed before the server starts on it), and every sync carries it.
+   * The timeline's epoch. Read once: it changes only with the database (which is replaced, or
+   * renewed, only while the server is stopped), and every sync carries it.
    */
   epoch(): Promise<string> {
     if (this.epochRead === undefined) {
@@ -269,11 +269,13 @@ export class Timeline {
   /**
    * Answers `timeline:sync`: the changes after `since`, or a reset with the latest window when
    * `since` is missing, not a whole number, ahead of the server, further back than the log
-   * replays, or from another epoch than this timeline's (`epoch` given and not the server's).
-   * The answer is the full view: the socket makes it public (`publicSync`) on its way out, since it
-   * also answers from the changes it holds in memory.
+   * replays, from another epoch than this timeline's (`epoch` given and not the server's), or
+   * when `sinceChange` is given and the change at `since` here is another one (a restored backup
+   * gave that seq out again). Checking it costs nothing more: the change at `since` is read with
+   * the ones after it. The answer is the full view: the socket makes it public (`publicSync`) on
+   * its way out, since it also answers from the changes it holds in memory.
    */
-  async sync(since: unknown, epoch?: unknown): Promise<SyncChanges | SyncReset> {
+  async sync(since: unknown, epoch?: unknown, sinceChange?: unknown): Promise<SyncChanges | SyncReset> {
     const [latest, current] = await Promise.all([this.storage.latestSeq(), this.epoch()]);
     if (
       (epoch === undefined || epoch === current) &&
@@ -283,10 +285,22 @@ export class Timeline {
       since <= latest &&
       latest - since <= SYNC_MAX_CHANGES
     ) {
-      const changes = await this.storage.changesSince(since, SYNC_MAX_CHANGES);
-      return { seq: changes.at(-1)?.seq ?? since, epoch: current, changes };
+      if (sinceChange === undefined || since === 0) {
+        const changes = await this.storage.changesSince(since, SYNC_MAX_CHANGES);
+        return { seq: changes.at(-1)?.seq ?? since, epoch: current, changes };
+      }
+      const [at, ...changes] = await this.storage.changesSince(since - 1, SYNC_MAX_CHANGES + 1);
+      if (at?.seq === since && isFingerprintOf(at.item, sinceChange)) {
+        return { seq: changes.at(-1)?.seq ?? since, epoch: current, changes };
+      }
     }
-    const items = await this.storage.latestWindow(SYNC_WINDOW);
-    return { seq: latest, epoch: current, reset: true, items };
+    const [items, last] = await Promise.all([
+      this.storage.latestWindow(SYNC_WINDOW),
+      latest === 0 ? [] : this.storage.changesSince(latest - 1, 1),
+    ]);
+    const lastChange = last[0]?.seq === latest ? fingerprintOf(last[0].item) : undefined;
+    return lastChange === undefined
+      ? { seq: latest, epoch: current, reset: true, items }
+      : { seq: latest, epoch: current, reset: true, items, lastChange };
   }
 }

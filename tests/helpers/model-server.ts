@@ -1,5 +1,5 @@
 import type { SyncChanges, SyncRequest, SyncReset } from "../../shared/events";
-import type { Change, Item } from "../../shared/item";
+import { type Change, fingerprintOf, type Item, isFingerprintOf } from "../../shared/item";
 import { compareItems } from "../../shared/timeline";
 
 /**
@@ -30,17 +30,43 @@ export class ModelServer {
   }
 
   /**
-   * Replays at most `retained` changes; older `since` values, and any from another epoch, get a
-   * reset with every item. `checkEpoch: false` plays a server from before epochs, which takes any
-   * `since` at its word (but names its epoch, so the follower can tell).
+   * The database restored from a backup taken at `seq`: the changes after it are lost, and the
+   * seqs they had are given out again to the next changes. The epoch stays (nobody renewed it).
    */
-  sync(request: SyncRequest, retained: number, checkEpoch = true): SyncChanges | SyncReset {
+  restore(seq: number): void {
+    this.log.length = seq;
+    this.items.clear();
+    for (const change of this.log) this.items.set(change.item.id, change.item);
+  }
+
+  /**
+   * Replays at most `retained` changes; older `since` values, any from another epoch, and any whose
+   * change here is not the one `sinceChange` names get a reset with every item (and the
+   * fingerprint of the change at its seq). `era` plays an older server: `"epochs"` checks the
+   * epoch only and names no fingerprint, `"v1"` takes any `since` at its word (but names its
+   * epoch, so the follower can tell).
+   */
+  sync(
+    request: SyncRequest,
+    retained: number,
+    era: "fingerprints" | "epochs" | "v1" = "fingerprints",
+  ): SyncChanges | SyncReset {
     const seq = this.log.length;
-    const { since, epoch } = request;
-    const sameEpoch = !checkEpoch || epoch === undefined || epoch === this.epoch;
-    if (sameEpoch && since !== undefined && since <= seq && seq - since <= retained)
+    const { since, epoch, sinceChange } = request;
+    const sameEpoch = era === "v1" || epoch === undefined || epoch === this.epoch;
+    const at = since === undefined || since === 0 ? undefined : this.log[since - 1];
+    const sameChange =
+      era !== "fingerprints" ||
+      sinceChange === undefined ||
+      since === 0 ||
+      (at !== undefined && isFingerprintOf(at.item, sinceChange));
+    if (sameEpoch && sameChange && since !== undefined && since <= seq && seq - since <= retained)
       return { seq, epoch: this.epoch, changes: this.log.slice(since) };
-    return { seq, epoch: this.epoch, reset: true, items: [...this.items.values()] };
+    const reset: SyncReset = { seq, epoch: this.epoch, reset: true, items: [...this.items.values()] };
+    const last = this.log.at(-1);
+    return era === "fingerprints" && last !== undefined
+      ? { ...reset, lastChange: fingerprintOf(last.item) }
+      : reset;
   }
 
   view(): Item[] {

@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { TimelineFollower } from "../../shared/follower";
+import { type Change, fingerprintOf } from "../../shared/item";
 import { sampleItem } from "../helpers/items";
 import { ModelServer } from "../helpers/model-server";
 
@@ -18,26 +19,41 @@ function database(epoch: string, count: number): ModelServer {
   return server;
 }
 
+/** Which server answers: one of this release, one that checks epochs only, or a v1 one. */
+type Era = "fingerprints" | "epochs" | "v1";
+
 /** Syncs until the follower is satisfied, as the socket modules do, and returns the requests sent. */
-function syncFully(follower: TimelineFollower, server: ModelServer, checkEpoch = true) {
+function syncFully(follower: TimelineFollower, server: ModelServer, era: Era = "fingerprints") {
   const requests = [];
   for (let round = 0; round < 5; round += 1) {
     const request = follower.beginSync();
     requests.push(request);
-    if (follower.finishSync(server.sync(request, 1000, checkEpoch)) === "applied") return requests;
+    if (follower.finishSync(server.sync(request, 1000, era)) === "applied") return requests;
   }
   throw new Error("the follower never settled");
 }
 
+/** The fingerprint of the server's change at `seq`. */
+function changeAt(server: ModelServer, seq: number) {
+  const change = server.log[seq - 1];
+  if (change === undefined) throw new Error(`no change at seq ${seq}`);
+  return fingerprintOf(change.item);
+}
+
 describe("a follower across epochs", () => {
-  it("remembers the epoch with the seq and sends both when it syncs again", () => {
+  it("remembers the epoch and the last change's fingerprint with the seq and sends them when it syncs again", () => {
     const server = database("epoch-a", 3);
     const follower = new TimelineFollower();
     expect(syncFully(follower, server)).toEqual([{}]);
     expect(follower.view).toMatchObject({ seq: 3, epoch: "epoch-a" });
     server.change("created", sampleItem("late"));
-    expect(syncFully(follower, server)).toEqual([{ since: 3, epoch: "epoch-a" }]);
+    expect(syncFully(follower, server)).toEqual([
+      { since: 3, epoch: "epoch-a", sinceChange: changeAt(server, 3) },
+    ]);
     expect(follower.view.seq).toBe(4);
+    // From a live change too.
+    expect(follower.receive(server.change("created", sampleItem("later")))).toBe("applied");
+    expect(follower.beginSync()).toEqual({ since: 5, epoch: "epoch-a", sinceChange: changeAt(server, 5) });
   });
 
   it("takes the latest window from a server on another database, keeping none of the old items", () => {
@@ -56,9 +72,12 @@ describe("a follower across epochs", () => {
     const follower = new TimelineFollower();
     syncFully(follower, database("epoch-a", 5));
     const b = database("epoch-b", 8);
-    const requests = syncFully(follower, b, false);
+    const requests = syncFully(follower, b, "v1");
     // The answer to { since: 5 } was changes 6–8 of the other timeline: refused, then a fresh sync.
-    expect(requests).toEqual([{ since: 5, epoch: "epoch-a" }, {}]);
+    expect(requests).toEqual([
+      { since: 5, epoch: "epoch-a", sinceChange: changeAt(database("epoch-a", 5), 5) },
+      {},
+    ]);
     expect(follower.view.items).toEqual(b.view());
     expect(follower.view.epoch).toBe("epoch-b");
   });
@@ -71,17 +90,17 @@ describe("a follower across epochs", () => {
     const request = follower.beginSync();
     const held = b.change("created", sampleItem("b-late", { publishedAt: "2026-01-01T11:00:00.000Z" }));
     expect(follower.receive(held)).toBe("held");
-    expect(follower.finishSync(b.sync(request, 1000, false))).toBe("gap");
+    expect(follower.finishSync(b.sync(request, 1000, "v1"))).toBe("gap");
     syncFully(follower, b);
     expect(follower.view.items).toEqual(b.view());
     expect(follower.view.seq).toBe(5);
   });
 
-  it("takes a view kept from before epochs at its seq, as v1 did, and learns the epoch", () => {
+  it("takes a view kept from before epochs at its seq, as v1 did, naming its last change from its items, and learns the epoch", () => {
     const server = database("epoch-a", 4);
     const kept = database("epoch-a", 2).view();
     const follower = new TimelineFollower({ seq: 2, items: kept });
-    expect(syncFully(follower, server)).toEqual([{ since: 2 }]);
+    expect(syncFully(follower, server)).toEqual([{ since: 2, sinceChange: changeAt(server, 2) }]);
     expect(follower.view).toMatchObject({ seq: 4, epoch: "epoch-a" });
     expect(follower.view.items).toEqual(server.view());
   });
@@ -91,17 +110,130 @@ describe("a follower across epochs", () => {
       fc.property(
         fc.integer({ min: 0, max: 40 }),
         fc.integer({ min: 0, max: 40 }),
-        fc.boolean(),
-        (before, after, checkEpoch) => {
+        fc.constantFrom<Era>("fingerprints", "epochs", "v1"),
+        (before, after, era) => {
           const follower = new TimelineFollower();
           syncFully(follower, database("epoch-a", before));
           const replaced = database("epoch-b", after);
-          syncFully(follower, replaced, checkEpoch);
+          syncFully(follower, replaced, era);
           expect(follower.view.items).toEqual(replaced.view());
           expect(follower.view).toMatchObject({ seq: after, epoch: "epoch-b" });
         },
       ),
       { numRuns: 200 },
+    );
+  });
+});
+
+/**
+ * A database restored from a backup keeps its epoch (nobody renewed it) and gives the seqs of the
+ * changes it lost out again. A follower that applied one of those changes must not be patched with
+ * the new ones: the server's change at its seq is another one.
+ */
+describe("a follower across a restored backup", () => {
+  /** `count` new items published on the restored database, or the lost ones done again, later. */
+  function publishAfterRestore(server: ModelServer, lost: readonly Change[], count: number, redo: boolean) {
+    for (let i = 1; i <= count; i += 1) {
+      const again = redo ? lost[i - 1] : undefined;
+      const { seq: _seq, ...draft } =
+        again === undefined
+          ? sampleItem(`restored-${String(i).padStart(3, "0")}`, { headline: `New story ${i}` })
+          : { ...again.item, headline: `${again.item.headline}, done again` };
+      server.change(again?.kind ?? "created", { ...draft, updatedAt: "2026-03-02T09:00:00.000Z" });
+    }
+  }
+
+  it("takes the latest window when its seq was given out again to another change, keeping none of the lost items", () => {
+    const server = database("epoch-a", 8);
+    const follower = new TimelineFollower();
+    syncFully(follower, server);
+    const lost = server.log.slice(5);
+    const sinceChange = changeAt(server, 8);
+    // Restored from the backup taken at seq 5, then 5 new items: seq 8 is one of them now.
+    server.restore(5);
+    publishAfterRestore(server, lost, 5, false);
+    const request = follower.beginSync();
+    expect(request).toEqual({ since: 8, epoch: "epoch-a", sinceChange });
+    const answer = server.sync(request, 1000);
+    expect("reset" in answer).toBe(true);
+    expect(follower.finishSync(answer)).toBe("applied");
+    expect(follower.view.items).toEqual(server.view());
+    expect(follower.view.items.filter((item) => lost.some((c) => c.item.id === item.id))).toEqual([]);
+    expect(follower.view).toMatchObject({ seq: 10, lastChange: changeAt(server, 10) });
+  });
+
+  it("tells the lost change from the same edit done again at its seq (same item and version, later)", () => {
+    const server = database("epoch-a", 3);
+    const edited = server.get("epoch-a-002");
+    if (edited === undefined) throw new Error("no item to edit");
+    const { seq: _seq, ...draft } = edited;
+    server.change("updated", {
+      ...draft,
+      version: 2,
+      headline: "Lost wording",
+      updatedAt: "2026-03-01T11:00:00.000Z",
+    });
+    const follower = new TimelineFollower();
+    syncFully(follower, server);
+    server.restore(3);
+    server.change("updated", {
+      ...draft,
+      version: 2,
+      headline: "New wording",
+      updatedAt: "2026-03-01T11:05:00.000Z",
+    });
+    syncFully(follower, server);
+    expect(follower.view.items).toEqual(server.view());
+    expect(follower.view.items.map((item) => item.headline)).toContain("New wording");
+  });
+
+  it("goes on with the changes when its seq is from before the backup (nothing it holds was lost)", () => {
+    const server = database("epoch-a", 3);
+    const follower = new TimelineFollower();
+    syncFully(follower, server);
+    for (let i = 4; i <= 8; i += 1) server.change("created", sampleItem(`epoch-a-00${i}`));
+    server.restore(5);
+    publishAfterRestore(server, [], 2, false);
+    const answer = server.sync(follower.beginSync(), 1000);
+    expect("changes" in answer && answer.changes.map((change) => change.seq)).toEqual([4, 5, 6, 7]);
+    expect(follower.finishSync(answer)).toBe("applied");
+    expect(follower.view.items).toEqual(server.view());
+  });
+
+  it("names the change at a reset's seq from the answer, though the window need not hold its item", () => {
+    const follower = new TimelineFollower();
+    follower.beginSync();
+    const lastChange = { itemId: "retracted-long-ago", version: 3, updatedAt: "2026-03-01T12:00:00.000Z" };
+    follower.finishSync({
+      seq: 7,
+      epoch: "epoch-a",
+      reset: true,
+      items: [sampleItem("a", { seq: 5 })],
+      lastChange,
+    });
+    expect(follower.beginSync()).toEqual({ since: 7, epoch: "epoch-a", sinceChange: lastChange });
+  });
+
+  it("ends with exactly the restored database's items and seq, whatever was lost and whatever came after", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 30 }),
+        fc.integer({ min: 0, max: 30 }),
+        fc.integer({ min: 0, max: 12 }),
+        fc.boolean(),
+        (kept, lostCount, after, redo) => {
+          const server = database("epoch-a", kept + lostCount);
+          const follower = new TimelineFollower();
+          syncFully(follower, server);
+          const lost = server.log.slice(kept);
+          server.restore(kept);
+          publishAfterRestore(server, lost, after, redo);
+          syncFully(follower, server);
+          expect(follower.view.items).toEqual(server.view());
+          expect(follower.view).toMatchObject({ seq: kept + after, epoch: "epoch-a" });
+        },
+      ),
+      { numRuns: 300 },
     );
   });
 });
