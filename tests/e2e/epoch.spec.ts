@@ -88,7 +88,7 @@ test.describe("a dashboard whose server's database changes under it", () => {
         if (reachable) socket.connectToServer();
         else socket.close();
       });
-      await desk.replaceDatabase(await other.backup(), { renewEpoch: false });
+      await desk.replaceDatabase(await other.backup());
       await page.reload();
       // What the browser kept, painted before the connection is up.
       await expect(dashboard.article(replaced[1] ?? "")).toBeVisible();

@@ -161,17 +161,18 @@ export class Desk {
 
   /**
    * Restores a backup the way docs/deploy.md tells ops to: stop the server, put the copy in place
-   * of the database (its write-ahead log goes), `npm run renew-epoch`, start again on the same port.
+   * of the database (its write-ahead log goes), start again on the same port. No renewed epoch:
+   * readers that kept a lost change's seq must notice by themselves.
    */
   async restore(backup: string): Promise<void> {
-    await this.replaceDatabase(backup, { renewEpoch: true });
+    await this.replaceDatabase(backup);
   }
 
   /**
    * Stops the server, puts `file` in place of its database and starts it again on the same port;
-   * `renewEpoch` runs `npm run renew-epoch` on the file first, as a restore does.
+   * `renewEpoch` runs `npm run renew-epoch` on the file first (optional after a restore).
    */
-  async replaceDatabase(file: string, options: { renewEpoch: boolean }): Promise<void> {
+  async replaceDatabase(file: string, options: { renewEpoch?: boolean } = {}): Promise<void> {
     if (this.process !== undefined) {
       this.process.child.kill("SIGTERM");
       await this.process.exited;
@@ -179,7 +180,7 @@ export class Desk {
     }
     for (const suffix of ["-wal", "-shm"]) fs.rmSync(`${this.databaseFile}${suffix}`, { force: true });
     fs.copyFileSync(file, this.databaseFile);
-    if (options.renewEpoch) {
+    if (options.renewEpoch === true) {
       // Throws with the tool's own words when it fails.
       await promisify(execFile)(process.execPath, ["--import", "tsx", "server/renew-epoch.ts"], {
         cwd: ROOT,

@@ -2,17 +2,27 @@ import { io, type Socket } from "socket.io-client";
 import { afterEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { syncChangesSchema, syncResetSchema } from "../../shared/events";
-import { itemPageSchema } from "../../shared/item";
+import { fingerprintOf, itemPageSchema } from "../../shared/item";
+import { Desk } from "../helpers/desk";
 import { call, publish } from "../helpers/http";
 import { Reader } from "../helpers/reader";
 import { startTestServer, type TestServer } from "../helpers/server";
 
 const servers: TestServer[] = [];
+const desks: Desk[] = [];
 const closers: (() => void)[] = [];
 afterEach(async () => {
   for (const close of closers.splice(0)) close();
   await Promise.all(servers.splice(0).map((server) => server.close()));
+  await Promise.all(desks.splice(0).map((desk) => desk.stop()));
 });
+
+/** A whole server in its own process, which can be stopped and restored from a backup. */
+async function desk(): Promise<Desk> {
+  const started = await Desk.start();
+  desks.push(started);
+  return started;
+}
 
 async function server(): Promise<TestServer> {
   const started = await startTestServer();
@@ -99,5 +109,84 @@ describe("the timeline's epoch", () => {
       const v1 = await sync(socket, { since: 2 });
       expect("changes" in v1 && v1.changes.map((c) => c.seq)).toEqual([3, 4, 5]);
     }
+  });
+
+  it("answers a seq whose change is not the one the reader names with the latest window", async () => {
+    const on = await server();
+    await publishMany(on, "Desk", 5);
+    const socket = await rawSocket(on.url);
+    const { epoch } = await sync(socket, {});
+    const third = (await page(on)).items.find((item) => item.seq === 3);
+    if (third === undefined) throw new Error("no item written at seq 3");
+    const named = fingerprintOf(third);
+    const same = await sync(socket, { since: 3, epoch, sinceChange: named });
+    expect("changes" in same && same.changes.map((c) => c.seq)).toEqual([4, 5]);
+    for (const sinceChange of [{ ...named, version: 2 }, { ...named, itemId: "another" }, "garbled"]) {
+      const other = await sync(socket, { since: 3, epoch, sinceChange });
+      if (!("reset" in other)) throw new Error(`expected a reset, got ${JSON.stringify(other)}`);
+      expect(other.seq).toBe(5);
+      expect(other.items).toHaveLength(5);
+    }
+  });
+
+  it("gives a reader that saw seq N a reset after a restore of the backup taken at N-3 and 5 new items, not the new changes at the lost seqs", async () => {
+    const restored = await desk();
+    const reader = new Reader(restored.url);
+    closers.push(() => reader.close());
+    for (let i = 1; i <= 4; i += 1) await restored.publish({ headline: `Kept story ${i}` });
+    const backup = await restored.backup();
+    for (let i = 1; i <= 3; i += 1) await restored.publish({ headline: `Lost story ${i}` });
+    await reader.waitForSeq(7);
+    const before = reader.follower.view;
+
+    // The reader is away while the server is restored (no renew-epoch) and 5 new items take the
+    // lost ones' seqs and two more; then it comes back holding seq 7.
+    reader.socket.disconnect();
+    await restored.restore(backup);
+    for (let i = 1; i <= 5; i += 1) await restored.publish({ headline: `New story ${i}` });
+    const current = itemPageSchema.parse(await restored.call("GET", "/api/items?limit=200"));
+    expect(current.epoch).toBe(before.epoch);
+    expect(current.seq).toBe(9);
+
+    const syncs = reader.syncs;
+    reader.socket.connect();
+    await reader.waitForSyncs(syncs + 1, 30_000);
+    await reader.waitForSeq(9, 30_000);
+    const headlines = reader.follower.view.items.map((item) => item.headline);
+    expect(headlines).toEqual(current.items.map((item) => item.headline));
+    expect(headlines.filter((headline) => headline.startsWith("Lost"))).toEqual([]);
+    // Seqs 8 and 9 of the restored database came in the reset, not as changes after seq 7.
+    expect(reader.applied.filter((seq) => seq > 7)).toEqual([]);
+
+    // And it follows the restored timeline from there.
+    await restored.publish({ headline: "After the restore" });
+    await reader.waitForSeq(10, 30_000);
+    expect(reader.follower.view.items.map((item) => item.headline)).toContain("After the restore");
+  });
+
+  it("gives even a reader from before the backup a reset when the restore ran npm run renew-epoch", async () => {
+    const restored = await desk();
+    for (let i = 1; i <= 2; i += 1) await restored.publish({ headline: `Kept story ${i}` });
+    const backup = await restored.backup();
+    const reader = new Reader(restored.url);
+    closers.push(() => reader.close());
+    await reader.waitForSeq(2);
+    const { epoch } = reader.follower.view;
+    reader.socket.disconnect();
+    await restored.replaceDatabase(backup, { renewEpoch: true });
+    await restored.publish({ headline: "New story" });
+
+    const syncs = reader.syncs;
+    reader.socket.connect();
+    await reader.waitForSyncs(syncs + 1, 30_000);
+    await reader.waitForSeq(3, 30_000);
+    expect(reader.follower.view.epoch).not.toBe(epoch);
+    // Seq 3 came in a reset: the renewed epoch names another timeline, whatever the reader's seq.
+    expect(reader.applied).toEqual([]);
+    expect(reader.follower.view.items.map((item) => item.headline)).toEqual([
+      "New story",
+      "Kept story 2",
+      "Kept story 1",
+    ]);
   });
 });

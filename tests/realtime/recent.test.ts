@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { SqliteStorage } from "../../server/storage/sqlite/sqlite-storage";
 import { RecentChanges } from "../../server/timeline/recent";
 import { Timeline } from "../../server/timeline/timeline";
-import type { Change } from "../../shared/item";
+import { type Change, fingerprintOf } from "../../shared/item";
 import { createItemSchema } from "../../shared/requests";
 import { tempDir } from "../helpers/server";
 
@@ -94,5 +94,49 @@ describe("syncs answered from memory", () => {
     const after = await recent.sync(undefined);
     expect("items" in after && after.items.map((item) => item.headline)).toContain("Story 0");
     expect(after.seq).toBe(4);
+  });
+
+  it("check the change a reader names at its seq as storage does, without reading storage for it", async () => {
+    // Counts what this node asks storage beyond the latest seq: every such read goes through sync.
+    let storageSyncs = 0;
+    const recent = new RecentChanges({
+      sync: (...args: Parameters<Timeline["sync"]>) => {
+        storageSyncs += 1;
+        return timeline.sync(...args);
+      },
+      latestSeq: () => timeline.latestSeq(),
+      epoch: () => timeline.epoch(),
+    });
+    const heard: Change[] = [];
+    timeline.onChange((change) => {
+      heard.push(change);
+      recent.record(change);
+    });
+    await publish(30);
+    const at17 = heard[16];
+    if (at17 === undefined) throw new Error("change 17 was not heard");
+    const named = fingerprintOf(at17.item);
+    const another = { ...named, updatedAt: "2026-01-01T00:00:00.000Z" };
+    const fromMemory = [
+      await recent.sync(17, undefined, named),
+      await recent.sync(17, undefined, another),
+      await recent.sync(17, undefined, { itemId: named.itemId }),
+    ];
+    const fromStorage = [
+      await timeline.sync(17, undefined, named),
+      await timeline.sync(17, undefined, another),
+      await timeline.sync(17, undefined, { itemId: named.itemId }),
+    ];
+    const [same, other, garbled] = fromMemory;
+    expect(same && "changes" in same && same.changes.map((c) => c.seq)).toEqual(
+      Array.from({ length: 13 }, (_, i) => i + 18),
+    );
+    expect(other && "reset" in other && other.lastChange).toEqual(
+      fingerprintOf(heard[29]?.item ?? at17.item),
+    );
+    expect(garbled && "reset" in garbled).toBe(true);
+    expect(fromMemory).toEqual(fromStorage);
+    // One read of the latest window, shared by both resets; the changes came from memory.
+    expect(storageSyncs).toBe(1);
   });
 });
