@@ -1,8 +1,8 @@
 /**
- * `npm run renew-epoch`: the last step of restoring a backup, run with every node stopped and the
- * same `DATABASE_URL` as the server. The restored database gives out again the seqs the lost
- * changes had; a new epoch makes every reader that kept one of them take the latest window
- * instead of the new changes at those seqs (docs/protocol.md, "Epoch").
+ * `npm run renew-epoch`: an optional last step of restoring a backup, run with every node stopped
+ * and the same `DATABASE_URL` as the server. Readers that send the fingerprint of the change at
+ * their seq notice a restore without it; a new epoch makes every reader take the latest window,
+ * those that send none (older clients) included (docs/protocol.md, "Epoch and the change at a seq").
  */
 import { loadConfig } from "./config";
 import { PgStorage } from "./storage/postgres/pg-storage";

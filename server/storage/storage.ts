@@ -131,8 +131,9 @@ export interface Storage {
    */
   epoch(): Promise<string>;
   /**
-   * Draws a new epoch, for a database restored from a backup: its seqs are about to be given out
-   * again to other changes, and readers that kept one of the lost seqs must start afresh.
+   * Draws a new epoch, optionally, for a database restored from a backup: its seqs are about to be
+   * given out again to other changes, and every reader, even one that does not name the change at
+   * its seq, then starts afresh.
    */
   renewEpoch(): Promise<string>;
   /**
