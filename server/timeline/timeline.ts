@@ -294,13 +294,21 @@ export class Timeline {
         return { seq: changes.at(-1)?.seq ?? since, epoch: current, changes };
       }
     }
-    const [items, last] = await Promise.all([
-      this.storage.latestWindow(SYNC_WINDOW),
-      latest === 0 ? [] : this.storage.changesSince(latest - 1, 1),
-    ]);
-    const lastChange = last[0]?.seq === latest ? fingerprintOf(last[0].item) : undefined;
-    return lastChange === undefined
+    const items = await this.storage.latestWindow(SYNC_WINDOW);
+    const written = latest === 0 ? undefined : await this.itemWrittenAt(latest, items);
+    return written === undefined
       ? { seq: latest, epoch: current, reset: true, items }
-      : { seq: latest, epoch: current, reset: true, items, lastChange };
+      : { seq: latest, epoch: current, reset: true, items, lastChange: fingerprintOf(written) };
+  }
+
+  /**
+   * The item as the change at `seq` wrote it: usually in the window at hand (an item's `seq` is
+   * that of the change that wrote its version), else read from the change log.
+   */
+  private async itemWrittenAt(seq: number, window: readonly Item[]): Promise<Item | undefined> {
+    const inWindow = window.find((item) => item.seq === seq);
+    if (inWindow !== undefined) return inWindow;
+    const [change] = await this.storage.changesSince(seq - 1, 1);
+    return change?.seq === seq ? change.item : undefined;
   }
 }
