@@ -1,7 +1,12 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pgMigrations } from "../../server/storage/postgres/migrations";
-import { PgStorage, toTsQuery } from "../../server/storage/postgres/pg-storage";
+import {
+  DEFAULT_PG_TIMEOUTS,
+  PgStorage,
+  pgTimeouts,
+  toTsQuery,
+} from "../../server/storage/postgres/pg-storage";
 import { sessionSchema } from "../../shared/requests";
 import { call } from "../helpers/http";
 import { sampleDraft } from "../helpers/items";
@@ -51,6 +56,61 @@ describe("PostgreSQL storage", () => {
     const log = await nodes[0]?.changesSince(0, 200);
     expect(log?.map((c) => c.seq)).toEqual(seqs);
     await Promise.all(nodes.map((node) => node.close()));
+  });
+
+  it("decides again when another node changed the item between its read and its commit", async () => {
+    const url = await server.createDatabase();
+    const nodes = await Promise.all([PgStorage.open(url), PgStorage.open(url), PgStorage.open(url)]);
+    const [first] = nodes;
+    if (first === undefined) throw new Error("no node");
+    await first.commit({
+      itemId: "story",
+      decide: () => ({ ok: true, kind: "created", item: sampleDraft("story") }),
+    });
+    // Each edit appends a word to the headline: an edit decided on a stale read would lose one.
+    const edits = await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        (nodes[i % 3] ?? first).commit({
+          itemId: "story",
+          decide: (current) => {
+            if (current === null) return { ok: false, refusal: { code: "not_found" } };
+            const { seq: _seq, ...rest } = current;
+            return {
+              ok: true,
+              kind: "updated",
+              item: { ...rest, headline: `${current.headline} ${i}`, version: current.version + 1 },
+            };
+          },
+        }),
+      ),
+    );
+    expect(edits.every((edit) => edit.status === "committed")).toBe(true);
+    const item = await first.getItem("story");
+    expect(item?.version).toBe(31);
+    expect(
+      item?.headline
+        .split(" ")
+        .slice(2)
+        .map(Number)
+        .sort((a, b) => a - b),
+    ).toEqual(Array.from({ length: 30 }, (_, i) => i));
+    expect((await first.listRevisions("story")).map((r) => r.version)).toEqual(
+      Array.from({ length: 31 }, (_, i) => i + 1),
+    );
+    await Promise.all(nodes.map((node) => node.close()));
+  });
+
+  it("gives every PostgreSQL call a deadline, which DATABASE_URL's parameters may change", () => {
+    expect(pgTimeouts("postgres://db/livedesk")).toEqual(DEFAULT_PG_TIMEOUTS);
+    expect(
+      pgTimeouts("postgres://db/livedesk?connect_timeout=5&statement_timeout=10000&query_timeout=12000"),
+    ).toMatchObject({
+      connect_timeout_ms: 5000,
+      statement_timeout: 10_000,
+      query_timeout: 12_000,
+      lock_timeout: 2000,
+    });
+    expect(() => pgTimeouts("postgres://db/livedesk?lock_timeout=soon")).toThrow(/lock_timeout/);
   });
 
   it("serves a whole livedesk process on DATABASE_URL=postgres://, readers included", async () => {

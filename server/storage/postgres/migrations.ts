@@ -82,4 +82,43 @@ export const pgMigrations: readonly string[] = [
   CREATE TABLE timeline_epoch (id INTEGER PRIMARY KEY CHECK (id = 1), epoch TEXT NOT NULL);
   INSERT INTO timeline_epoch (id, epoch) VALUES (1, replace(gen_random_uuid()::text, '-', ''));
   `,
+  // One commit in one statement: the seq row is locked only while PostgreSQL runs this function,
+  // never across a round trip to a node, so a node that freezes mid-commit holds nobody up. The
+  // node read the item (and the idempotency key) and decided without a lock; the function checks
+  // under the lock that neither changed since (the item's seq is the same, the key still unused)
+  // and answers NULL when one did, after which the node reads and decides again.
+  `
+  CREATE FUNCTION livedesk_commit(
+    p_id TEXT, p_read_seq BIGINT, p_kind TEXT, p_item JSONB, p_topics TEXT[],
+    p_principal TEXT, p_key TEXT, p_fingerprint TEXT
+  ) RETURNS BIGINT LANGUAGE plpgsql AS $$
+  DECLARE
+    next_seq BIGINT;
+    stored_seq BIGINT;
+  BEGIN
+    SELECT value + 1 INTO next_seq FROM meta WHERE key = 'seq' FOR UPDATE;
+    SELECT seq INTO stored_seq FROM items WHERE id = p_id;
+    IF stored_seq IS DISTINCT FROM p_read_seq THEN RETURN NULL; END IF;
+    IF p_key IS NOT NULL AND EXISTS (
+      SELECT 1 FROM idempotency_keys WHERE principal = p_principal AND key = p_key
+    ) THEN RETURN NULL; END IF;
+    UPDATE meta SET value = next_seq WHERE key = 'seq';
+    p_item := jsonb_set(p_item, '{seq}', to_jsonb(next_seq));
+    INSERT INTO items (id, seq, status, pinned, published_at, headline, summary, data)
+      VALUES (p_id, next_seq, p_item->>'status', (p_item->>'pinned')::boolean, p_item->>'publishedAt',
+              p_item->>'headline', p_item->>'summary', p_item)
+      ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, status = excluded.status, pinned = excluded.pinned,
+        published_at = excluded.published_at, headline = excluded.headline, summary = excluded.summary,
+        data = excluded.data;
+    DELETE FROM item_topics WHERE item_id = p_id;
+    INSERT INTO item_topics (topic, item_id) SELECT DISTINCT topic, p_id FROM unnest(p_topics) AS topic;
+    INSERT INTO changes (seq, kind, item_id, item) VALUES (next_seq, p_kind, p_id, p_item);
+    IF p_key IS NOT NULL THEN
+      INSERT INTO idempotency_keys (principal, key, fingerprint, item_id, created_at)
+        VALUES (p_principal, p_key, p_fingerprint, p_id, now());
+    END IF;
+    RETURN next_seq;
+  END
+  $$;
+  `,
 ];

@@ -9,6 +9,7 @@ import {
   topicSchema,
 } from "../../../shared/item";
 import { roleSchema } from "../../../shared/requests";
+import { asStorageError, StorageError } from "../errors";
 import type {
   AuditEntry,
   AuditQuery,
@@ -97,7 +98,6 @@ const auditRow = z
   .transform(
     ({ origin, ord, ...entry }): AuditRecord => ({ ...entry, position: { at: entry.at, origin, ord } }),
   );
-const idempotencyRow = z.object({ fingerprint: z.string(), item_id: z.string() });
 
 /** Search text as a tsquery: every word must match as a prefix. Words are letters and digits only. */
 export function toTsQuery(text: string): string | null {
@@ -105,19 +105,109 @@ export function toTsQuery(text: string): string | null {
   return words === null ? null : words.map((word) => `${word.toLowerCase()}:*`).join(" & ");
 }
 
+/** Every call to PostgreSQL has a deadline; a URL's query parameters of the same names override them. */
+export interface PgTimeouts {
+  /** Connecting, or waiting for a free connection of the pool. */
+  connect_timeout_ms: number;
+  /** Server side: a statement running longer is cancelled. */
+  statement_timeout: number;
+  /** Server side: waiting longer for a lock (the seq row, say) fails. */
+  lock_timeout: number;
+  /** Server side: a transaction left open without a query is ended. */
+  idle_in_transaction_session_timeout: number;
+  /**
+   * Client side: no answer after this long ends the connection. A server that hangs (SIGSTOP, a
+   * dead host behind a live network) answers nothing, so only the client can cut it off. A little
+   * longer than statement_timeout, so a live server cancels its own statement first.
+   */
+  query_timeout: number;
+}
+
+export const DEFAULT_PG_TIMEOUTS: PgTimeouts = {
+  connect_timeout_ms: 2000,
+  statement_timeout: 3000,
+  lock_timeout: 2000,
+  idle_in_transaction_session_timeout: 5000,
+  query_timeout: 4000,
+};
+
+const timeoutParam = z.coerce.number().int().min(1).max(3_600_000).optional();
+const timeoutParams = z.object({
+  connect_timeout: timeoutParam,
+  statement_timeout: timeoutParam,
+  lock_timeout: timeoutParam,
+  idle_in_transaction_session_timeout: timeoutParam,
+  query_timeout: timeoutParam,
+});
+
 /**
- * PostgreSQL, for several nodes sharing one timeline. Every commit first locks the seq counter
- * row (`SELECT … FOR UPDATE`), so writers on all nodes take turns: the seq a transaction takes is
- * the next one, and it commits before the next writer can read the counter. A rolled-back
- * transaction gives its seq back. Hence gapless, and commit order equals seq order.
+ * The timeouts for `url`: its query parameters (libpq's `connect_timeout` in seconds, the rest in
+ * milliseconds) over the defaults. A bad value is an error naming it, at start.
+ */
+export function pgTimeouts(url: string): PgTimeouts {
+  const parsed = timeoutParams.safeParse(Object.fromEntries(new URL(url).searchParams));
+  if (!parsed.success) {
+    throw new Error(
+      `DATABASE_URL: ${parsed.error.issues.map((issue) => `${issue.path.join(".")} ${issue.message}`).join("; ")}`,
+    );
+  }
+  const p = parsed.data;
+  const d = DEFAULT_PG_TIMEOUTS;
+  return {
+    connect_timeout_ms: p.connect_timeout === undefined ? d.connect_timeout_ms : p.connect_timeout * 1000,
+    statement_timeout: p.statement_timeout ?? d.statement_timeout,
+    lock_timeout: p.lock_timeout ?? d.lock_timeout,
+    idle_in_transaction_session_timeout:
+      p.idle_in_transaction_session_timeout ?? d.idle_in_transaction_session_timeout,
+    query_timeout: p.query_timeout ?? d.query_timeout,
+  };
+}
+
+/** A decision that raced a commit of the same item (or key) on another node is taken again; this many times at most. */
+const COMMIT_ATTEMPTS = 20;
+/** Closing waits this long for PostgreSQL to say goodbye; a hung server does not. */
+const CLOSE_MS = 2000;
+/**
+ * PostgreSQL cannot be asked how much room it has left, so `ping` reports the disk full for this
+ * long after a write failed for want of it, unless a commit succeeds meanwhile: long enough for
+ * `/readyz` to say so, short enough that a node is not kept out of the load balancer for good.
+ */
+const FULL_REMEMBERED_MS = 10_000;
+
+const readRow = z.object({
+  data: z.nullable(itemSchema),
+  seq: z.number().nullable(),
+  fingerprint: z.string().nullable(),
+  item_id: z.string().nullable(),
+});
+const committedRow = z.object({ seq: z.number().nullable() });
+
+/**
+ * PostgreSQL, for several nodes sharing one timeline. A commit is two round trips: read the item
+ * and the idempotency key and decide, without a lock; then one call of `livedesk_commit`, which
+ * locks the seq counter row, checks nothing changed since the read, and writes the item, its
+ * topics, the change and the key, all in the statement's own transaction. Writers on all nodes
+ * take turns on the seq row, so the seq a commit takes is the next one and it commits before the
+ * next writer reads the counter: gapless, and commit order is seq order. The lock is never held
+ * while PostgreSQL waits for a node, so a node that freezes cannot stop the others.
  */
 export class PgStorage implements Storage {
+  /** When a write last failed for want of disk, until a commit succeeds. */
+  private fullAt: number | undefined;
+
   private constructor(private readonly pool: pg.Pool) {}
 
   static async open(url: string): Promise<PgStorage> {
+    const timeouts = pgTimeouts(url);
     const pool = new pg.Pool({
       connectionString: url,
       max: 10,
+      connectionTimeoutMillis: timeouts.connect_timeout_ms,
+      statement_timeout: timeouts.statement_timeout,
+      lock_timeout: timeouts.lock_timeout,
+      idle_in_transaction_session_timeout: timeouts.idle_in_transaction_session_timeout,
+      query_timeout: timeouts.query_timeout,
+      keepAlive: true,
       // Seq and counts are BIGINT; they stay far below 2^53.
       types: {
         getTypeParser: (oid, format) => (oid === INT8_OID ? Number : pg.types.getTypeParser(oid, format)),
@@ -128,6 +218,30 @@ export class PgStorage implements Storage {
     const storage = new PgStorage(pool);
     await storage.migrate();
     return storage;
+  }
+
+  /**
+   * Every query goes through here, so every failure of PostgreSQL itself becomes a StorageError:
+   * a pool or connection error (no connection in time, no answer in time, the connection lost)
+   * carries no SQLSTATE; a server error does, and asStorageError knows which ones are outages.
+   */
+  private async query(sql: string, params?: unknown[]): Promise<pg.QueryResult> {
+    try {
+      return await this.pool.query(sql, params);
+    } catch (error) {
+      const failure =
+        asStorageError(error) ??
+        (error instanceof pg.DatabaseError
+          ? null
+          : new StorageError(
+              "unavailable",
+              `PostgreSQL does not answer: ${error instanceof Error ? error.message : String(error)}`,
+              { cause: error },
+            ));
+      if (failure === null) throw error;
+      if (failure.kind === "full") this.fullAt = Date.now();
+      throw failure;
+    }
   }
 
   private async migrate(): Promise<void> {
@@ -151,72 +265,54 @@ export class PgStorage implements Storage {
   }
 
   async commit(request: CommitRequest): Promise<CommitResult> {
-    const client = await this.pool.connect();
-    try {
-      await client.query("BEGIN");
-      const locked = await client.query("SELECT value FROM meta WHERE key = 'seq' FOR UPDATE");
-      const seq = valueRow.parse(locked.rows[0]).value + 1;
-      const claim = request.idempotency;
-      if (claim !== undefined) {
-        const earlier = await client.query(
-          "SELECT fingerprint, item_id FROM idempotency_keys WHERE principal = $1 AND key = $2",
-          [claim.principal, claim.key],
-        );
-        if (earlier.rows[0] !== undefined) {
-          const row = idempotencyRow.parse(earlier.rows[0]);
-          await client.query("ROLLBACK");
-          if (row.fingerprint !== claim.fingerprint) return { status: "key_reused", itemId: row.item_id };
-          const item = await this.getItem(row.item_id);
-          if (item !== null) return { status: "replayed", item };
-          return { status: "key_reused", itemId: row.item_id };
-        }
-      }
-      const current = await client.query("SELECT data FROM items WHERE id = $1", [request.itemId]);
-      const decision = request.decide(
-        current.rows[0] === undefined ? null : dataRow.parse(current.rows[0]).data,
+    const claim = request.idempotency;
+    for (let attempt = 0; attempt < COMMIT_ATTEMPTS; attempt += 1) {
+      const read = readRow.parse(
+        (
+          await this.query(
+            `SELECT i.data, i.seq, k.fingerprint, k.item_id FROM (SELECT 1) AS one
+               LEFT JOIN items i ON i.id = $1
+               LEFT JOIN idempotency_keys k ON k.principal = $2 AND k.key = $3`,
+            [request.itemId, claim?.principal ?? null, claim?.key ?? null],
+          )
+        ).rows[0],
       );
-      if (!decision.ok) {
-        await client.query("ROLLBACK");
-        return { status: "refused", refusal: decision.refusal };
+      if (claim !== undefined && read.item_id !== null) {
+        if (read.fingerprint !== claim.fingerprint) return { status: "key_reused", itemId: read.item_id };
+        const item = read.item_id === request.itemId ? read.data : await this.getItem(read.item_id);
+        return item === null ? { status: "key_reused", itemId: read.item_id } : { status: "replayed", item };
       }
+      const decision = request.decide(read.data);
+      if (!decision.ok) return { status: "refused", refusal: decision.refusal };
       const { id, ...fields } = decision.item;
-      const item: Item = { id, seq, ...fields };
-      await client.query("UPDATE meta SET value = $1 WHERE key = 'seq'", [seq]);
-      await client.query(
-        `INSERT INTO items (id, seq, status, pinned, published_at, headline, summary, data)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-         ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, status = excluded.status, pinned = excluded.pinned,
-           published_at = excluded.published_at, headline = excluded.headline, summary = excluded.summary, data = excluded.data`,
-        [item.id, seq, item.status, item.pinned, item.publishedAt, item.headline, item.summary, item],
+      // seq 0 stands in until livedesk_commit stamps the one it takes.
+      const draft: Item = { id, seq: 0, ...fields };
+      const committed = committedRow.parse(
+        (
+          await this.query("SELECT livedesk_commit($1, $2, $3, $4, $5, $6, $7, $8) AS seq", [
+            id,
+            read.seq,
+            decision.kind,
+            draft,
+            draft.topics,
+            claim?.principal ?? null,
+            claim?.key ?? null,
+            claim?.fingerprint ?? null,
+          ])
+        ).rows[0],
       );
-      await client.query("DELETE FROM item_topics WHERE item_id = $1", [item.id]);
-      for (const topic of item.topics) {
-        await client.query("INSERT INTO item_topics (topic, item_id) VALUES ($1, $2)", [topic, item.id]);
-      }
-      await client.query("INSERT INTO changes (seq, kind, item_id, item) VALUES ($1, $2, $3, $4)", [
-        seq,
-        decision.kind,
-        item.id,
-        item,
-      ]);
-      if (claim !== undefined) {
-        await client.query(
-          "INSERT INTO idempotency_keys (principal, key, fingerprint, item_id, created_at) VALUES ($1, $2, $3, $4, now())",
-          [claim.principal, claim.key, claim.fingerprint, item.id],
-        );
-      }
-      await client.query("COMMIT");
-      return { status: "committed", change: { seq, kind: decision.kind, item } };
-    } catch (error) {
-      await client.query("ROLLBACK").catch(() => {});
-      throw error;
-    } finally {
-      client.release();
+      if (committed.seq === null) continue; // changed since the read: read and decide again
+      this.fullAt = undefined;
+      return {
+        status: "committed",
+        change: { seq: committed.seq, kind: decision.kind, item: { ...draft, seq: committed.seq } },
+      };
     }
+    throw new StorageError("unavailable", `item ${request.itemId} kept changing while it was committed`);
   }
 
   async getItem(id: string): Promise<Item | null> {
-    const result = await this.pool.query("SELECT data FROM items WHERE id = $1", [id]);
+    const result = await this.query("SELECT data FROM items WHERE id = $1", [id]);
     return result.rows[0] === undefined ? null : dataRow.parse(result.rows[0]).data;
   }
 
@@ -241,19 +337,18 @@ export class PgStorage implements Storage {
     }
     const sql = `SELECT data FROM items ${where.length > 0 ? `WHERE ${where.join(" AND ")}` : ""}
       ORDER BY published_at DESC, id DESC LIMIT ${param(query.limit)}`;
-    return (await this.pool.query(sql, params)).rows.map((row) => dataRow.parse(row).data);
+    return (await this.query(sql, params)).rows.map((row) => dataRow.parse(row).data);
   }
 
   async listRevisions(id: string): Promise<Item[]> {
-    const result = await this.pool.query(
-      "SELECT seq, kind, item FROM changes WHERE item_id = $1 ORDER BY seq",
-      [id],
-    );
+    const result = await this.query("SELECT seq, kind, item FROM changes WHERE item_id = $1 ORDER BY seq", [
+      id,
+    ]);
     return result.rows.map((row) => changeRow.parse(row).item);
   }
 
   async changesSince(since: number, limit: number): Promise<Change[]> {
-    const result = await this.pool.query(
+    const result = await this.query(
       "SELECT seq, kind, item FROM changes WHERE seq > $1 ORDER BY seq LIMIT $2",
       [since, limit],
     );
@@ -261,23 +356,22 @@ export class PgStorage implements Storage {
   }
 
   async latestSeq(): Promise<number> {
-    return valueRow.parse((await this.pool.query("SELECT value FROM meta WHERE key = 'seq'")).rows[0]).value;
+    return valueRow.parse((await this.query("SELECT value FROM meta WHERE key = 'seq'")).rows[0]).value;
   }
 
   async epoch(): Promise<string> {
-    return epochRow.parse((await this.pool.query("SELECT epoch FROM timeline_epoch WHERE id = 1")).rows[0])
-      .epoch;
+    return epochRow.parse((await this.query("SELECT epoch FROM timeline_epoch WHERE id = 1")).rows[0]).epoch;
   }
 
   async renewEpoch(): Promise<string> {
-    const result = await this.pool.query(
+    const result = await this.query(
       "UPDATE timeline_epoch SET epoch = replace(gen_random_uuid()::text, '-', '') WHERE id = 1 RETURNING epoch",
     );
     return epochRow.parse(result.rows[0]).epoch;
   }
 
   async latestWindow(limit: number): Promise<Item[]> {
-    const result = await this.pool.query(
+    const result = await this.query(
       `SELECT data FROM (
          (SELECT data, published_at, id FROM items ORDER BY published_at DESC, id DESC LIMIT $1)
          UNION
@@ -290,17 +384,17 @@ export class PgStorage implements Storage {
 
   async forgetIdempotencyKeys(olderThan: Date): Promise<number> {
     return (
-      (await this.pool.query("DELETE FROM idempotency_keys WHERE created_at < $1", [olderThan])).rowCount ?? 0
+      (await this.query("DELETE FROM idempotency_keys WHERE created_at < $1", [olderThan])).rowCount ?? 0
     );
   }
 
   async listTopics(): Promise<Topic[]> {
-    const result = await this.pool.query("SELECT slug, name FROM topics ORDER BY lower(name), slug");
+    const result = await this.query("SELECT slug, name FROM topics ORDER BY lower(name), slug");
     return result.rows.map((row) => topicSchema.parse(row));
   }
 
   async createTopic(topic: Topic): Promise<boolean> {
-    const result = await this.pool.query(
+    const result = await this.query(
       "INSERT INTO topics (slug, name) VALUES ($1, $2) ON CONFLICT DO NOTHING",
       [topic.slug, topic.name],
     );
@@ -308,18 +402,15 @@ export class PgStorage implements Storage {
   }
 
   async renameTopic(slug: string, name: string): Promise<boolean> {
-    return (
-      (await this.pool.query("UPDATE topics SET name = $1 WHERE slug = $2", [name, slug])).rowCount === 1
-    );
+    return (await this.query("UPDATE topics SET name = $1 WHERE slug = $2", [name, slug])).rowCount === 1;
   }
 
   async countOperators(): Promise<number> {
-    return valueRow.parse((await this.pool.query("SELECT count(*)::int AS value FROM operators")).rows[0])
-      .value;
+    return valueRow.parse((await this.query("SELECT count(*)::int AS value FROM operators")).rows[0]).value;
   }
 
   async createOperator(operator: Operator): Promise<boolean> {
-    const result = await this.pool.query(
+    const result = await this.query(
       "INSERT INTO operators (id, username, role, password_hash, disabled) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
       [operator.id, operator.username, operator.role, operator.passwordHash, operator.disabled],
     );
@@ -327,25 +418,23 @@ export class PgStorage implements Storage {
   }
 
   async findOperatorByUsername(username: string): Promise<Operator | null> {
-    const result = await this.pool.query("SELECT * FROM operators WHERE lower(username) = lower($1)", [
-      username,
-    ]);
+    const result = await this.query("SELECT * FROM operators WHERE lower(username) = lower($1)", [username]);
     return result.rows[0] === undefined ? null : operatorRow.parse(result.rows[0]);
   }
 
   async getOperator(id: string): Promise<Operator | null> {
-    const result = await this.pool.query("SELECT * FROM operators WHERE id = $1", [id]);
+    const result = await this.query("SELECT * FROM operators WHERE id = $1", [id]);
     return result.rows[0] === undefined ? null : operatorRow.parse(result.rows[0]);
   }
 
   async listOperators(): Promise<Operator[]> {
-    return (await this.pool.query("SELECT * FROM operators ORDER BY lower(username)")).rows.map((row) =>
+    return (await this.query("SELECT * FROM operators ORDER BY lower(username)")).rows.map((row) =>
       operatorRow.parse(row),
     );
   }
 
   async updateOperator(id: string, change: OperatorChange): Promise<boolean> {
-    const result = await this.pool.query(
+    const result = await this.query(
       `UPDATE operators SET role = coalesce($2, role), disabled = coalesce($3, disabled),
          password_hash = coalesce($4, password_hash) WHERE id = $1`,
       [id, change.role ?? null, change.disabled ?? null, change.passwordHash ?? null],
@@ -354,59 +443,62 @@ export class PgStorage implements Storage {
   }
 
   async createSession(session: StoredSession): Promise<void> {
-    await this.pool.query(
+    await this.query(
       "INSERT INTO sessions (id_hash, operator_id, csrf_token, created_at, last_seen_at) VALUES ($1, $2, $3, $4, $5)",
       [session.idHash, session.operatorId, session.csrfToken, session.createdAt, session.lastSeenAt],
     );
   }
 
   async findSession(idHash: string): Promise<StoredSession | null> {
-    const result = await this.pool.query("SELECT * FROM sessions WHERE id_hash = $1", [idHash]);
+    const result = await this.query("SELECT * FROM sessions WHERE id_hash = $1", [idHash]);
     return result.rows[0] === undefined ? null : sessionRow.parse(result.rows[0]);
   }
 
   async touchSession(idHash: string, lastSeenAt: string): Promise<void> {
-    await this.pool.query("UPDATE sessions SET last_seen_at = $1 WHERE id_hash = $2", [lastSeenAt, idHash]);
+    await this.query("UPDATE sessions SET last_seen_at = $1 WHERE id_hash = $2", [lastSeenAt, idHash]);
   }
 
   async deleteSession(idHash: string): Promise<void> {
-    await this.pool.query("DELETE FROM sessions WHERE id_hash = $1", [idHash]);
+    await this.query("DELETE FROM sessions WHERE id_hash = $1", [idHash]);
   }
 
   async deleteSessionsOf(operatorId: string): Promise<void> {
-    await this.pool.query("DELETE FROM sessions WHERE operator_id = $1", [operatorId]);
+    await this.query("DELETE FROM sessions WHERE operator_id = $1", [operatorId]);
   }
 
   async createToken(token: StoredToken): Promise<void> {
-    await this.pool.query(
+    await this.query(
       "INSERT INTO tokens (id, name, role, hash, revoked, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
       [token.id, token.name, token.role, token.hash, token.revoked, token.createdAt],
     );
   }
 
   async findTokenByHash(hash: string): Promise<StoredToken | null> {
-    const result = await this.pool.query("SELECT * FROM tokens WHERE hash = $1", [hash]);
+    const result = await this.query("SELECT * FROM tokens WHERE hash = $1", [hash]);
     return result.rows[0] === undefined ? null : tokenRow.parse(result.rows[0]);
   }
 
   async revokeToken(id: string): Promise<boolean> {
     return (
-      (await this.pool.query("UPDATE tokens SET revoked = true WHERE id = $1 AND NOT revoked", [id]))
-        .rowCount === 1
+      (await this.query("UPDATE tokens SET revoked = true WHERE id = $1 AND NOT revoked", [id])).rowCount ===
+      1
     );
   }
 
   async listTokens(): Promise<StoredToken[]> {
-    return (await this.pool.query("SELECT * FROM tokens ORDER BY created_at DESC")).rows.map((row) =>
+    return (await this.query("SELECT * FROM tokens ORDER BY created_at DESC")).rows.map((row) =>
       tokenRow.parse(row),
     );
   }
 
   async appendAudit(entry: AuditEntry): Promise<void> {
-    await this.pool.query(
-      "INSERT INTO audit (at, actor, action, target, detail) VALUES ($1, $2, $3, $4, $5)",
-      [entry.at, entry.actor, entry.action, entry.target, entry.detail],
-    );
+    await this.query("INSERT INTO audit (at, actor, action, target, detail) VALUES ($1, $2, $3, $4, $5)", [
+      entry.at,
+      entry.actor,
+      entry.action,
+      entry.target,
+      entry.detail,
+    ]);
   }
 
   async listAudit(query: AuditQuery): Promise<AuditRecord[]> {
@@ -424,7 +516,7 @@ export class PgStorage implements Storage {
       where.push(`(at, origin, ord) < (${param(at)}::text, ${param(origin)}::int, ${param(ord)}::bigint)`);
     }
     // The change log is the audit of the timeline; it is read, never copied into the audit table.
-    const result = await this.pool.query(
+    const result = await this.query(
       `SELECT at, actor, action, target, detail, origin, ord FROM (
          SELECT at, actor, action, target, detail, 1 AS origin, id AS ord FROM audit
          UNION ALL
@@ -437,10 +529,20 @@ export class PgStorage implements Storage {
   }
 
   async ping(): Promise<void> {
-    await this.pool.query("SELECT 1");
+    await this.query("SELECT 1");
+    if (this.fullAt !== undefined && Date.now() - this.fullAt < FULL_REMEMBERED_MS) {
+      throw new StorageError("full", "PostgreSQL's disk was full at the last write.");
+    }
   }
 
   async close(): Promise<void> {
-    await this.pool.end();
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      this.pool.end(),
+      new Promise((resolve) => {
+        timer = setTimeout(resolve, CLOSE_MS);
+      }),
+    ]);
+    clearTimeout(timer);
   }
 }
