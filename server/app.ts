@@ -2,6 +2,7 @@ import fs from "node:fs";
 import { createServer, type Server as HttpServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
+import type { Duplex } from "node:stream";
 import express, { type Express } from "express";
 import type { Logger } from "pino";
 import { Server } from "socket.io";
@@ -13,6 +14,7 @@ import { authRoutes, type LoginLimits } from "./auth/routes";
 import { type Fanout, LocalFanout } from "./fanout/fanout";
 import { parseJson, requireJson } from "./http/body";
 import { errorHandler, HttpError } from "./http/errors";
+import { readinessChecks } from "./http/readiness";
 import { requestLog } from "./http/request-log";
 import { originAllowed, refuseForeignOrigins, type SecurityConfig, securityHeaders } from "./http/security";
 import { Metrics } from "./metrics";
@@ -56,6 +58,23 @@ export interface LivedeskApp {
 
 export const DEFAULT_CLIENT_DIR = path.resolve(import.meta.dirname, "..", "dist", "client");
 
+/** At shutdown, how long websockets get to take their goodbye before their connections are cut. */
+const SOCKET_GRACE_MS = 1000;
+/** At shutdown, how long the fan-out and the storage each get to close. */
+const DEPENDENCY_CLOSE_MS = 2000;
+
+/** True when `promise` settles within `ms`, false when it does not (it is left to itself). */
+function within(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), ms);
+    const settle = () => {
+      clearTimeout(timer);
+      resolve(true);
+    };
+    promise.then(settle, settle);
+  });
+}
+
 /** Idempotency keys are kept a day and an hour, so a retry within 24 hours is always recognised. */
 const IDEMPOTENCY_KEY_TTL_MS = 25 * 60 * 60 * 1000;
 
@@ -83,27 +102,13 @@ export async function createApp(config: AppConfig, deps: AppDeps): Promise<Lived
   app.get("/metrics", async (_req, res) => {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
+  // Set once the sequencer exists (below); until then this node has broadcast nothing.
+  let broadcastSeq = () => 0;
+  const readiness = readinessChecks({ storage, fanout, broadcastSeq: () => broadcastSeq() });
   app.get("/readyz", async (_req, res) => {
-    try {
-      await storage.ping();
-    } catch (error) {
-      logger.warn({ err: error }, "storage does not answer");
-      res.status(503).json({
-        status: "unavailable",
-        error: { code: "storage_unavailable", message: "Storage does not answer." },
-      });
-      return;
-    }
-    try {
-      await fanout.ping();
-      res.json({ status: "ready" });
-    } catch (error) {
-      logger.warn({ err: error }, "fan-out does not answer");
-      res.status(503).json({
-        status: "unavailable",
-        error: { code: "fanout_unavailable", message: "Redis does not answer." },
-      });
-    }
+    const { ready, body } = await readiness();
+    if (!ready) logger.warn({ checks: body.checks }, body.error?.message ?? "not ready");
+    res.status(ready ? 200 : 503).json(body);
   });
 
   app.use("/api", refuseForeignOrigins(allowedOrigins), requireJson, parseJson);
@@ -127,6 +132,13 @@ export async function createApp(config: AppConfig, deps: AppDeps): Promise<Lived
   app.use(errorHandler(logger));
 
   const httpServer = createServer(app);
+  // Upgraded connections (websockets) leave the HTTP server's bookkeeping, so closeAllConnections
+  // does not reach them: they are kept here to be cut at shutdown.
+  const upgraded = new Set<Duplex>();
+  httpServer.on("upgrade", (_req, connection: Duplex) => {
+    upgraded.add(connection);
+    connection.once("close", () => upgraded.delete(connection));
+  });
   const io: LivedeskServer = new Server(httpServer, {
     maxHttpBufferSize: SOCKET_MESSAGE_MAX_BYTES,
     serveClient: false,
@@ -158,6 +170,7 @@ export async function createApp(config: AppConfig, deps: AppDeps): Promise<Lived
       onFetchError: (error) => logger.warn({ err: error }, "could not read missed changes from storage"),
     },
   );
+  broadcastSeq = () => sequencer.lastReleasedSeq();
   // The node's own commits go straight to its readers: they never wait for the fan-out.
   timeline.onChange((change) => {
     sequencer.push(change);
@@ -195,9 +208,12 @@ export async function createApp(config: AppConfig, deps: AppDeps): Promise<Lived
     },
     /**
      * Graceful: stops taking connections, tells every socket to go (clients reconnect elsewhere or
-     * later), lets requests in flight finish for up to `graceMs`, then closes what is left.
+     * later), lets requests in flight finish for up to `graceMs`, then closes what is left. A
+     * websocket whose reader stopped reading can never take the goodbye, so after a short grace
+     * its connection is cut. Each dependency gets a deadline to close: a hung Redis or PostgreSQL
+     * cannot keep the process from exiting.
      */
-    async close(graceMs = 8000) {
+    async close(graceMs = 5000) {
       clearInterval(forgetTimer);
       stopLimiting();
       socket.stop();
@@ -207,12 +223,22 @@ export async function createApp(config: AppConfig, deps: AppDeps): Promise<Lived
       // clients stay away) makes every client reconnect with its backoff, here or elsewhere.
       io.engine.close();
       httpServer.closeIdleConnections();
-      const timer = setTimeout(() => httpServer.closeAllConnections(), graceMs);
+      const cutWebsockets = () => {
+        for (const connection of upgraded) connection.destroy();
+      };
+      const socketTimer = setTimeout(cutWebsockets, Math.min(SOCKET_GRACE_MS, graceMs));
+      const timer = setTimeout(() => {
+        httpServer.closeAllConnections();
+        cutWebsockets();
+      }, graceMs);
       await closed;
+      clearTimeout(socketTimer);
       clearTimeout(timer);
       await new Promise<void>((resolve) => io.close(() => resolve()));
-      await fanout.close();
-      await storage.close();
+      if (!(await within(fanout.close(), DEPENDENCY_CLOSE_MS)))
+        logger.warn("the fan-out did not close in time; leaving it");
+      if (!(await within(storage.close(), DEPENDENCY_CLOSE_MS)))
+        logger.warn("the storage did not close in time; leaving it");
     },
   };
 }

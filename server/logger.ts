@@ -8,7 +8,12 @@ export type LogLevel = "fatal" | "error" | "warn" | "info" | "debug" | "trace" |
  * in the middle of a breaking story. Past 16 MB waiting, lines are dropped rather than memory
  * grown. `close()` waits until every line logged so far is written.
  */
-export function createLogger(level: LogLevel): { logger: Logger; close: () => Promise<void> } {
+export function createLogger(level: LogLevel): {
+  logger: Logger;
+  close: () => Promise<void>;
+  /** Writes out every line logged so far, at once, for a process about to exit without `close()`. */
+  flush: () => void;
+} {
   const destination = pino.destination({ dest: 1, sync: false, maxLength: 16 * 1024 * 1024 });
   const logger = pino(
     {
@@ -23,5 +28,12 @@ export function createLogger(level: LogLevel): { logger: Logger; close: () => Pr
       destination.once("close", () => resolve());
       destination.end();
     });
-  return { logger, close };
+  const flush = () => {
+    try {
+      destination.flushSync();
+    } catch {
+      // A log that cannot be written now cannot be written at all.
+    }
+  };
+  return { logger, close, flush };
 }

@@ -8,10 +8,13 @@ import { SqliteStorage } from "./storage/sqlite/sqlite-storage";
 import type { Storage } from "./storage/storage";
 import { surviveUnhandledRejections } from "./unhandled-rejections";
 
+/** SIGTERM ends the process within this, however the shutdown goes. */
+const SHUTDOWN_DEADLINE_MS = 9500;
+
 /** Reads the environment, opens the storage and serves until SIGTERM or SIGINT. */
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
-  const { logger, close: closeLog } = createLogger(config.logLevel);
+  const { logger, close: closeLog, flush: flushLog } = createLogger(config.logLevel);
   let storage: Storage;
   if (config.database.kind === "postgres") {
     storage = await PgStorage.open(config.database.url);
@@ -58,9 +61,15 @@ async function main(): Promise<void> {
     stopping = true;
     logger.info({ signal }, "shutting down");
     stopDemo();
-    const deadline = setTimeout(() => process.exit(1), 10_000);
+    // The app closes within about 8 s whatever readers and dependencies do; this is the backstop.
+    const deadline = setTimeout(() => {
+      logger.error("shutdown did not finish in time; exiting");
+      flushLog();
+      process.exit(1);
+    }, SHUTDOWN_DEADLINE_MS);
     deadline.unref();
     await livedesk.close();
+    logger.info("stopped");
     await closeLog();
     process.exit(0);
   };

@@ -2,6 +2,7 @@ import type { ErrorRequestHandler } from "express";
 import type { Logger } from "pino";
 import { type ZodType, z } from "zod";
 import type { Item } from "../../shared/item";
+import { asStorageError, type StorageError } from "../storage/errors";
 import { TimelineError } from "../timeline/timeline";
 
 /** An error answer: `{ error: { code, message, fields? } }` with `status`, plus extra top-level members. */
@@ -12,9 +13,40 @@ export class HttpError extends Error {
     message: string,
     readonly fields?: Record<string, string>,
     readonly extra: { current?: Item } = {},
+    readonly headers: Record<string, string> = {},
   ) {
     super(message);
   }
+}
+
+/** Seconds a client is asked to wait before retrying a call the storage could not take. */
+export const STORAGE_RETRY_AFTER_SECONDS = 2;
+/** A full disk takes someone to free space: retrying sooner than this only adds load. */
+const FULL_RETRY_AFTER_SECONDS = 30;
+
+/**
+ * A storage failure as an answer: 503 `storage_unavailable` with `Retry-After` while the storage
+ * is down or slow past its deadline, 507 `storage_full` when its disk is full. Either way nothing
+ * was committed, and a retry with the same `Idempotency-Key` cannot make a second item.
+ */
+export function storageAnswer(error: StorageError): HttpError {
+  return error.kind === "full"
+    ? new HttpError(
+        507,
+        "storage_full",
+        "The server's storage is full; nothing was saved. Try again once space is freed.",
+        undefined,
+        {},
+        { "Retry-After": String(FULL_RETRY_AFTER_SECONDS) },
+      )
+    : new HttpError(
+        503,
+        "storage_unavailable",
+        "The server's storage does not answer right now; nothing was saved. Try again shortly.",
+        undefined,
+        {},
+        { "Retry-After": String(STORAGE_RETRY_AFTER_SECONDS) },
+      );
 }
 
 /** Maps each failing path of a zod error to its message: `{ "topics.0": "must be …" }`. */
@@ -59,6 +91,8 @@ const bodyParserError = z.object({ type: z.string(), status: z.number().int() })
 
 function toHttpError(error: unknown): HttpError | null {
   if (error instanceof HttpError) return error;
+  const storage = asStorageError(error);
+  if (storage !== null) return storageAnswer(storage);
   if (error instanceof TimelineError) {
     return new HttpError(TIMELINE_STATUS[error.code], error.code, error.message, error.details.fields, {
       ...(error.details.current === undefined ? {} : { current: error.details.current }),
@@ -94,6 +128,8 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       res.status(500).json({ error: { code: "internal", message: "Something went wrong on the server." } });
       return;
     }
+    if (known.status >= 500) logger.warn({ err: error }, `answered ${known.status} ${known.code}`);
+    res.set(known.headers);
     res.status(known.status).json({
       error: {
         code: known.code,

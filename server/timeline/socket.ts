@@ -4,6 +4,7 @@ import type { ClientToServerEvents, ServerToClientEvents, SyncAck } from "../../
 import { handshakeAuthSchema, syncRequestSchema } from "../../shared/events";
 import type { Change } from "../../shared/item";
 import type { SocketData } from "../panel/socket";
+import { asStorageError } from "../storage/errors";
 import { ReaderBroadcast } from "./broadcast";
 import { publicChange, publicSync } from "./public";
 import type { Timeline } from "./timeline";
@@ -83,6 +84,16 @@ export function attachTimelineSocket(
         const { since, epoch, sinceChange } = parsed.data;
         reply(publicSync(await syncs.sync(since, epoch, sinceChange)));
       } catch (error) {
+        if (asStorageError(error) !== null) {
+          logger.warn({ err: error }, "timeline:sync could not read the storage");
+          reply({
+            error: {
+              code: "storage_unavailable",
+              message: "The server's storage does not answer; try again.",
+            },
+          });
+          return;
+        }
         logger.error({ err: error }, "timeline:sync failed");
         reply({ error: { code: "internal", message: "The server could not answer the sync; try again." } });
       }

@@ -11,6 +11,7 @@ import {
   topicSchema,
 } from "../../../shared/item";
 import { roleSchema } from "../../../shared/requests";
+import { asStorageError, StorageError } from "../errors";
 import type {
   AuditEntry,
   AuditQuery,
@@ -25,6 +26,12 @@ import type {
   StoredToken,
 } from "../storage";
 import { migrations } from "./migrations";
+
+/**
+ * Below this much room the disk counts as full for `/readyz`: a group commit and the WAL's
+ * checkpoint need room beyond the rows themselves.
+ */
+const MIN_FREE_BYTES = 1024 * 1024;
 
 const itemJson = z.string().transform((s, ctx) => {
   const parsed = itemSchema.safeParse(JSON.parse(s));
@@ -125,7 +132,13 @@ export function toFtsQuery(text: string): string | null {
 export class SqliteStorage implements Storage {
   private readonly db: Database.Database;
 
-  private constructor(db: Database.Database) {
+  /** Set when a commit failed for want of room, with the free bytes then; cleared by a commit. */
+  private fullAt: { free: number } | undefined;
+
+  private constructor(
+    db: Database.Database,
+    private readonly file: string,
+  ) {
     this.db = db;
   }
 
@@ -148,7 +161,7 @@ export class SqliteStorage implements Storage {
     db.pragma("synchronous = FULL");
     db.pragma("foreign_keys = ON");
     db.pragma("busy_timeout = 5000");
-    const storage = new SqliteStorage(db);
+    const storage = new SqliteStorage(db, file);
     storage.migrate();
     return storage;
   }
@@ -246,16 +259,24 @@ export class SqliteStorage implements Storage {
             try {
               outcomes.push({ ok: true, result: one(request) });
             } catch (error) {
+              // SQLite rolls the whole transaction back by itself on some errors (SQLITE_FULL,
+              // SQLITE_IOERR): the commits before this one are gone too, and the next ones would
+              // run outside any transaction, each committing alone while this batch is reported
+              // failed. So the batch ends here, as a whole.
+              if (!this.db.inTransaction) throw error;
               outcomes.push({ ok: false, error });
             }
           }
         })
         .immediate();
-    } catch (error) {
+    } catch (thrown) {
       // The batch as a whole did not commit (the disk is full, say): nothing of it was stored.
+      const error = asStorageError(thrown) ?? thrown;
+      if (error instanceof StorageError && error.kind === "full") this.fullAt = { free: this.freeBytes() };
       for (const { reject } of batch) reject(error);
       return;
     }
+    this.fullAt = undefined;
     batch.forEach(({ resolve, reject }, i) => {
       const outcome = outcomes[i];
       if (outcome?.ok) resolve(outcome.result);
@@ -485,8 +506,26 @@ export class SqliteStorage implements Storage {
     return this.statement("UPDATE tokens SET revoked = 1 WHERE id = ? AND revoked = 0").run(id).changes === 1;
   }
 
+  /** Bytes the database's file system has left for it, or Infinity when it cannot tell. */
+  private freeBytes(): number {
+    try {
+      const stats = fs.statfsSync(path.dirname(this.file));
+      return stats.bavail * stats.bsize;
+    } catch {
+      return Number.POSITIVE_INFINITY;
+    }
+  }
+
+  /**
+   * Throws a StorageError "full" when the disk has no room: less than MIN_FREE_BYTES left, or a
+   * commit failed for want of room and no room has been made since.
+   */
   async ping(): Promise<void> {
     this.statement("SELECT 1").get();
+    const free = this.freeBytes();
+    if (free < MIN_FREE_BYTES || (this.fullAt !== undefined && free < this.fullAt.free + MIN_FREE_BYTES)) {
+      throw new StorageError("full", `The disk of ${this.file} is full (${free} bytes free).`);
+    }
   }
 
   async close(): Promise<void> {
