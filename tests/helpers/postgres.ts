@@ -13,6 +13,12 @@ export interface PostgresServer {
   /** Stops the server but keeps its data, for `resume()`. */
   pause(): Promise<void>;
   resume(): Promise<void>;
+  /**
+   * SIGSTOP to the server and every backend: connections stay open and nothing answers, as a
+   * PostgreSQL that hangs would do. `thaw()` sends SIGCONT.
+   */
+  freeze(): void;
+  thaw(): void;
   stop(): Promise<void>;
 }
 
@@ -23,6 +29,25 @@ function run(binary: string, args: string[]): void {
   const fullArgs = asRoot ? ["-u", "postgres", "--", path.join(BIN, binary), ...args] : args;
   const result = spawnSync(command, fullArgs, { encoding: "utf8" });
   if (result.status !== 0) throw new Error(`${binary} failed: ${result.stderr}${result.stdout}`);
+}
+
+/** A process that ended meanwhile (a backend whose client left) needs no signal. */
+function signal(pid: number, name: NodeJS.Signals): void {
+  try {
+    process.kill(pid, name);
+  } catch (error) {
+    if (!(error instanceof Error && "code" in error && error.code === "ESRCH")) throw error;
+  }
+}
+
+/** The postmaster of the server in `data`, then every process it started (its backends among them). */
+function serverProcesses(data: string): number[] {
+  const postmaster = Number(fs.readFileSync(path.join(data, "postmaster.pid"), "utf8").split("\n")[0]);
+  const children = spawnSync("pgrep", ["-P", String(postmaster)], { encoding: "utf8" })
+    .stdout.split("\n")
+    .filter((line) => line.trim() !== "")
+    .map(Number);
+  return [postmaster, ...children];
 }
 
 /**
@@ -70,7 +95,14 @@ export async function startPostgres(): Promise<PostgresServer> {
     async resume() {
       start();
     },
+    freeze() {
+      for (const pid of serverProcesses(data)) signal(pid, "SIGSTOP");
+    },
+    thaw() {
+      for (const pid of serverProcesses(data).reverse()) signal(pid, "SIGCONT");
+    },
     async stop() {
+      for (const pid of serverProcesses(data)) signal(pid, "SIGCONT");
       run("pg_ctl", ["-D", data, "-m", "immediate", "stop"]);
       fs.rmSync(dir, { recursive: true, force: true });
     },
