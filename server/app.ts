@@ -61,7 +61,7 @@ export const DEFAULT_CLIENT_DIR = path.resolve(import.meta.dirname, "..", "dist"
 /** At shutdown, how long websockets get to take their goodbye before their connections are cut. */
 const SOCKET_GRACE_MS = 1000;
 /** At shutdown, how long the fan-out and the storage each get to close. */
-const DEPENDENCY_CLOSE_MS = 2000;
+const DEPENDENCY_CLOSE_MS = 1500;
 
 /** True when `promise` settles within `ms`, false when it does not (it is left to itself). */
 function within(promise: Promise<unknown>, ms: number): Promise<boolean> {
@@ -235,10 +235,13 @@ export async function createApp(config: AppConfig, deps: AppDeps): Promise<Lived
       clearTimeout(socketTimer);
       clearTimeout(timer);
       await new Promise<void>((resolve) => io.close(() => resolve()));
-      if (!(await within(fanout.close(), DEPENDENCY_CLOSE_MS)))
-        logger.warn("the fan-out did not close in time; leaving it");
-      if (!(await within(storage.close(), DEPENDENCY_CLOSE_MS)))
-        logger.warn("the storage did not close in time; leaving it");
+      // Side by side: neither needs the other any more, and the shutdown has a budget.
+      const [fanoutClosed, storageClosed] = await Promise.all([
+        within(fanout.close(), DEPENDENCY_CLOSE_MS),
+        within(storage.close(), DEPENDENCY_CLOSE_MS),
+      ]);
+      if (!fanoutClosed) logger.warn("the fan-out did not close in time; leaving it");
+      if (!storageClosed) logger.warn("the storage did not close in time; leaving it");
     },
   };
 }

@@ -158,6 +158,25 @@ describe("PostgreSQL faults", () => {
     await expect.poll(async () => (await readyz(node.url)).status, { timeout: 15_000 }).toBe(200);
   });
 
+  it("SIGTERM while PostgreSQL hangs, publishes in flight: the node still exits 0 within 10 s", async () => {
+    const { node, token } = await startDesk();
+    expect((await publish(node.url, token, "Before the freeze")).status).toBe(201);
+    postgres.freeze();
+    try {
+      const inFlight = Array.from({ length: 10 }, (_, i) =>
+        publish(node.url, token, `In flight ${i}`).catch(() => null),
+      );
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const started = Date.now();
+      node.child.kill("SIGTERM");
+      expect(await node.exited).toBe(0);
+      expect(Date.now() - started).toBeLessThan(10_000);
+      await Promise.all(inFlight);
+    } finally {
+      postgres.thaw();
+    }
+  });
+
   it("a node frozen in the middle of publishing does not stop another node from publishing", async () => {
     const { url, node: frozen, token } = await startDesk();
     const other = await startNode(url);

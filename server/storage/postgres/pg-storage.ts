@@ -166,7 +166,7 @@ export function pgTimeouts(url: string): PgTimeouts {
 /** A decision that raced a commit of the same item (or key) on another node is taken again; this many times at most. */
 const COMMIT_ATTEMPTS = 20;
 /** Closing waits this long for PostgreSQL to say goodbye; a hung server does not. */
-const CLOSE_MS = 2000;
+const CLOSE_MS = 1500;
 /**
  * PostgreSQL cannot be asked how much room it has left, so `ping` reports the disk full for this
  * long after a write failed for want of it, unless a commit succeeds meanwhile: long enough for
