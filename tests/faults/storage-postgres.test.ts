@@ -7,8 +7,8 @@ import { type Answer, call, errorOf } from "../helpers/http";
 import { type PostgresServer, startPostgres } from "../helpers/postgres";
 import { type ServerProcess, spawnServer } from "../helpers/process";
 
-/** Rounds of "freeze a node mid-publish"; `FAULT_ROUNDS=20 npm run test:faults` runs more. */
-const ROUNDS = Number(process.env.FAULT_ROUNDS ?? 3);
+/** Rounds of "freeze a node mid-publish"; `npm run test:faults` runs 20 (`FAULT_FREEZES`). */
+const ROUNDS = Number(process.env.FAULT_FREEZES ?? 3);
 const PASSWORD = "faults-admin-password";
 
 const readyBody = z.object({
