@@ -43,7 +43,9 @@ describe("/readyz with a dependency that hangs or a broadcast that lags", () => 
         expect(ready.status).toBe(503);
         const body = readyBody.parse(ready.body);
         expect(body.error?.code).toBe("fanout_unavailable");
-        expect(body.checks).toMatchObject({ storage: { status: "ok" }, fanout: { status: "slow" } });
+        expect(body.checks.storage.status).toBe("ok");
+        // Slow while the ping waits; down once Redis's own command deadline has failed it.
+        expect(body.checks.fanout.status).toMatch(/^(slow|down)$/);
       }
       const started = Date.now();
       server.child.kill("SIGTERM");
