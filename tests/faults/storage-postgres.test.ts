@@ -1,3 +1,4 @@
+import { io } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { PgStorage } from "../../server/storage/postgres/pg-storage";
@@ -90,12 +91,15 @@ async function itemsWithHeadline(url: string, headline: string) {
 }
 
 describe("PostgreSQL faults", () => {
-  it("a hung PostgreSQL (SIGSTOP): /readyz says so within 1 s, publishes answer 503 instead of hanging, a retry converges", async () => {
+  it("a hung PostgreSQL (SIGSTOP): /readyz says so within 1 s, publishes answer 503 and syncs storage_unavailable instead of hanging, a retry converges", async () => {
     const { node, token } = await startDesk();
     expect((await publish(node.url, token, "Before the freeze")).status).toBe(201);
     expect((await readyz(node.url)).status).toBe(200);
 
+    const reader = io(node.url, { transports: ["websocket"], reconnection: false });
+    await new Promise<void>((resolve) => reader.once("connect", () => resolve()));
     postgres.freeze();
+    const syncing = reader.timeout(10_000).emitWithAck("timeline:sync", { since: 0 });
     try {
       for (let i = 0; i < 3; i += 1) {
         const ready = await readyz(node.url);
@@ -104,7 +108,7 @@ describe("PostgreSQL faults", () => {
         expect(ready.body.error?.code).toBe("storage_unavailable");
         expect(ready.body.checks.storage.status).toMatch(/slow|down/);
       }
-      // A crowd of publishes, one of them with a key it will retry: none hangs.
+      // A crowd of publishes, one of them with a key it will retry, and a reader's sync: none hangs.
       const { value: answers, ms } = await timed(
         Promise.all([
           publish(node.url, token, "Frozen keyed", "frozen-key-1"),
@@ -112,6 +116,7 @@ describe("PostgreSQL faults", () => {
         ]),
       );
       expect(ms).toBeLessThan(10_000);
+      expect(await syncing).toMatchObject({ error: { code: "storage_unavailable" } });
       for (const answer of answers) {
         expect(answer.status, JSON.stringify(answer.body)).toBe(503);
         expect(errorOf(answer).code).toBe("storage_unavailable");
@@ -119,6 +124,7 @@ describe("PostgreSQL faults", () => {
       }
     } finally {
       postgres.thaw();
+      reader.close();
     }
 
     await expect.poll(async () => (await readyz(node.url)).status, { timeout: 15_000 }).toBe(200);
