@@ -167,6 +167,8 @@ export function pgTimeouts(url: string): PgTimeouts {
 const COMMIT_ATTEMPTS = 20;
 /** Closing waits this long for PostgreSQL to say goodbye; a hung server does not. */
 const CLOSE_MS = 1500;
+/** How long migrations may take at start, in all (see `migrate`). */
+const MIGRATION_MS = 10 * 60 * 1000;
 /**
  * PostgreSQL cannot be asked how much room it has left, so `ping` reports the disk full for this
  * long after a write failed for want of it, unless a commit succeeds meanwhile: long enough for
@@ -215,9 +217,13 @@ export class PgStorage implements Storage {
     });
     // A broken connection in the pool must not crash the node; the next query reconnects.
     pool.on("error", () => {});
-    const storage = new PgStorage(pool);
-    await storage.migrate();
-    return storage;
+    try {
+      await PgStorage.migrate(url, timeouts.connect_timeout_ms);
+    } catch (error) {
+      await pool.end().catch(() => {});
+      throw error;
+    }
+    return new PgStorage(pool);
   }
 
   /**
@@ -244,8 +250,19 @@ export class PgStorage implements Storage {
     }
   }
 
-  private async migrate(): Promise<void> {
-    const client = await this.pool.connect();
+  /**
+   * Migrations run on a connection of their own, without the pool's deadlines: a step may
+   * rightly take minutes on a big database, and nodes starting together wait for the first one's
+   * advisory lock. They get MIGRATION_MS instead, so a hung server still ends the start.
+   */
+  private static async migrate(url: string, connectMs: number): Promise<void> {
+    const client = new pg.Client({
+      connectionString: url,
+      connectionTimeoutMillis: connectMs,
+      query_timeout: MIGRATION_MS,
+    });
+    client.on("error", () => {});
+    await client.connect();
     try {
       await client.query("SELECT pg_advisory_lock($1)", [MIGRATION_LOCK]);
       await client.query("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY)");
@@ -260,7 +277,7 @@ export class PgStorage implements Storage {
       }
     } finally {
       await client.query("SELECT pg_advisory_unlock($1)", [MIGRATION_LOCK]).catch(() => {});
-      client.release();
+      await client.end().catch(() => {});
     }
   }
 
