@@ -163,8 +163,11 @@ export function pgTimeouts(url: string): PgTimeouts {
   };
 }
 
-/** A decision that raced a commit of the same item (or key) on another node is taken again; this many times at most. */
-const COMMIT_ATTEMPTS = 20;
+/**
+ * A decision that raced a commit of the same item (or key) is taken again, after a short random
+ * wait (so that writers racing for one item spread out), for this long at most.
+ */
+const COMMIT_RETRY_MS = 4000;
 /** Closing waits this long for PostgreSQL to say goodbye; a hung server does not. */
 const CLOSE_MS = 1500;
 /** How long migrations may take at start, in all (see `migrate`). */
@@ -283,7 +286,12 @@ export class PgStorage implements Storage {
 
   async commit(request: CommitRequest): Promise<CommitResult> {
     const claim = request.idempotency;
-    for (let attempt = 0; attempt < COMMIT_ATTEMPTS; attempt += 1) {
+    const started = Date.now();
+    for (let attempt = 0; Date.now() - started < COMMIT_RETRY_MS; attempt += 1) {
+      if (attempt > 0) {
+        const wait = Math.random() * Math.min(50, 2 ** attempt);
+        await new Promise((resolve) => setTimeout(resolve, wait));
+      }
       const read = readRow.parse(
         (
           await this.query(
