@@ -1,3 +1,4 @@
+import pg from "pg";
 import { io } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
@@ -137,8 +138,14 @@ describe("PostgreSQL faults", () => {
   });
 
   it("a PostgreSQL restart: 503 storage_unavailable with Retry-After meanwhile, then publishing resumes and a retry converges", async () => {
-    const { node, token } = await startDesk();
+    const { url, node, token } = await startDesk();
     expect((await publish(node.url, token, "Before the restart")).status).toBe(201);
+    // The test server runs without durability (synchronous_commit=off) and pause() is an immediate
+    // stop: what was committed a moment ago is written out first, as a durable server would have.
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    await admin.query("CHECKPOINT");
+    await admin.end();
 
     await postgres.pause();
     let answer: Answer;
