@@ -117,9 +117,12 @@ export function itemPage(item: Item, url: string): PageContent {
   const notice = `This item was retracted.${item.retractionReason === null ? "" : ` ${item.retractionReason}`}`;
   const text = retracted
     ? `<p class="retraction"><strong>This item was retracted.</strong> <span dir="auto">${escapeHtml(item.retractionReason ?? "")}</span></p>`
-    : item.summary === ""
-      ? ""
-      : `<p class="summary" dir="auto">${escapeHtml(item.summary)}</p>`;
+    : [
+        item.summary === "" ? "" : `<p class="summary" dir="auto">${escapeHtml(item.summary)}</p>`,
+        item.correction === null
+          ? ""
+          : `<p class="correction"><strong>Correction:</strong> <span dir="auto">${escapeHtml(item.correction)}</span></p>`,
+      ].join("");
   return {
     title: `${item.headline} — livedesk`,
     description: shorten(retracted ? notice : item.summary === "" ? item.headline : item.summary),

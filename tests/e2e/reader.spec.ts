@@ -1,6 +1,8 @@
-import { DESK_ADMIN_PASSWORD } from "../helpers/desk";
-import { expect, seriousViolations, test } from "./fixtures";
+import type { Locator, Page } from "@playwright/test";
+import { DESK_ADMIN_PASSWORD, Desk } from "../helpers/desk";
+import { everyViolation, expect, seriousViolations, test } from "./fixtures";
 import { AdminPage } from "./pages/admin";
+import { DashboardPage } from "./pages/dashboard";
 
 test.describe("before the page's JavaScript runs", () => {
   test.use({ javaScriptEnabled: false });
@@ -82,5 +84,185 @@ test.describe("an address nobody serves", () => {
     await page.getByRole("link", { name: "Go to the desk" }).click();
     await expect(page).toHaveURL(/\/admin\/?$/);
     await expect(page.getByRole("region", { name: "New item" })).toBeVisible();
+  });
+});
+
+/** Headlines long enough that four of them overflow any screen, so the ticker moves. */
+async function publishLongBreaking(desk: Desk, label: string): Promise<string[]> {
+  const headlines: string[] = [];
+  for (let i = 0; i < 4; i += 1) {
+    const headline = `${label} ${i}: ${"storm warning extended along the whole northern coast and the islands ".repeat(2).trim()}`;
+    await desk.publish({ headline, breaking: true });
+    headlines.push(headline);
+  }
+  return headlines;
+}
+
+/** How fast the ticker's headlines move, in pixels per second, from two looks at its animation. */
+async function tickerSpeed(page: Page): Promise<number> {
+  const track = page.getByTestId("ticker-track");
+  const look = () =>
+    track.evaluate((el) => {
+      const animation = el.getAnimations()[0];
+      return {
+        time: Number(animation?.currentTime ?? 0),
+        x: new DOMMatrix(getComputedStyle(el).transform).m41,
+      };
+    });
+  const first = await look();
+  let second = first;
+  await expect
+    .poll(async () => {
+      second = await look();
+      return second.time - first.time;
+    })
+    .toBeGreaterThan(1000);
+  return Math.abs(second.x - first.x) / ((second.time - first.time) / 1000);
+}
+
+test.describe("the ticker", () => {
+  test("moves at a constant readable speed whatever the headlines' length, and the reader can slow it", async ({
+    dashboard,
+    desk,
+    page,
+  }) => {
+    await publishLongBreaking(desk, "Speed test");
+    await dashboard.open();
+    await expect(page.getByRole("button", { name: "Pause ticker" })).toBeVisible();
+    const speed = await tickerSpeed(page);
+    expect(speed).toBeGreaterThanOrEqual(60);
+    expect(speed).toBeLessThanOrEqual(90);
+    await page.getByRole("combobox", { name: "Ticker speed" }).selectOption("Slow");
+    expect(await tickerSpeed(page)).toBeLessThan(speed - 10);
+    await page.reload();
+    await expect(page.getByRole("combobox", { name: "Ticker speed" })).toHaveValue("slow");
+  });
+
+  test("shows a headline whole when the keyboard reaches it", async ({ dashboard, desk, page }) => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    const headlines = await publishLongBreaking(desk, "Focus test");
+    await dashboard.open();
+    await expect(page.getByRole("button", { name: "Pause ticker" })).toBeVisible();
+    await page.getByRole("combobox", { name: "Ticker speed" }).focus();
+    for (const headline of [...headlines].reverse()) {
+      await page.keyboard.press("Tab");
+      const link = dashboard.tickerHeadline(headline);
+      await expect(link).toBeFocused();
+      const box = await link.boundingBox();
+      const window = await dashboard.ticker.boundingBox();
+      expect(box).not.toBeNull();
+      expect(window).not.toBeNull();
+      if (box === null || window === null) return;
+      expect(box.x).toBeGreaterThanOrEqual(window.x);
+      expect(box.x + box.width).toBeLessThanOrEqual(window.x + window.width + 1);
+      expect(box.y).toBeGreaterThanOrEqual(window.y);
+      expect(box.y + box.height).toBeLessThanOrEqual(window.y + window.height + 1);
+    }
+  });
+
+  test("offers a pause button only when something moves", async ({ page }) => {
+    const desk = await Desk.start();
+    try {
+      const dashboard = new DashboardPage(page);
+      await page.goto(desk.url);
+      await desk.publish({ headline: "Still test: one short headline", breaking: true });
+      await expect(dashboard.tickerHeadline("Still test: one short headline")).toBeVisible();
+      await expect(page.getByRole("button", { name: "Pause ticker" })).toHaveCount(0);
+      await publishLongBreaking(desk, "Still test");
+      await expect(page.getByRole("button", { name: "Pause ticker" })).toBeVisible();
+      await page.emulateMedia({ reducedMotion: "reduce" });
+      await expect(page.getByRole("button", { name: "Pause ticker" })).toHaveCount(0);
+      await expect(page.getByRole("combobox", { name: "Ticker speed" })).toHaveCount(0);
+    } finally {
+      await desk.stop();
+    }
+  });
+});
+
+test.describe("every reader's page", () => {
+  for (const viewport of [
+    { name: "desktop", width: 1280, height: 800 },
+    { name: "phone", width: 390, height: 844 },
+  ]) {
+    test(`has no accessibility violations at all on the ${viewport.name}: dashboard with the ticker, permalink, 404`, async ({
+      dashboard,
+      desk,
+      page,
+    }) => {
+      await page.setViewportSize(viewport);
+      await publishLongBreaking(desk, "Axe test");
+      const item = await desk.publish({ headline: "Axe test: a permalink", summary: "Its summary." });
+      await dashboard.open();
+      await expect(page.getByRole("button", { name: "Pause ticker" })).toBeVisible();
+      expect(await everyViolation(page)).toEqual([]);
+      await page.goto(`/items/${item.id}`);
+      await expect(page.getByRole("region", { name: "Revision history" })).toBeVisible();
+      expect(await everyViolation(page)).toEqual([]);
+      await page.goto("/nowhere");
+      await expect(page.getByRole("heading", { name: "Page not found" })).toBeVisible();
+      expect(await everyViolation(page)).toEqual([]);
+    });
+  }
+});
+
+test.describe("on a phone", () => {
+  test("50 topics leave the feed on the first screen, and every topic is reachable", async ({
+    dashboard,
+    desk,
+    page,
+  }) => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    const names: string[] = [];
+    const run = Date.now().toString(36);
+    for (let i = 0; i < 50; i += 1) {
+      names.push(`Topic ${run} ${i}`);
+      await desk.createTopic(`many-${run}-${i}`, `Topic ${run} ${i}`);
+    }
+    await desk.publish({ headline: "Many topics: the feed is still in sight" });
+    await dashboard.open();
+    const last = dashboard.topic(names[49] ?? "");
+    await expect(last).toHaveCount(1);
+    await expect(dashboard.article("Many topics: the feed is still in sight")).toBeInViewport();
+    // A screen reader finds every topic in the group; the keyboard reaches the last and shows it.
+    expect(await dashboard.topics.getByRole("button").count()).toBeGreaterThanOrEqual(51);
+    await dashboard.topic("All topics").focus();
+    for (let i = 0; i < 80 && !(await last.evaluate((el) => el === document.activeElement)); i += 1) {
+      await page.keyboard.press("Tab");
+    }
+    await expect(last).toBeFocused();
+    await expect(last).toBeInViewport();
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+  });
+});
+
+test.describe("right-to-left text", () => {
+  test("reads right to left wherever it is shown: feed, ticker, permalink and panel", async ({
+    dashboard,
+    desk,
+    page,
+  }) => {
+    const headline = "الميزانية الجديدة تمر في البرلمان!";
+    const summary = "صوّت النواب مساء الثلاثاء.";
+    const item = await desk.publish({ headline, summary, breaking: true, source: "وكالة الأنباء" });
+    await desk.edit(item, { correction: "تم تصحيح التاريخ." });
+    const direction = (locator: Locator) =>
+      locator.evaluate((el) => (el.matches(":dir(rtl)") ? "rtl" : "ltr"));
+
+    await dashboard.open();
+    const article = dashboard.article(headline);
+    expect(await direction(article.getByRole("heading", { name: headline }))).toBe("rtl");
+    expect(await direction(article.getByText(summary))).toBe("rtl");
+    expect(await direction(article.getByText("تم تصحيح التاريخ."))).toBe("rtl");
+    expect(await direction(article.getByText("وكالة الأنباء"))).toBe("rtl");
+    expect(await direction(dashboard.tickerHeadline(headline))).toBe("rtl");
+
+    await page.goto(`/items/${item.id}`);
+    expect(await direction(page.getByRole("heading", { level: 1, name: headline }))).toBe("rtl");
+    expect(await direction(page.getByText(summary))).toBe("rtl");
+
+    const admin = new AdminPage(page);
+    await admin.login("admin", DESK_ADMIN_PASSWORD);
+    expect(await direction(admin.row(headline).getByText(headline, { exact: true }))).toBe("rtl");
   });
 });

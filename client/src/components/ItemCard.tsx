@@ -73,7 +73,7 @@ export function ItemCard({ item, headingLevel = 2, position, style, ref, preview
         {retracted && <RetractionBadge item={item} />}
         {!retracted && item.version > 1 && <span className="badge badge-updated">Updated</span>}
       </div>
-      <Heading id={headingId} className="headline">
+      <Heading id={headingId} className="headline" dir="auto">
         {preview ? (
           item.headline
         ) : (
@@ -84,17 +84,25 @@ export function ItemCard({ item, headingLevel = 2, position, style, ref, preview
         <RetractionNotice item={item} />
       ) : (
         <>
-          {item.summary !== "" && <p className="summary">{item.summary}</p>}
+          {item.summary !== "" && (
+            <p className="summary" dir="auto">
+              {item.summary}
+            </p>
+          )}
           {item.correction !== null && (
             <p className="correction">
-              <strong>Correction:</strong> {item.correction}
+              <strong>Correction:</strong> <span dir="auto">{item.correction}</span>
             </p>
           )}
         </>
       )}
       <div className="meta">
         <RelativeTime iso={item.publishedAt} />
-        {item.source !== null && item.source !== DEMO_SOURCE && <span className="source">{item.source}</span>}
+        {item.source !== null && item.source !== DEMO_SOURCE && (
+          <span className="source" dir="auto">
+            {item.source}
+          </span>
+        )}
         <TopicList topics={item.topics} />
         {!retracted && <SourceLink url={item.url} />}
       </div>

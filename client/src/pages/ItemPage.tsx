@@ -92,19 +92,27 @@ export function ItemPage({ id }: { id: string }) {
               <span className="badge badge-updated">Updated</span>
             )}
           </div>
-          <h1 id="item-headline" className="headline">
+          <h1 id="item-headline" className="headline" dir="auto">
             {shown.headline}
           </h1>
           {shown.status === "retracted" && <RetractionNotice item={shown} />}
-          {shown.status === "published" && shown.summary !== "" && <p className="summary">{shown.summary}</p>}
+          {shown.status === "published" && shown.summary !== "" && (
+            <p className="summary" dir="auto">
+              {shown.summary}
+            </p>
+          )}
           {shown.status === "published" && shown.correction !== null && (
             <p className="correction">
-              <strong>Correction:</strong> {shown.correction}
+              <strong>Correction:</strong> <span dir="auto">{shown.correction}</span>
             </p>
           )}
           <div className="meta">
             <RelativeTime iso={shown.publishedAt} />
-            {shown.source !== null && <span className="source">{shown.source}</span>}
+            {shown.source !== null && (
+              <span className="source" dir="auto">
+                {shown.source}
+              </span>
+            )}
             <span>by {shown.author}</span>
             <TopicList topics={shown.topics} />
             {shown.status === "published" && <SourceLink url={shown.url} />}
@@ -124,7 +132,9 @@ export function ItemPage({ id }: { id: string }) {
                 </p>
                 <ul>
                   {describeChange(revisions[i - 1], revision).map((line) => (
-                    <li key={line}>{line}</li>
+                    <li key={line}>
+                      <bdi>{line}</bdi>
+                    </li>
                   ))}
                 </ul>
               </li>
