@@ -266,3 +266,76 @@ test.describe("right-to-left text", () => {
     expect(await direction(admin.row(headline).getByText(headline, { exact: true }))).toBe("rtl");
   });
 });
+
+test.describe("reading the feed", () => {
+  test("coming back from a permalink puts the feed where the reader left it", async ({
+    dashboard,
+    desk,
+    page,
+  }) => {
+    await desk.createTopic("back", "Back");
+    for (let i = 0; i < 40; i += 1) {
+      await desk.publish({
+        topics: ["back"],
+        headline: `Back test item ${i}`,
+        summary: "A summary long enough to wrap on a narrow screen. ".repeat((i % 4) + 1),
+      });
+    }
+    await dashboard.open("?topic=back");
+    await expect(dashboard.article("Back test item 39")).toBeVisible();
+    await page.evaluate(() => window.scrollTo(0, 2000));
+    // The first article wholly on screen, once the feed stands still.
+    const looking = () =>
+      page.evaluate(() => {
+        const articles = [...document.querySelectorAll("[role=feed] article")];
+        const article = articles.find((a) => a.getBoundingClientRect().top >= 0);
+        return {
+          headline: article?.querySelector("h2")?.textContent ?? "",
+          top: Math.round(article?.getBoundingClientRect().top ?? -1),
+        };
+      });
+    let before = await looking();
+    await expect
+      .poll(async () => {
+        const now = await looking();
+        const still = now.headline !== "" && now.headline === before.headline && now.top === before.top;
+        before = now;
+        return still;
+      })
+      .toBe(true);
+
+    await dashboard.article(before.headline).getByRole("link", { name: before.headline }).click();
+    await expect(page.getByRole("heading", { level: 1, name: before.headline })).toBeVisible();
+    await page.goBack();
+    await expect(dashboard.article(before.headline)).toBeInViewport();
+    await expect.poll(looking).toEqual(before);
+  });
+
+  test("clamps a very long summary on a phone, with a Show more button that says whether it is open", async ({
+    dashboard,
+    desk,
+    page,
+  }) => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    const summary = `Start of the long summary. ${"The committee heard evidence for six hours. ".repeat(88)}End of the summary.`;
+    await desk.publish({ headline: "Clamp test: the long hearing", summary: summary.slice(0, 4000) });
+    await desk.publish({ headline: "Clamp test: a short one", summary: "Two lines at most." });
+    await dashboard.open();
+    const article = dashboard.article("Clamp test: the long hearing");
+    await expect(article).toBeVisible();
+    const height = async () => (await article.boundingBox())?.height ?? 0;
+    expect(await height()).toBeLessThan(844 / 2);
+    const more = article.getByRole("button", { name: "Show more" });
+    await expect(more).toHaveAttribute("aria-expanded", "false");
+    await expect(
+      dashboard.article("Clamp test: a short one").getByRole("button", { name: "Show more" }),
+    ).toHaveCount(0);
+    await more.click();
+    const less = article.getByRole("button", { name: "Show less" });
+    await expect(less).toHaveAttribute("aria-expanded", "true");
+    await expect(article.getByText("End of the summary.")).toBeVisible();
+    expect(await height()).toBeGreaterThan(844);
+    await less.click();
+    await expect(article.getByRole("button", { name: "Show more" })).toBeFocused();
+  });
+});

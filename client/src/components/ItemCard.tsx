@@ -5,6 +5,7 @@ import { DEMO_SOURCE } from "../../../shared/limits";
 import { useStore } from "../store";
 import { RelativeTime } from "./RelativeTime";
 import { isWithdrawn, RetractionBadge, RetractionNotice } from "./RetractionNotice";
+import { Summary } from "./Summary";
 
 interface ItemCardProps {
   item: Item;
@@ -84,11 +85,7 @@ export function ItemCard({ item, headingLevel = 2, position, style, ref, preview
         <RetractionNotice item={item} />
       ) : (
         <>
-          {item.summary !== "" && (
-            <p className="summary" dir="auto">
-              {item.summary}
-            </p>
-          )}
+          {item.summary !== "" && <Summary text={item.summary} />}
           {item.correction !== null && (
             <p className="correction">
               <strong>Correction:</strong> <span dir="auto">{item.correction}</span>

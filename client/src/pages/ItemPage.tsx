@@ -40,6 +40,12 @@ export function ItemPage({ id }: { id: string }) {
   const [problem, setProblem] = useState<"not_found" | "failed" | null>(null);
   const liveVersion = live?.version ?? 0;
 
+  // Opened from a feed scrolled far down, the item starts at its top (the feed keeps its own place).
+  // biome-ignore lint/correctness/useExhaustiveDependencies: each new item starts at the top
+  useEffect(() => {
+    window.scrollTo(0, 0);
+  }, [id]);
+
   // biome-ignore lint/correctness/useExhaustiveDependencies: a newer live version means new revisions to fetch
   useEffect(() => {
     const controller = new AbortController();
