@@ -100,7 +100,8 @@ export function useFeedPosition(layout: FeedLayout, feed: readonly Item[]): void
     restoring.current = true;
     let frame = 0;
     let still = 0;
-    let frames = 0;
+    // Long enough for a slow phone to lay the rows out; any scroll by the reader ends it sooner.
+    const deadline = performance.now() + 10_000;
     const stop = () => {
       restoring.current = false;
       cancelAnimationFrame(frame);
@@ -109,7 +110,6 @@ export function useFeedPosition(layout: FeedLayout, feed: readonly Item[]): void
       window.removeEventListener("keydown", stop);
     };
     const correct = () => {
-      frames += 1;
       const start = layoutRef.current.startOf(feedRef.current.findIndex((item) => item.id === anchor.id));
       const target = start === undefined ? window.scrollY : Math.max(0, start - anchor.top);
       if (Math.abs(window.scrollY - target) > 1) {
@@ -118,7 +118,7 @@ export function useFeedPosition(layout: FeedLayout, feed: readonly Item[]): void
       } else {
         still += 1;
       }
-      if (still < 20 && frames < 300) frame = requestAnimationFrame(correct);
+      if (still < 20 && performance.now() < deadline) frame = requestAnimationFrame(correct);
       else stop();
     };
     window.addEventListener("wheel", stop, { passive: true });
