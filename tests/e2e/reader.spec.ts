@@ -339,3 +339,41 @@ test.describe("reading the feed", () => {
     await expect(article.getByRole("button", { name: "Show more" })).toBeFocused();
   });
 });
+
+test.describe("the Updated mark", () => {
+  // A zone far from UTC with a 45-minute offset: the mark must be in the reader's own time.
+  test.use({ timezoneId: "Asia/Kathmandu", locale: "en-GB" });
+
+  test("appears for a content change with its time, never for a pin", async ({ dashboard, desk, page }) => {
+    const item = await desk.publish({ headline: "Mark test: bridge inspection", summary: "Under way." });
+    await dashboard.open();
+    const article = dashboard.article("Mark test: bridge inspection");
+    await expect(article).toBeVisible();
+    const pinned = await desk.edit(item, { pinned: true });
+    await expect(
+      page
+        .getByRole("region", { name: "Pinned" })
+        .getByRole("article", { name: "Mark test: bridge inspection" }),
+    ).toBeVisible();
+    await expect(page.getByRole("article", { name: "Mark test: bridge inspection" })).not.toContainText(
+      "Updated",
+    );
+    const unpinned = await desk.edit(pinned, { pinned: false });
+    await expect(article).toBeVisible();
+    await expect(article).not.toContainText("Updated");
+
+    const edited = await desk.edit(unpinned, { summary: "Finished; the bridge reopens at six." });
+    await expect(article).toContainText("Finished; the bridge reopens at six.");
+    const at = edited.contentUpdatedAt ?? "";
+    const hhmm = new Intl.DateTimeFormat("en-GB", {
+      hour: "2-digit",
+      minute: "2-digit",
+      timeZone: "Asia/Kathmandu",
+    }).format(new Date(at));
+    await expect(article).toContainText(`Updated ${hhmm}`);
+    await expect(article.locator(`time[datetime="${at}"]`)).toHaveText(hhmm);
+
+    await page.goto(`/items/${item.id}`);
+    await expect(page.getByRole("article")).toContainText(`Updated ${hhmm}`);
+  });
+});

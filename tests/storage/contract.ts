@@ -94,6 +94,17 @@ export function storageContract(name: string, open: () => Promise<OpenedStorage>
       expect(await storage.epoch()).toBe(renewed);
     });
 
+    it("keeps when an item's content last changed, on the item, its revisions and its changes", async () => {
+      expect(await commitNew("a")).toMatchObject({ contentUpdatedAt: null });
+      const at = "2026-03-01T11:12:00.000Z";
+      await storage.commit({ itemId: "a", decide: bump({ headline: "Edited", contentUpdatedAt: at }) });
+      await storage.commit({ itemId: "a", decide: bump({ pinned: true }) });
+      expect(await storage.getItem("a")).toMatchObject({ pinned: true, contentUpdatedAt: at });
+      expect((await storage.listRevisions("a")).map((r) => r.contentUpdatedAt)).toEqual([null, at, at]);
+      expect((await storage.changesSince(0, 10)).map((c) => c.item.contentUpdatedAt)).toEqual([null, at, at]);
+      expect((await storage.latestWindow(10)).map((item) => item.contentUpdatedAt)).toEqual([at]);
+    });
+
     it("stores nothing and uses no seq when the decision refuses", async () => {
       await commitNew("a");
       const refused = await storage.commit({ itemId: "a", decide: create(draft("a")) });

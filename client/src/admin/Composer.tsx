@@ -27,6 +27,7 @@ function previewOf(draft: Draft, author: string): Item {
     source: null,
     publishedAt: now,
     updatedAt: now,
+    contentUpdatedAt: null,
     author,
   };
 }

@@ -6,6 +6,7 @@ import { useStore } from "../store";
 import { RelativeTime } from "./RelativeTime";
 import { isWithdrawn, RetractionBadge, RetractionNotice } from "./RetractionNotice";
 import { Summary } from "./Summary";
+import { UpdatedMark } from "./UpdatedMark";
 
 interface ItemCardProps {
   item: Item;
@@ -72,7 +73,7 @@ export function ItemCard({ item, headingLevel = 2, position, style, ref, preview
         {item.pinned && !retracted && <span className="badge">Pinned</span>}
         {item.source === DEMO_SOURCE && <span className="badge badge-demo">Demo</span>}
         {retracted && <RetractionBadge item={item} />}
-        {!retracted && item.version > 1 && <span className="badge badge-updated">Updated</span>}
+        <UpdatedMark item={item} />
       </div>
       <Heading id={headingId} className="headline" dir="auto">
         {preview ? (

@@ -5,6 +5,7 @@ import { fetchItem, fetchRevisions, NotFoundError } from "../api";
 import { SourceLink, TopicList } from "../components/ItemCard";
 import { formatExact, RelativeTime } from "../components/RelativeTime";
 import { isWithdrawn, RetractionBadge, RetractionNotice } from "../components/RetractionNotice";
+import { UpdatedMark } from "../components/UpdatedMark";
 import { useStore } from "../store";
 
 /** What one revision changed compared with the one before, in words. */
@@ -94,9 +95,7 @@ export function ItemPage({ id }: { id: string }) {
               <span className="badge badge-breaking">Breaking</span>
             )}
             {shown.status === "retracted" && <RetractionBadge item={shown} />}
-            {shown.status === "published" && shown.version > 1 && (
-              <span className="badge badge-updated">Updated</span>
-            )}
+            <UpdatedMark item={shown} />
           </div>
           <h1 id="item-headline" className="headline" dir="auto">
             {shown.headline}
