@@ -82,4 +82,12 @@ export const pgMigrations: readonly string[] = [
   CREATE TABLE timeline_epoch (id INTEGER PRIMARY KEY CHECK (id = 1), epoch TEXT NOT NULL);
   INSERT INTO timeline_epoch (id, epoch) VALUES (1, replace(gen_random_uuid()::text, '-', ''));
   `,
+  `
+  -- Search runs on the words shared/search.ts makes (Arabic without its article, emoji as words),
+  -- written by the storage on every commit as lexemes kept as they are; rows from before get them
+  -- when a node starts. The 'simple' parser's vector it replaces dropped emoji.
+  ALTER TABLE items DROP COLUMN search;
+  ALTER TABLE items ADD COLUMN search_words TSVECTOR;
+  CREATE INDEX items_search_words ON items USING GIN (search_words);
+  `,
 ];

@@ -9,6 +9,8 @@ import {
   topicSchema,
 } from "../../../shared/item";
 import { roleSchema } from "../../../shared/requests";
+import { searchWords } from "../../../shared/search";
+import { toTsQuery } from "../search";
 import type {
   AuditEntry,
   AuditQuery,
@@ -99,12 +101,6 @@ const auditRow = z
   );
 const idempotencyRow = z.object({ fingerprint: z.string(), item_id: z.string() });
 
-/** Search text as a tsquery: every word must match as a prefix. Words are letters and digits only. */
-export function toTsQuery(text: string): string | null {
-  const words = text.match(/[\p{L}\p{N}]+/gu);
-  return words === null ? null : words.map((word) => `${word.toLowerCase()}:*`).join(" & ");
-}
-
 /**
  * PostgreSQL, for several nodes sharing one timeline. Every commit first locks the seq counter
  * row (`SELECT … FOR UPDATE`), so writers on all nodes take turns: the seq a transaction takes is
@@ -130,6 +126,23 @@ export class PgStorage implements Storage {
     return storage;
   }
 
+  /**
+   * Items written before the search words were stored get them here (the words are made in
+   * TypeScript, so no SQL migration can). Runs under the migration lock.
+   */
+  private async indexSearchWords(client: pg.PoolClient): Promise<void> {
+    const result = await client.query("SELECT id, headline, summary FROM items WHERE search_words IS NULL");
+    const rows = z
+      .array(z.object({ id: z.string(), headline: z.string(), summary: z.string() }))
+      .parse(result.rows);
+    for (const row of rows) {
+      await client.query("UPDATE items SET search_words = array_to_tsvector($1::text[]) WHERE id = $2", [
+        searchWords(`${row.headline} ${row.summary}`),
+        row.id,
+      ]);
+    }
+  }
+
   private async migrate(): Promise<void> {
     const client = await this.pool.connect();
     try {
@@ -144,6 +157,7 @@ export class PgStorage implements Storage {
         await client.query("INSERT INTO schema_migrations (version) VALUES ($1)", [i + 1]);
         await client.query("COMMIT");
       }
+      await this.indexSearchWords(client);
     } finally {
       await client.query("SELECT pg_advisory_unlock($1)", [MIGRATION_LOCK]).catch(() => {});
       client.release();
@@ -183,11 +197,22 @@ export class PgStorage implements Storage {
       const item: Item = { id, seq, ...fields };
       await client.query("UPDATE meta SET value = $1 WHERE key = 'seq'", [seq]);
       await client.query(
-        `INSERT INTO items (id, seq, status, pinned, published_at, headline, summary, data)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+        `INSERT INTO items (id, seq, status, pinned, published_at, headline, summary, data, search_words)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, array_to_tsvector($9::text[]))
          ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, status = excluded.status, pinned = excluded.pinned,
-           published_at = excluded.published_at, headline = excluded.headline, summary = excluded.summary, data = excluded.data`,
-        [item.id, seq, item.status, item.pinned, item.publishedAt, item.headline, item.summary, item],
+           published_at = excluded.published_at, headline = excluded.headline, summary = excluded.summary,
+           data = excluded.data, search_words = excluded.search_words`,
+        [
+          item.id,
+          seq,
+          item.status,
+          item.pinned,
+          item.publishedAt,
+          item.headline,
+          item.summary,
+          item,
+          searchWords(`${item.headline} ${item.summary}`),
+        ],
       );
       await client.query("DELETE FROM item_topics WHERE item_id = $1", [item.id]);
       for (const topic of item.topics) {
@@ -234,7 +259,7 @@ export class PgStorage implements Storage {
       );
     }
     const match = query.text === undefined ? null : toTsQuery(query.text);
-    if (match !== null) where.push(`search @@ to_tsquery('simple', ${param(match)})`);
+    if (match !== null) where.push(`search_words @@ ${param(match)}::tsquery`);
     if (query.after !== undefined) {
       const at = param(query.after.publishedAt);
       where.push(`(published_at < ${at} OR (published_at = ${at} AND id < ${param(query.after.id)}))`);
