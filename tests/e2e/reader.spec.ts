@@ -265,6 +265,32 @@ test.describe("right-to-left text", () => {
     await admin.login("admin", DESK_ADMIN_PASSWORD);
     expect(await direction(admin.row(headline).getByText(headline, { exact: true }))).toBe("rtl");
   });
+
+  test("search finds a word with or without the Arabic article, and an emoji only where it is", async ({
+    dashboard,
+    desk,
+    page,
+  }) => {
+    await desk.publish({ headline: "الميزانية الجديدة للمدينة", summary: "" });
+    await desk.publish({ headline: "Search test: wildfire 🔥 spreads", summary: "" });
+    await desk.publish({ headline: "Search test: council meets", summary: "" });
+    await dashboard.open();
+    // The live window (the dashboard's own filter) and the server's search answer alike.
+    await dashboard.search.fill("ميزانية");
+    await expect(dashboard.article("الميزانية الجديدة للمدينة")).toBeVisible();
+    await expect(dashboard.article("Search test: council meets")).toHaveCount(0);
+    const answer = await page.request.get(`/api/items?q=${encodeURIComponent("ميزانية")}`);
+    const found = JSON.stringify(await answer.json());
+    expect(found).toContain("الميزانية الجديدة للمدينة");
+    expect(found).not.toContain("Search test: council meets");
+
+    await dashboard.search.fill("🔥");
+    await expect(dashboard.article("Search test: wildfire 🔥 spreads")).toBeVisible();
+    await expect(dashboard.article("Search test: council meets")).toHaveCount(0);
+    await dashboard.search.fill("😀");
+    await expect(dashboard.feed.getByRole("article")).toHaveCount(0);
+    await expect(page.getByText("No items match this filter.")).toBeVisible();
+  });
 });
 
 test.describe("reading the feed", () => {
