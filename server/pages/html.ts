@@ -114,9 +114,11 @@ export function dashboardPage(items: readonly Item[], url: string): PageContent 
  */
 export function itemPage(item: Item, url: string): PageContent {
   const retracted = item.status === "retracted";
-  const notice = `This item was retracted.${item.retractionReason === null ? "" : ` ${item.retractionReason}`}`;
+  // A legal kill withdraws the headline too; the public item then carries "Withdrawn" as its headline.
+  const what = item.withdrawn === true ? "This item was withdrawn." : "This item was retracted.";
+  const notice = `${what}${item.retractionReason === null ? "" : ` ${item.retractionReason}`}`;
   const text = retracted
-    ? `<p class="retraction"><strong>This item was retracted.</strong> <span dir="auto">${escapeHtml(item.retractionReason ?? "")}</span></p>`
+    ? `<p class="retraction"><strong>${what}</strong> <span dir="auto">${escapeHtml(item.retractionReason ?? "")}</span></p>`
     : [
         item.summary === "" ? "" : `<p class="summary" dir="auto">${escapeHtml(item.summary)}</p>`,
         item.correction === null

@@ -198,7 +198,7 @@ export function storageContract(name: string, open: () => Promise<OpenedStorage>
         await commitNew("cafe", { headline: "Café owners protest", summary: "" }),
         await commitNew("plain", { headline: "Council meets", summary: "Nothing else." }),
       ];
-      const base = { topics: [], after: undefined, limit: 50, includeRetracted: false };
+      const base = { topics: [], after: undefined, limit: 50, status: "published" as const };
       for (const q of [
         "ميزانية",
         "الميزانية",

@@ -53,7 +53,7 @@ describe("SQLite storage", () => {
       .run(older.id, older.publishedAt, older.headline, JSON.stringify(older));
     old.close();
     const storage = SqliteStorage.open(file);
-    const base = { topics: [], after: undefined, limit: 10, includeRetracted: false };
+    const base = { topics: [], after: undefined, limit: 10, status: "published" as const };
     for (const text of ["ميزانية", "🔥"]) {
       expect(
         (await storage.listItems({ ...base, text })).map((item) => [item.id, item.contentUpdatedAt]),
