@@ -112,7 +112,7 @@ export function useFeedPosition(layout: FeedLayout, feed: readonly Item[]): void
     const correct = () => {
       const start = layoutRef.current.startOf(feedRef.current.findIndex((item) => item.id === anchor.id));
       const target = start === undefined ? window.scrollY : Math.max(0, start - anchor.top);
-      if (Math.abs(window.scrollY - target) > 1) {
+      if (Math.abs(window.scrollY - target) > 0.5) {
         window.scrollTo(0, target);
         still = 0;
       } else {
