@@ -1,4 +1,3 @@
-import fs from "node:fs";
 import { createServer, type Server as HttpServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
@@ -18,6 +17,7 @@ import { readinessChecks } from "./http/readiness";
 import { requestLog } from "./http/request-log";
 import { originAllowed, refuseForeignOrigins, type SecurityConfig, securityHeaders } from "./http/security";
 import { Metrics } from "./metrics";
+import { pageRoutes } from "./pages/routes";
 import { attachPanelSocket } from "./panel/socket";
 import type { Storage } from "./storage/storage";
 import { DEFAULT_SOCKET_BUFFER_MAX_BYTES, limitSlowReaders } from "./timeline/backpressure";
@@ -121,14 +121,7 @@ export async function createApp(config: AppConfig, deps: AppDeps): Promise<Lived
   });
 
   app.use(express.static(config.clientDir, { index: false, maxAge: "1h" }));
-  const indexHtml = path.join(config.clientDir, "index.html");
-  app.get(["/", "/items/:id", "/admin", "/admin/*rest"], (_req, res) => {
-    if (!fs.existsSync(indexHtml)) {
-      res.status(503).type("text/plain").send("The dashboard is not built yet: run `npm run build`.");
-      return;
-    }
-    res.sendFile(indexHtml, { headers: { "Cache-Control": "no-cache" } });
-  });
+  app.use(pageRoutes(timeline, config.clientDir));
   app.use(errorHandler(logger));
 
   const httpServer = createServer(app);

@@ -34,6 +34,12 @@ export const itemSchema = z.object({
   source: z.nullable(z.string()),
   publishedAt: z.string(),
   updatedAt: z.string(),
+  /**
+   * When the content readers read (headline, summary, link, topics, source, correction) last
+   * changed; null while it stands as first published. Pinning, breaking and retracting are not
+   * content changes. Items stored before the field existed read as null.
+   */
+  contentUpdatedAt: z._default(z.nullable(z.string()), null),
   author: z.string(),
 });
 export type Item = z.infer<typeof itemSchema>;

@@ -1,14 +1,35 @@
 import type { Item } from "./item";
 
-/** Lower-case words without diacritics: "Café-Owner" → ["cafe", "owner"]. */
+/**
+ * A word: a run of letters and digits; an emoji (each pictograph of a sequence, its skin tone and
+ * joiners dropped); or a flag (a pair of regional indicators).
+ */
+const WORD = /[\p{L}\p{N}]+|\p{Extended_Pictographic}|\p{Regional_Indicator}{2}/gu;
+
+/**
+ * Arabic's definite article "ال" is written joined to its word, alone or after a one-letter
+ * conjunction or preposition (و ف ب ك), or contracted after ل as "لل": "الميزانية" is found by
+ * "ميزانية". Stripped only when at least two letters remain.
+ */
+const ARABIC_ARTICLE = /^(?:[وفبك]?ال|لل)(?=\p{L}{2})/u;
+
+/**
+ * The words search compares, the same on both ends of the wire and in both storages: lower case,
+ * without diacritics ("Café-Owner" → ["cafe", "owner"]), Arabic letters in one form (hamza and
+ * madda forms of alef are alef, ى is ي, ة is ه, no tatweel) and without the definite article, emoji
+ * as words of their own.
+ */
 export function searchWords(text: string): string[] {
-  return (
+  const words =
     text
       .normalize("NFKD")
       .replace(/\p{M}/gu, "")
+      .replace(/\u0640/g, "")
+      .replace(/\u0649/g, "\u064a")
+      .replace(/\u0629/g, "\u0647")
       .toLowerCase()
-      .match(/[\p{L}\p{N}]+/gu) ?? []
-  );
+      .match(WORD) ?? [];
+  return words.map((word) => word.replace(ARABIC_ARTICLE, ""));
 }
 
 /** What a reader filters the feed by: at least one of `topics` (none means all), and every word of `q`. */

@@ -3,6 +3,7 @@ import { Route, Switch, useLocation } from "wouter";
 import { fetchTopics } from "./api";
 import { Dashboard } from "./pages/Dashboard";
 import { ItemPage } from "./pages/ItemPage";
+import { NotFound } from "./pages/NotFound";
 import { connect, followSurface } from "./socket";
 import { useStore } from "./store";
 
@@ -28,9 +29,7 @@ export function App() {
         </Suspense>
       </Route>
       <Route>
-        <main className="page">
-          <h1>Page not found</h1>
-        </main>
+        <NotFound />
       </Route>
     </Switch>
   );

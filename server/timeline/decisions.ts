@@ -29,9 +29,22 @@ export function decideCreate(
       source: input.source,
       publishedAt: input.publishedAt ?? now,
       updatedAt: now,
+      contentUpdatedAt: null,
       author,
     },
   };
+}
+
+/** Whether an edit changed what readers read, as opposed to how the item is placed (pinned, breaking, time). */
+export function changesContent(before: Item, after: Item): boolean {
+  return (
+    before.headline !== after.headline ||
+    before.summary !== after.summary ||
+    before.url !== after.url ||
+    before.source !== after.source ||
+    before.correction !== after.correction ||
+    before.topics.join("\n") !== after.topics.join("\n")
+  );
 }
 
 /**
@@ -62,7 +75,13 @@ export function decideEdit(
   return {
     ok: true,
     kind: "updated",
-    item: { ...draft, version: current.version + 1, updatedAt: now, author },
+    item: {
+      ...draft,
+      version: current.version + 1,
+      updatedAt: now,
+      contentUpdatedAt: changesContent(current, item) ? now : current.contentUpdatedAt,
+      author,
+    },
   };
 }
 

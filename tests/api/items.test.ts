@@ -205,6 +205,11 @@ describe("PATCH /api/items/:id and retract", () => {
       correction: "Fixed a typo in the headline.",
     });
 
+    // Only the content edit is an update readers are told about, with its time; pinning is not.
+    expect(item.contentUpdatedAt).toBeNull();
+    expect(edited.body).toMatchObject({ contentUpdatedAt: itemSchema.parse(edited.body).updatedAt });
+    expect(pinned.body).toMatchObject({ contentUpdatedAt: itemSchema.parse(edited.body).updatedAt });
+
     const revisions = z
       .object({ revisions: z.array(itemSchema) })
       .parse((await call(server.url, "GET", `/api/items/${item.id}/revisions`)).body).revisions;

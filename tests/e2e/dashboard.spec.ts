@@ -4,6 +4,8 @@ import { DashboardPage } from "./pages/dashboard";
 
 /** The contract's promise: a published item reaches an open page within a second. */
 const LIVE = { timeout: 1000 };
+/** Makes a headline wider than a desktop window, so that the ticker moves. */
+const LONG_TAIL = `: ${"the river rose through the night and the old town was evacuated ".repeat(2).trim()}`;
 
 test.describe("the live dashboard", () => {
   test("shows an item published through the API in the feed and the ticker within a second", async ({
@@ -121,7 +123,8 @@ test.describe("the live dashboard", () => {
   });
 
   test("pauses the ticker with its button and on hover", async ({ dashboard, desk, page }) => {
-    await desk.publish({ headline: "Ticker test: wildfire spreads north", breaking: true });
+    // Long enough not to fit the window: a ticker whose headlines fit stands still, with no button.
+    await desk.publish({ headline: `Ticker test: wildfire spreads north${LONG_TAIL}`, breaking: true });
     await dashboard.open();
     const track = page.getByTestId("ticker-track");
     const playState = () =>
@@ -257,7 +260,7 @@ test.describe("the live dashboard", () => {
   });
 
   test("reaches every control with the keyboard, with a visible focus", async ({ dashboard, desk, page }) => {
-    await desk.publish({ headline: "Keyboard test item", breaking: true });
+    await desk.publish({ headline: `Keyboard test item${LONG_TAIL}`, breaking: true });
     await dashboard.open();
     await page.keyboard.press("Tab");
     await expect(page.getByRole("link", { name: "Skip to the news feed" })).toBeFocused();
@@ -266,7 +269,9 @@ test.describe("the live dashboard", () => {
     await page.keyboard.press("Enter");
     await expect(page.getByRole("button", { name: "Play ticker" })).toBeFocused();
     await page.keyboard.press("Tab");
-    await expect(dashboard.tickerHeadline("Keyboard test item")).toBeFocused();
+    await expect(page.getByRole("combobox", { name: "Ticker speed" })).toBeFocused();
+    await page.keyboard.press("Tab");
+    await expect(dashboard.tickerHeadline(`Keyboard test item${LONG_TAIL}`)).toBeFocused();
     const outline = await page.evaluate(() => {
       const focused = document.activeElement;
       return focused === null ? "none" : getComputedStyle(focused).outlineStyle;

@@ -10,7 +10,19 @@ export { expect };
  * in, and contrast is judged on what a reader sees after that, not halfway through. (The
  * ticker's endless scroll does not count as movement here.)
  */
-export async function seriousViolations(page: Page): Promise<string[]> {
+export function seriousViolations(page: Page): Promise<string[]> {
+  return violations(page, (impact) => impact === "serious" || impact === "critical");
+}
+
+/** Every accessibility violation axe finds, minor and moderate ones too (content outside landmarks, say). */
+export function everyViolation(page: Page): Promise<string[]> {
+  return violations(page, () => true);
+}
+
+async function violations(
+  page: Page,
+  counts: (impact: string | null | undefined) => boolean,
+): Promise<string[]> {
   await page.waitForFunction(() =>
     document
       .getAnimations()
@@ -21,7 +33,7 @@ export async function seriousViolations(page: Page): Promise<string[]> {
   );
   const results = await new AxeBuilder({ page }).analyze();
   return results.violations
-    .filter((violation) => violation.impact === "serious" || violation.impact === "critical")
+    .filter((violation) => counts(violation.impact))
     .map(
       (violation) =>
         `${violation.id}: ${violation.help} (${violation.nodes.map((n) => n.target.join(" ")).join(", ")})`,

@@ -18,6 +18,7 @@ export function sampleDraft(id: string, fields: Partial<ItemDraft> = {}): ItemDr
     source: null,
     publishedAt: "2026-03-01T10:00:00.000Z",
     updatedAt: "2026-03-01T10:00:00.000Z",
+    contentUpdatedAt: null,
     author: "test",
     ...fields,
   };

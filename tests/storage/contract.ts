@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { AuditPosition, AuditQuery, Decision, ItemDraft, Storage } from "../../server/storage/storage";
 import type { Item } from "../../shared/item";
+import { matchesFilter } from "../../shared/search";
 import { sampleDraft as draft } from "../helpers/items";
 
 const create =
@@ -94,6 +95,17 @@ export function storageContract(name: string, open: () => Promise<OpenedStorage>
       expect(await storage.epoch()).toBe(renewed);
     });
 
+    it("keeps when an item's content last changed, on the item, its revisions and its changes", async () => {
+      expect(await commitNew("a")).toMatchObject({ contentUpdatedAt: null });
+      const at = "2026-03-01T11:12:00.000Z";
+      await storage.commit({ itemId: "a", decide: bump({ headline: "Edited", contentUpdatedAt: at }) });
+      await storage.commit({ itemId: "a", decide: bump({ pinned: true }) });
+      expect(await storage.getItem("a")).toMatchObject({ pinned: true, contentUpdatedAt: at });
+      expect((await storage.listRevisions("a")).map((r) => r.contentUpdatedAt)).toEqual([null, at, at]);
+      expect((await storage.changesSince(0, 10)).map((c) => c.item.contentUpdatedAt)).toEqual([null, at, at]);
+      expect((await storage.latestWindow(10)).map((item) => item.contentUpdatedAt)).toEqual([at]);
+    });
+
     it("stores nothing and uses no seq when the decision refuses", async () => {
       await commitNew("a");
       const refused = await storage.commit({ itemId: "a", decide: create(draft("a")) });
@@ -176,6 +188,42 @@ export function storageContract(name: string, open: () => Promise<OpenedStorage>
       expect(ids(await storage.listItems({ ...base, text: "CUP final" }))).toEqual(["b"]);
       expect(ids(await storage.listItems({ ...base, text: 'cup "OR" NEAR(' }))).toEqual([]);
       expect(ids(await storage.listItems({ ...base, limit: 2 }))).toEqual(["b", "c"]);
+    });
+
+    it("searches as the dashboard's filter does: Arabic without its article, emoji, diacritics", async () => {
+      const items = [
+        await commitNew("ar", { headline: "الميزانية الجديدة أُقرّت", summary: "صوّت البرلمان." }),
+        await commitNew("ar2", { headline: "ميزانية البلدية", summary: "" }),
+        await commitNew("fire", { headline: "Wildfire 🔥 near the town", summary: "Crews 👩🏽‍🚒 arrive." }),
+        await commitNew("cafe", { headline: "Café owners protest", summary: "" }),
+        await commitNew("plain", { headline: "Council meets", summary: "Nothing else." }),
+      ];
+      const base = { topics: [], after: undefined, limit: 50, status: "published" as const };
+      for (const q of [
+        "ميزانية",
+        "الميزانية",
+        "اقرت",
+        "🔥",
+        "👩",
+        "😀",
+        "cafe",
+        "CAFÉ",
+        "council 🔥",
+        "برلمان",
+      ]) {
+        const found = (await storage.listItems({ ...base, text: q })).map((item) => item.id).sort();
+        const kept = items
+          .filter((item) => matchesFilter(item, { topics: [], q }))
+          .map((item) => item.id)
+          .sort();
+        expect({ q, found }).toEqual({ q, found: kept });
+      }
+      expect((await storage.listItems({ ...base, text: "ميزانية" })).map((item) => item.id).sort()).toEqual([
+        "ar",
+        "ar2",
+      ]);
+      expect((await storage.listItems({ ...base, text: "🔥" })).map((item) => item.id)).toEqual(["fire"]);
+      expect(await storage.listItems({ ...base, text: "😀" })).toEqual([]);
     });
 
     it("finds an item by its new words after an edit, not by its old ones", async () => {

@@ -2,8 +2,10 @@ import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
+import { toFtsQuery } from "../../server/storage/search";
 import { migrations } from "../../server/storage/sqlite/migrations";
-import { SqliteStorage, toFtsQuery } from "../../server/storage/sqlite/sqlite-storage";
+import { SqliteStorage } from "../../server/storage/sqlite/sqlite-storage";
+import { sampleItem } from "../helpers/items";
 import { tempDir } from "../helpers/server";
 import { storageContract } from "./contract";
 
@@ -37,6 +39,30 @@ describe("SQLite storage", () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
+  it("makes items written by an older version searchable the new way, and reads them as never updated", async () => {
+    const dir = tempDir();
+    const file = path.join(dir, "livedesk.db");
+    const old = new Database(file);
+    for (const sql of migrations.slice(0, 2)) old.exec(sql);
+    old.pragma("user_version = 2");
+    const { contentUpdatedAt: _, ...older } = sampleItem("old", { headline: "الميزانية 🔥", version: 2 });
+    old
+      .prepare(
+        "INSERT INTO items (id, seq, status, pinned, published_at, headline, summary, data) VALUES (?, 1, 'published', 0, ?, ?, '', ?)",
+      )
+      .run(older.id, older.publishedAt, older.headline, JSON.stringify(older));
+    old.close();
+    const storage = SqliteStorage.open(file);
+    const base = { topics: [], after: undefined, limit: 10, status: "published" as const };
+    for (const text of ["ميزانية", "🔥"]) {
+      expect(
+        (await storage.listItems({ ...base, text })).map((item) => [item.id, item.contentUpdatedAt]),
+      ).toEqual([["old", null]]);
+    }
+    await storage.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
   it("migrates once: reopening a file keeps its data", async () => {
     const dir = tempDir();
     const file = path.join(dir, "livedesk.db");
@@ -53,7 +79,7 @@ describe("SQLite storage", () => {
     const dir = tempDir();
     const file = path.join(dir, "livedesk.db");
     // The schema as the last release without epochs left it, with one change in its log.
-    const before = migrations.length - 1;
+    const before = migrations.findIndex((sql) => sql.includes("timeline_epoch"));
     const old = new Database(file);
     for (const sql of migrations.slice(0, before)) old.exec(sql);
     old.pragma(`user_version = ${before}`);
@@ -71,8 +97,9 @@ describe("SQLite storage", () => {
   });
 
   it("turns search text into quoted prefix terms, so FTS5 syntax in it is harmless", () => {
-    expect(toFtsQuery('storm "OR" coast*')).toBe('"storm"* "OR"* "coast"*');
-    expect(toFtsQuery("Ünïcode façade")).toBe('"Ünïcode"* "façade"*');
+    expect(toFtsQuery('storm "OR" coast*')).toBe('"storm"* "or"* "coast"*');
+    expect(toFtsQuery("Ünïcode façade")).toBe('"unicode"* "facade"*');
+    expect(toFtsQuery("🔥")).toBe('"🔥"*');
     expect(toFtsQuery("—!?")).toBeNull();
   });
 });

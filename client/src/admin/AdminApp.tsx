@@ -146,6 +146,12 @@ export function AdminApp() {
               <AuditScreen />
             </AdminOnly>
           </Route>
+          <Route>
+            <h2>Page not found</h2>
+            <p>
+              <Link href="/">Go to the desk</Link>
+            </p>
+          </Route>
         </Switch>
       </main>
     </>

@@ -200,7 +200,7 @@ export function AuditScreen() {
                 <td>
                   <TargetLink entry={entry} />
                 </td>
-                <td>{entry.detail}</td>
+                <td dir="auto">{entry.detail}</td>
               </tr>
             ))}
           </tbody>

@@ -27,6 +27,7 @@ function previewOf(draft: Draft, author: string): Item {
     source: null,
     publishedAt: now,
     updatedAt: now,
+    contentUpdatedAt: null,
     author,
   };
 }
@@ -184,7 +185,7 @@ export function Composer() {
         <h3 id="preview-heading">Preview</h3>
         {draft.breaking && (
           <p className="preview-ticker">
-            <span className="badge badge-breaking">Ticker</span> {preview.headline}
+            <span className="badge badge-breaking">Ticker</span> <span dir="auto">{preview.headline}</span>
           </p>
         )}
         <ItemCard item={preview} headingLevel={3} preview />

@@ -163,6 +163,7 @@ export function EditDialog({ item, onClose }: { item: Item; onClose: () => void 
               <textarea
                 id="edit-correction"
                 rows={2}
+                dir="auto"
                 value={note}
                 onChange={(event) => setNote(event.target.value)}
                 aria-describedby={describedBy}

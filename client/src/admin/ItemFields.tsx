@@ -46,6 +46,7 @@ export function ItemFields({
           <input
             id={`${idPrefix}-headline`}
             ref={headlineRef}
+            dir="auto"
             value={values.headline}
             onChange={(event) => onChange({ headline: event.target.value })}
             aria-describedby={describedBy}
@@ -59,6 +60,7 @@ export function ItemFields({
           <textarea
             id={`${idPrefix}-summary`}
             rows={4}
+            dir="auto"
             value={values.summary}
             onChange={(event) => onChange({ summary: event.target.value })}
             aria-describedby={describedBy}

@@ -124,7 +124,9 @@ export function LiveList() {
           return (
             <li key={item.id} className={item.status === "retracted" ? "row retracted" : "row"}>
               <div className="row-text">
-                <p className="row-headline">{item.headline}</p>
+                <p className="row-headline" dir="auto">
+                  {item.headline}
+                </p>
                 <p className="row-meta">
                   {item.status === "retracted" && (
                     <span className="badge badge-retracted">

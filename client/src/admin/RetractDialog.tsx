@@ -48,6 +48,7 @@ export function RetractDialog({ item, onClose }: { item: Item; onClose: () => vo
             <textarea
               id="retract-reason"
               rows={3}
+              dir="auto"
               value={reason}
               onChange={(event) => setReason(event.target.value)}
               aria-describedby={describedBy}

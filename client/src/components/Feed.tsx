@@ -4,6 +4,7 @@ import { useShallow } from "zustand/react/shallow";
 import type { Item } from "../../../shared/item";
 import { matchesFilter } from "../../../shared/search";
 import { useStore } from "../store";
+import { useFeedPosition } from "../useFeedPosition";
 import { useOlderPages } from "../useOlderPages";
 import { ItemCard } from "./ItemCard";
 
@@ -99,6 +100,13 @@ export function Feed() {
     gap: 12,
     getItemKey: (index) => feed[index]?.id ?? index,
   });
+  useFeedPosition(
+    {
+      rows: () => virtualizer.getVirtualItems(),
+      startOf: (index) => virtualizer.measurementsCache[index]?.start,
+    },
+    feed,
+  );
   const virtualItems = virtualizer.getVirtualItems();
   const lastIndex = virtualItems.at(-1)?.index ?? -1;
 

@@ -5,6 +5,8 @@ import { DEMO_SOURCE } from "../../../shared/limits";
 import { useStore } from "../store";
 import { RelativeTime } from "./RelativeTime";
 import { isWithdrawn, RetractionBadge, RetractionNotice } from "./RetractionNotice";
+import { Summary } from "./Summary";
+import { UpdatedMark } from "./UpdatedMark";
 
 interface ItemCardProps {
   item: Item;
@@ -71,9 +73,9 @@ export function ItemCard({ item, headingLevel = 2, position, style, ref, preview
         {item.pinned && !retracted && <span className="badge">Pinned</span>}
         {item.source === DEMO_SOURCE && <span className="badge badge-demo">Demo</span>}
         {retracted && <RetractionBadge item={item} />}
-        {!retracted && item.version > 1 && <span className="badge badge-updated">Updated</span>}
+        <UpdatedMark item={item} />
       </div>
-      <Heading id={headingId} className="headline">
+      <Heading id={headingId} className="headline" dir="auto">
         {preview ? (
           item.headline
         ) : (
@@ -84,17 +86,21 @@ export function ItemCard({ item, headingLevel = 2, position, style, ref, preview
         <RetractionNotice item={item} />
       ) : (
         <>
-          {item.summary !== "" && <p className="summary">{item.summary}</p>}
+          {item.summary !== "" && <Summary text={item.summary} />}
           {item.correction !== null && (
             <p className="correction">
-              <strong>Correction:</strong> {item.correction}
+              <strong>Correction:</strong> <span dir="auto">{item.correction}</span>
             </p>
           )}
         </>
       )}
       <div className="meta">
         <RelativeTime iso={item.publishedAt} />
-        {item.source !== null && item.source !== DEMO_SOURCE && <span className="source">{item.source}</span>}
+        {item.source !== null && item.source !== DEMO_SOURCE && (
+          <span className="source" dir="auto">
+            {item.source}
+          </span>
+        )}
         <TopicList topics={item.topics} />
         {!retracted && <SourceLink url={item.url} />}
       </div>

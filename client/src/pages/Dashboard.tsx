@@ -14,7 +14,9 @@ function useFilterInUrl() {
   const setFilter = useStore((state) => state.setFilter);
   useEffect(() => {
     const search = searchFromFilter(filter);
-    if (search !== window.location.search) window.history.replaceState(null, "", `/${search}`);
+    // The entry's state is kept: it holds the feed position to come back to.
+    if (search !== window.location.search)
+      window.history.replaceState(window.history.state, "", `/${search}`);
   }, [filter]);
   useEffect(() => {
     const onPopState = () => setFilter(filterFromSearch(window.location.search));

@@ -5,6 +5,7 @@ import { fetchItem, fetchRevisions, NotFoundError } from "../api";
 import { SourceLink, TopicList } from "../components/ItemCard";
 import { formatExact, RelativeTime } from "../components/RelativeTime";
 import { isWithdrawn, RetractionBadge, RetractionNotice } from "../components/RetractionNotice";
+import { UpdatedMark } from "../components/UpdatedMark";
 import { useStore } from "../store";
 
 /** What one revision changed compared with the one before, in words. */
@@ -39,6 +40,12 @@ export function ItemPage({ id }: { id: string }) {
   const [revisions, setRevisions] = useState<Item[]>([]);
   const [problem, setProblem] = useState<"not_found" | "failed" | null>(null);
   const liveVersion = live?.version ?? 0;
+
+  // Opened from a feed scrolled far down, the item starts at its top (the feed keeps its own place).
+  // biome-ignore lint/correctness/useExhaustiveDependencies: each new item starts at the top
+  useEffect(() => {
+    window.scrollTo(0, 0);
+  }, [id]);
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: a newer live version means new revisions to fetch
   useEffect(() => {
@@ -88,23 +95,29 @@ export function ItemPage({ id }: { id: string }) {
               <span className="badge badge-breaking">Breaking</span>
             )}
             {shown.status === "retracted" && <RetractionBadge item={shown} />}
-            {shown.status === "published" && shown.version > 1 && (
-              <span className="badge badge-updated">Updated</span>
-            )}
+            <UpdatedMark item={shown} />
           </div>
-          <h1 id="item-headline" className="headline">
+          <h1 id="item-headline" className="headline" dir="auto">
             {shown.headline}
           </h1>
           {shown.status === "retracted" && <RetractionNotice item={shown} />}
-          {shown.status === "published" && shown.summary !== "" && <p className="summary">{shown.summary}</p>}
+          {shown.status === "published" && shown.summary !== "" && (
+            <p className="summary" dir="auto">
+              {shown.summary}
+            </p>
+          )}
           {shown.status === "published" && shown.correction !== null && (
             <p className="correction">
-              <strong>Correction:</strong> {shown.correction}
+              <strong>Correction:</strong> <span dir="auto">{shown.correction}</span>
             </p>
           )}
           <div className="meta">
             <RelativeTime iso={shown.publishedAt} />
-            {shown.source !== null && <span className="source">{shown.source}</span>}
+            {shown.source !== null && (
+              <span className="source" dir="auto">
+                {shown.source}
+              </span>
+            )}
             <span>by {shown.author}</span>
             <TopicList topics={shown.topics} />
             {shown.status === "published" && <SourceLink url={shown.url} />}
@@ -124,7 +137,9 @@ export function ItemPage({ id }: { id: string }) {
                 </p>
                 <ul>
                   {describeChange(revisions[i - 1], revision).map((line) => (
-                    <li key={line}>{line}</li>
+                    <li key={line}>
+                      <bdi>{line}</bdi>
+                    </li>
                   ))}
                 </ul>
               </li>

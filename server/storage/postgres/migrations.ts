@@ -82,6 +82,14 @@ export const pgMigrations: readonly string[] = [
   CREATE TABLE timeline_epoch (id INTEGER PRIMARY KEY CHECK (id = 1), epoch TEXT NOT NULL);
   INSERT INTO timeline_epoch (id, epoch) VALUES (1, replace(gen_random_uuid()::text, '-', ''));
   `,
+  `
+  -- Search runs on the words shared/search.ts makes (Arabic without its article, emoji as words),
+  -- written by the storage on every commit as lexemes kept as they are; rows from before get them
+  -- when a node starts. The 'simple' parser's vector it replaces dropped emoji.
+  ALTER TABLE items DROP COLUMN search;
+  ALTER TABLE items ADD COLUMN search_words TSVECTOR;
+  CREATE INDEX items_search_words ON items USING GIN (search_words);
+  `,
   // One commit in one statement: the seq row is locked only while PostgreSQL runs this function,
   // never across a round trip to a node, so a node that freezes mid-commit holds nobody up. The
   // node read the item (and the idempotency key) and decided without a lock; the function checks
@@ -90,7 +98,7 @@ export const pgMigrations: readonly string[] = [
   `
   CREATE FUNCTION livedesk_commit(
     p_id TEXT, p_read_seq BIGINT, p_kind TEXT, p_item JSONB, p_topics TEXT[],
-    p_principal TEXT, p_key TEXT, p_fingerprint TEXT
+    p_principal TEXT, p_key TEXT, p_fingerprint TEXT, p_search_words TEXT[]
   ) RETURNS BIGINT LANGUAGE plpgsql AS $$
   DECLARE
     next_seq BIGINT;
@@ -104,12 +112,12 @@ export const pgMigrations: readonly string[] = [
     ) THEN RETURN NULL; END IF;
     UPDATE meta SET value = next_seq WHERE key = 'seq';
     p_item := jsonb_set(p_item, '{seq}', to_jsonb(next_seq));
-    INSERT INTO items (id, seq, status, pinned, published_at, headline, summary, data)
+    INSERT INTO items (id, seq, status, pinned, published_at, headline, summary, data, search_words)
       VALUES (p_id, next_seq, p_item->>'status', (p_item->>'pinned')::boolean, p_item->>'publishedAt',
-              p_item->>'headline', p_item->>'summary', p_item)
+              p_item->>'headline', p_item->>'summary', p_item, array_to_tsvector(p_search_words))
       ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, status = excluded.status, pinned = excluded.pinned,
         published_at = excluded.published_at, headline = excluded.headline, summary = excluded.summary,
-        data = excluded.data;
+        data = excluded.data, search_words = excluded.search_words;
     DELETE FROM item_topics WHERE item_id = p_id;
     INSERT INTO item_topics (topic, item_id) SELECT DISTINCT topic, p_id FROM unnest(p_topics) AS topic;
     INSERT INTO changes (seq, kind, item_id, item) VALUES (next_seq, p_kind, p_id, p_item);

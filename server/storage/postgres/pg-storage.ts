@@ -9,7 +9,9 @@ import {
   topicSchema,
 } from "../../../shared/item";
 import { roleSchema } from "../../../shared/requests";
+import { searchWords } from "../../../shared/search";
 import { asStorageError, StorageError } from "../errors";
+import { toTsQuery } from "../search";
 import type {
   AuditEntry,
   AuditQuery,
@@ -98,12 +100,6 @@ const auditRow = z
   .transform(
     ({ origin, ord, ...entry }): AuditRecord => ({ ...entry, position: { at: entry.at, origin, ord } }),
   );
-
-/** Search text as a tsquery: every word must match as a prefix. Words are letters and digits only. */
-export function toTsQuery(text: string): string | null {
-  const words = text.match(/[\p{L}\p{N}]+/gu);
-  return words === null ? null : words.map((word) => `${word.toLowerCase()}:*`).join(" & ");
-}
 
 /** Every call to PostgreSQL has a deadline; a URL's query parameters of the same names override them. */
 export interface PgTimeouts {
@@ -278,9 +274,27 @@ export class PgStorage implements Storage {
         await client.query("INSERT INTO schema_migrations (version) VALUES ($1)", [i + 1]);
         await client.query("COMMIT");
       }
+      await PgStorage.indexSearchWords(client);
     } finally {
       await client.query("SELECT pg_advisory_unlock($1)", [MIGRATION_LOCK]).catch(() => {});
       await client.end().catch(() => {});
+    }
+  }
+
+  /**
+   * Items written before the search words were stored get them here (the words are made in
+   * TypeScript, so no SQL migration can). Runs under the migration lock.
+   */
+  private static async indexSearchWords(client: pg.Client): Promise<void> {
+    const result = await client.query("SELECT id, headline, summary FROM items WHERE search_words IS NULL");
+    const rows = z
+      .array(z.object({ id: z.string(), headline: z.string(), summary: z.string() }))
+      .parse(result.rows);
+    for (const row of rows) {
+      await client.query("UPDATE items SET search_words = array_to_tsvector($1::text[]) WHERE id = $2", [
+        searchWords(`${row.headline} ${row.summary}`),
+        row.id,
+      ]);
     }
   }
 
@@ -314,7 +328,7 @@ export class PgStorage implements Storage {
       const draft: Item = { id, seq: 0, ...fields };
       const committed = committedRow.parse(
         (
-          await this.query("SELECT livedesk_commit($1, $2, $3, $4, $5, $6, $7, $8) AS seq", [
+          await this.query("SELECT livedesk_commit($1, $2, $3, $4, $5, $6, $7, $8, $9) AS seq", [
             id,
             read.seq,
             decision.kind,
@@ -323,6 +337,7 @@ export class PgStorage implements Storage {
             claim?.principal ?? null,
             claim?.key ?? null,
             claim?.fingerprint ?? null,
+            searchWords(`${draft.headline} ${draft.summary}`),
           ])
         ).rows[0],
       );
@@ -355,7 +370,7 @@ export class PgStorage implements Storage {
       );
     }
     const match = query.text === undefined ? null : toTsQuery(query.text);
-    if (match !== null) where.push(`search @@ to_tsquery('simple', ${param(match)})`);
+    if (match !== null) where.push(`search_words @@ ${param(match)}::tsquery`);
     if (query.after !== undefined) {
       const at = param(query.after.publishedAt);
       where.push(`(published_at < ${at} OR (published_at = ${at} AND id < ${param(query.after.id)}))`);

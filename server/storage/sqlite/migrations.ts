@@ -101,4 +101,26 @@ export const migrations: readonly string[] = [
   CREATE TABLE timeline_epoch (id INTEGER PRIMARY KEY CHECK (id = 1), epoch TEXT NOT NULL) STRICT;
   INSERT INTO timeline_epoch (id, epoch) VALUES (1, lower(hex(randomblob(16))));
   `,
+  `
+  -- Search runs on the words shared/search.ts makes (Arabic without its article, emoji as words),
+  -- written by the storage on every commit; rows from before get them when the storage opens.
+  -- Emoji are symbols (So), so the tokenizer keeps them as tokens.
+  ALTER TABLE items ADD COLUMN search_text TEXT;
+  DROP TRIGGER items_fts_insert;
+  DROP TRIGGER items_fts_update;
+  DROP TABLE items_fts;
+  CREATE VIRTUAL TABLE items_fts USING fts5(
+    search_text, content='items', content_rowid='rowid',
+    tokenize="unicode61 remove_diacritics 0 categories 'L* N* Co So'"
+  );
+  CREATE TRIGGER items_fts_insert AFTER INSERT ON items BEGIN
+    INSERT INTO items_fts (rowid, search_text) VALUES (new.rowid, coalesce(new.search_text, ''));
+  END;
+  -- A row from before (search_text NULL) is not in the new index yet: nothing to delete for it.
+  CREATE TRIGGER items_fts_update AFTER UPDATE ON items BEGIN
+    INSERT INTO items_fts (items_fts, rowid, search_text)
+      SELECT 'delete', old.rowid, old.search_text WHERE old.search_text IS NOT NULL;
+    INSERT INTO items_fts (rowid, search_text) VALUES (new.rowid, coalesce(new.search_text, ''));
+  END;
+  `,
 ];

@@ -12,6 +12,7 @@ import {
 } from "../../../shared/item";
 import { roleSchema } from "../../../shared/requests";
 import { asStorageError, StorageError } from "../errors";
+import { searchText, toFtsQuery } from "../search";
 import type {
   AuditEntry,
   AuditQuery,
@@ -115,16 +116,6 @@ const auditRow = z
   );
 
 /**
- * Turns a reader's search text into an FTS5 query: every word must match, as a prefix, so that
- * "earthq" finds "earthquake". Words are quoted, so FTS5 operators in the text are plain words.
- */
-export function toFtsQuery(text: string): string | null {
-  const words = text.match(/[\p{L}\p{N}]+/gu);
-  if (words === null) return null;
-  return words.map((word) => `"${word}"*`).join(" ");
-}
-
-/**
  * The embedded default. WAL with `synchronous=FULL`, so a change is on disk before it is
  * acknowledged. better-sqlite3 is synchronous: a commit runs start to end without yielding, which
  * makes commit order and seq order the same.
@@ -174,7 +165,20 @@ export class SqliteStorage implements Storage {
         this.db.exec(sql);
         this.db.pragma(`user_version = ${applied + i + 1}`);
       });
+      this.indexSearchText();
     })();
+  }
+
+  /**
+   * Items written before the search words were stored get them here (the words are made in
+   * TypeScript, so no SQL migration can); the full-text index follows through its trigger.
+   */
+  private indexSearchText(): void {
+    const rows = z
+      .array(z.object({ rowid: z.number(), headline: z.string(), summary: z.string() }))
+      .parse(this.db.prepare("SELECT rowid, headline, summary FROM items WHERE search_text IS NULL").all());
+    const update = this.db.prepare("UPDATE items SET search_text = ? WHERE rowid = ?");
+    for (const row of rows) update.run(searchText(row), row.rowid);
   }
 
   private readItem(id: string): Item | null {
@@ -206,11 +210,12 @@ export class SqliteStorage implements Storage {
     const item: Item = { id, seq, ...fields };
     const data = JSON.stringify(item);
     this.statement(
-      `INSERT INTO items (id, seq, status, pinned, published_at, headline, summary, data)
-         VALUES (@id, @seq, @status, @pinned, @publishedAt, @headline, @summary, @data)
+      `INSERT INTO items (id, seq, status, pinned, published_at, headline, summary, search_text, data)
+         VALUES (@id, @seq, @status, @pinned, @publishedAt, @headline, @summary, @searchText, @data)
          ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, status = excluded.status, pinned = excluded.pinned,
-           published_at = excluded.published_at, headline = excluded.headline, summary = excluded.summary, data = excluded.data`,
-    ).run({ ...item, pinned: item.pinned ? 1 : 0, data });
+           published_at = excluded.published_at, headline = excluded.headline, summary = excluded.summary,
+           search_text = excluded.search_text, data = excluded.data`,
+    ).run({ ...item, pinned: item.pinned ? 1 : 0, searchText: searchText(item), data });
     this.statement("DELETE FROM item_topics WHERE item_id = ?").run(item.id);
     const addTopic = this.statement("INSERT INTO item_topics (topic, item_id) VALUES (?, ?)");
     for (const topic of item.topics) addTopic.run(topic, item.id);

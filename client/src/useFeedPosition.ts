@@ -1,0 +1,130 @@
+import { useCallback, useEffect, useRef } from "react";
+import type { Item } from "../../shared/item";
+
+/** Which article the reader was looking at, and where on the screen its top stood. */
+interface Anchor {
+  id: string;
+  top: number;
+}
+
+/**
+ * Where the reader was in the feed, per history entry. The feed is virtualised and its rows are
+ * measured as they render, so a scroll offset alone would land elsewhere after a remount: the
+ * article itself is what is restored. Kept for the page's life (in-app navigation keeps it).
+ */
+const anchors = new Map<string, Anchor>();
+
+function entryKey(): string | null {
+  const state: unknown = window.history.state;
+  if (
+    typeof state === "object" &&
+    state !== null &&
+    "feedEntry" in state &&
+    typeof state.feedEntry === "string"
+  )
+    return state.feedEntry;
+  return null;
+}
+
+/** Marks the current history entry so that its feed position can be found when the reader comes back. */
+function markEntry(): string {
+  const existing = entryKey();
+  if (existing !== null) return existing;
+  const key = crypto.randomUUID();
+  const state: unknown = window.history.state;
+  window.history.replaceState(
+    typeof state === "object" && state !== null ? { ...state, feedEntry: key } : { feedEntry: key },
+    "",
+  );
+  return key;
+}
+
+/** What the feed's virtualiser knows: where each row starts and ends on the page, as laid out. */
+export interface FeedLayout {
+  rows(): readonly { index: number; start: number; end: number }[];
+  startOf(index: number): number | undefined;
+}
+
+/**
+ * Keeps the feed's position when the reader opens a permalink and comes back: the article that
+ * was at the top of the screen is put back where it stood, once the feed has laid it out.
+ * Positions come from the feed's layout, not from the screen, where an arriving item's slide-in
+ * would shift them for a moment.
+ */
+export function useFeedPosition(layout: FeedLayout, feed: readonly Item[]): void {
+  const feedRef = useRef(feed);
+  feedRef.current = feed;
+  const layoutRef = useRef(layout);
+  layoutRef.current = layout;
+  const keyRef = useRef<string | null>(null);
+  const restoring = useRef(false);
+
+  /** The first article not wholly above the screen, and where its top stands. */
+  const record = useCallback(() => {
+    const key = keyRef.current;
+    if (key === null || restoring.current) return;
+    const row = layoutRef.current.rows().find((candidate) => candidate.end > window.scrollY);
+    const item = row === undefined ? undefined : feedRef.current[row.index];
+    if (row !== undefined && item !== undefined)
+      anchors.set(key, { id: item.id, top: row.start - window.scrollY });
+  }, []);
+
+  // Recorded as the reader scrolls, and after each render: the rows on screen change a frame after
+  // the scroll that brings them.
+  useEffect(() => {
+    record();
+  });
+  useEffect(() => {
+    let frame = 0;
+    const onScroll = () => {
+      cancelAnimationFrame(frame);
+      frame = requestAnimationFrame(record);
+    };
+    window.addEventListener("scroll", onScroll, { passive: true });
+    return () => {
+      window.removeEventListener("scroll", onScroll);
+      cancelAnimationFrame(frame);
+    };
+  }, [record]);
+
+  // Coming back: scroll so that the article's top stands where it stood, asking the feed each frame
+  // where the article starts (it learns the real heights of the rows it renders), until it stays
+  // put or the reader scrolls.
+  useEffect(() => {
+    window.history.scrollRestoration = "manual";
+    const key = entryKey();
+    keyRef.current = markEntry();
+    const anchor = key === null ? undefined : anchors.get(key);
+    if (anchor === undefined) return;
+    if (!feedRef.current.some((item) => item.id === anchor.id)) return;
+    restoring.current = true;
+    let frame = 0;
+    let still = 0;
+    // Long enough for a slow phone to lay the rows out; any scroll by the reader ends it sooner.
+    const deadline = performance.now() + 10_000;
+    const stop = () => {
+      restoring.current = false;
+      cancelAnimationFrame(frame);
+      window.removeEventListener("wheel", stop);
+      window.removeEventListener("touchstart", stop);
+      window.removeEventListener("keydown", stop);
+    };
+    const correct = () => {
+      const start = layoutRef.current.startOf(feedRef.current.findIndex((item) => item.id === anchor.id));
+      const target = start === undefined ? window.scrollY : Math.max(0, start - anchor.top);
+      if (Math.abs(window.scrollY - target) > 0.5) {
+        window.scrollTo(0, target);
+        still = 0;
+      } else {
+        still += 1;
+      }
+      if (still < 20 && performance.now() < deadline) frame = requestAnimationFrame(correct);
+      else stop();
+    };
+    window.addEventListener("wheel", stop, { passive: true });
+    window.addEventListener("touchstart", stop, { passive: true });
+    window.addEventListener("keydown", stop);
+    frame = requestAnimationFrame(correct);
+    return stop;
+  }, []);
+}

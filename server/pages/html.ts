@@ -1,0 +1,150 @@
+import type { Item } from "../../shared/item";
+
+/*
+ * The pages' first paint, before the dashboard's JavaScript runs: the built index.html with the
+ * latest headlines (or one item) inside `#root`, which the app replaces when it starts, and a
+ * title, description and Open Graph tags a shared link unfurls with. Pure: text in, text out.
+ * Nothing here is a script, so the Content-Security-Policy (no inline script) holds.
+ */
+
+const HTML_ESCAPES: Record<string, string> = {
+  "&": "&amp;",
+  "<": "&lt;",
+  ">": "&gt;",
+  '"': "&quot;",
+  "'": "&#39;",
+};
+
+/** Text made safe for HTML content and quoted attribute values. */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (char) => HTML_ESCAPES[char] ?? char);
+}
+
+/** What one page puts in the shell's head and in `#root`. `body` is HTML, already escaped. */
+export interface PageContent {
+  title: string;
+  description: string;
+  /** Open Graph for a page worth sharing: og:title is `title`, og:description is `description`. */
+  openGraph?: { url: string; type: "website" | "article" };
+  body: string;
+}
+
+const TITLE = /<title>[^<]*<\/title>/;
+const DESCRIPTION = /<meta name="description" content="[^"]*"\s*\/?>/;
+const ROOT = /<div id="root"><\/div>/;
+
+/** Throws when index.html lacks a place a page is written into, so a changed template fails loudly. */
+export function checkTemplate(template: string): void {
+  for (const [name, pattern] of [
+    ["<title>", TITLE],
+    ['<meta name="description">', DESCRIPTION],
+    ['<div id="root"></div>', ROOT],
+  ] as const) {
+    if (!pattern.test(template)) throw new Error(`index.html has no ${name} to fill in`);
+  }
+}
+
+/** The built index.html with a page's head and first paint written in. */
+export function renderPage(template: string, page: PageContent): string {
+  const title = escapeHtml(page.title);
+  const description = escapeHtml(page.description);
+  const openGraph =
+    page.openGraph === undefined
+      ? ""
+      : [
+          `<meta property="og:title" content="${title}" />`,
+          `<meta property="og:description" content="${description}" />`,
+          `<meta property="og:url" content="${escapeHtml(page.openGraph.url)}" />`,
+          `<meta property="og:type" content="${page.openGraph.type}" />`,
+          `<meta property="og:site_name" content="livedesk" />`,
+          `<link rel="canonical" href="${escapeHtml(page.openGraph.url)}" />`,
+        ].join("\n    ");
+  // Functions as replacements, so "$&" and friends in user text stay literal.
+  return template
+    .replace(TITLE, () => `<title>${title}</title>`)
+    .replace(
+      DESCRIPTION,
+      () =>
+        `<meta name="description" content="${description}" />${openGraph === "" ? "" : `\n    ${openGraph}`}`,
+    )
+    .replace(ROOT, () => `<div id="root">${page.body}</div>`);
+}
+
+const SITE_DESCRIPTION = "Live news: breaking headlines and a feed filtered by topic.";
+
+/** A description fit for a preview card: the first ~200 characters, cut at a word. */
+export function shorten(text: string, max = 200): string {
+  const flat = text.replace(/\s+/g, " ").trim();
+  if (flat.length <= max) return flat;
+  const cut = flat.slice(0, max - 1);
+  const space = cut.lastIndexOf(" ");
+  return `${(space > max / 2 ? cut.slice(0, space) : cut).trimEnd()}…`;
+}
+
+function itemPath(item: Item): string {
+  return `/items/${encodeURIComponent(item.id)}`;
+}
+
+function time(iso: string): string {
+  return `<time datetime="${escapeHtml(iso)}">${escapeHtml(iso.slice(0, 16).replace("T", " "))} UTC</time>`;
+}
+
+/** `/`: the latest headlines as a plain list of links. */
+export function dashboardPage(items: readonly Item[], url: string): PageContent {
+  const list =
+    items.length === 0
+      ? "<p>Loading the latest news…</p>"
+      : `<ul class="latest">${items
+          .map(
+            (item) =>
+              `<li><a href="${itemPath(item)}" dir="auto">${escapeHtml(item.headline)}</a> ${time(item.publishedAt)}</li>`,
+          )
+          .join("")}</ul>`;
+  return {
+    title: "livedesk — live news",
+    description: SITE_DESCRIPTION,
+    openGraph: { url, type: "website" },
+    body: `<header class="masthead"><p class="brand">livedesk</p></header><main class="page"><h1>Latest news</h1>${list}</main>`,
+  };
+}
+
+/**
+ * `/items/:id`: the item's headline and summary; a retracted item shows only its tombstone (the
+ * headline, the notice and its reason), whatever the item passed in still carries.
+ */
+export function itemPage(item: Item, url: string): PageContent {
+  const retracted = item.status === "retracted";
+  // A legal kill withdraws the headline too; the public item then carries "Withdrawn" as its headline.
+  const what = item.withdrawn === true ? "This item was withdrawn." : "This item was retracted.";
+  const notice = `${what}${item.retractionReason === null ? "" : ` ${item.retractionReason}`}`;
+  const text = retracted
+    ? `<p class="retraction"><strong>${what}</strong> <span dir="auto">${escapeHtml(item.retractionReason ?? "")}</span></p>`
+    : [
+        item.summary === "" ? "" : `<p class="summary" dir="auto">${escapeHtml(item.summary)}</p>`,
+        item.correction === null
+          ? ""
+          : `<p class="correction"><strong>Correction:</strong> <span dir="auto">${escapeHtml(item.correction)}</span></p>`,
+      ].join("");
+  return {
+    title: `${item.headline} — livedesk`,
+    description: shorten(retracted ? notice : item.summary === "" ? item.headline : item.summary),
+    openGraph: { url, type: "article" },
+    body: [
+      `<main class="page permalink"><p><a href="/">← All news</a></p>`,
+      `<article class="${retracted ? "item tombstone" : "item"}" aria-labelledby="item-headline">`,
+      `<h1 id="item-headline" class="headline" dir="auto">${escapeHtml(item.headline)}</h1>`,
+      text,
+      `<div class="meta">${time(item.publishedAt)}</div>`,
+      "</article></main>",
+    ].join(""),
+  };
+}
+
+/** Any address nobody serves, and an item id nobody published. */
+export function notFoundPage(message = "Page not found"): PageContent {
+  return {
+    title: `${message} — livedesk`,
+    description: SITE_DESCRIPTION,
+    body: `<main class="page"><h1>${escapeHtml(message)}</h1><p><a href="/">Go to the latest news</a></p></main>`,
+  };
+}

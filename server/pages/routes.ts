@@ -1,0 +1,78 @@
+import fs from "node:fs";
+import path from "node:path";
+import { type Request, type Response, Router } from "express";
+import { listItemsQuerySchema } from "../../shared/requests";
+import { type Timeline, TimelineError } from "../timeline/timeline";
+import { checkTemplate, dashboardPage, itemPage, notFoundPage, type PageContent, renderPage } from "./html";
+
+/** How many headlines the first paint of `/` carries: a phone's screen and more. */
+const FIRST_PAINT_ITEMS = 30;
+
+/**
+ * The pages: `/` and `/items/:id` painted with their news before the app starts, the panel's
+ * shell, and a real 404 page for every other address.
+ */
+export function pageRoutes(timeline: Timeline, clientDir: string): Router {
+  const router = Router();
+  const indexHtml = path.join(clientDir, "index.html");
+  let template: string | undefined;
+
+  /** Read once; undefined while the dashboard is not built (tests of the API alone). */
+  const loadTemplate = (): string | undefined => {
+    if (template === undefined && fs.existsSync(indexHtml)) {
+      const text = fs.readFileSync(indexHtml, "utf8");
+      checkTemplate(text);
+      template = text;
+    }
+    return template;
+  };
+
+  const send = (res: Response, status: number, page: PageContent) => {
+    const shell = loadTemplate();
+    if (shell === undefined) {
+      res.status(503).type("text/plain").send("The dashboard is not built yet: run `npm run build`.");
+      return;
+    }
+    res.status(status).set("Cache-Control", "no-cache").type("html").send(renderPage(shell, page));
+  };
+
+  const absolute = (req: Request, pathname: string) => `${req.protocol}://${req.get("host")}${pathname}`;
+
+  router.get("/", async (req, res) => {
+    // The same filter the dashboard reads from the URL; a filter the API would refuse paints the latest.
+    const query = listItemsQuerySchema.safeParse({
+      topic: req.query.topic,
+      q: req.query.q,
+      limit: FIRST_PAINT_ITEMS,
+    });
+    const page = await timeline.list(
+      query.success ? query.data : listItemsQuerySchema.parse({ limit: FIRST_PAINT_ITEMS }),
+    );
+    send(res, 200, dashboardPage(page.items, absolute(req, "/")));
+  });
+
+  router.get("/items/:id", async (req, res) => {
+    try {
+      const item = await timeline.get(req.params.id);
+      send(res, 200, itemPage(item, absolute(req, `/items/${encodeURIComponent(item.id)}`)));
+    } catch (error) {
+      if (error instanceof TimelineError && error.code === "not_found")
+        send(res, 404, notFoundPage("No item has this address."));
+      else throw error;
+    }
+  });
+
+  // The panel's screens are the panel's to know; its router says "Page not found" for the rest.
+  router.get(["/admin", "/admin/*rest"], (_req, res) => {
+    send(res, 200, {
+      title: "Operator panel — livedesk",
+      description: "The livedesk operator panel.",
+      body: "",
+    });
+  });
+
+  router.use((_req, res) => {
+    send(res, 404, notFoundPage());
+  });
+  return router;
+}
