@@ -1,5 +1,13 @@
 import { z } from "zod";
-import { HEADLINE_MAX, NOTE_MAX, SOURCE_MAX, SUMMARY_MAX, TOPICS_MAX, URL_MAX } from "./limits";
+import {
+  HEADLINE_MAX,
+  NOTE_MAX,
+  SOURCE_MAX,
+  SUMMARY_MAX,
+  TOPIC_SLUG_MAX,
+  TOPICS_MAX,
+  URL_MAX,
+} from "./limits";
 
 /**
  * The fields a request may carry, as the server checks them: plain text without control
@@ -15,7 +23,7 @@ const CONTROL_CHARS_BUT_LINE_BREAKS = /[^\P{Cc}\n\t]/u;
 export const topicSlugSchema = z
   .string()
   .min(1, "must not be empty")
-  .max(40, "must be at most 40 characters")
+  .max(TOPIC_SLUG_MAX, `must be at most ${TOPIC_SLUG_MAX} characters`)
   .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, "must be lower-case letters and digits joined by hyphens");
 
 /** One line of plain text: trimmed, no control characters. */

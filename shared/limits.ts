@@ -16,6 +16,18 @@ export const URL_MAX = 2048;
 /** Longest search text, in characters. */
 export const SEARCH_MAX = 200;
 
+/** Longest topic slug and topic name, in characters. */
+export const TOPIC_SLUG_MAX = 40;
+export const TOPIC_NAME_MAX = 60;
+/** Longest API token name, in characters. */
+export const TOKEN_NAME_MAX = 60;
+/** An operator's username, in characters. */
+export const USERNAME_MIN = 2;
+export const USERNAME_MAX = 40;
+/** Length is what makes a password strong (NIST SP 800-63B). */
+export const PASSWORD_MIN = 10;
+export const PASSWORD_MAX = 256;
+
 /** `GET /api/items` page size: default and upper bound. */
 export const PAGE_DEFAULT = 50;
 export const PAGE_MAX = 200;

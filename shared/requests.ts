@@ -10,7 +10,17 @@ import {
   topicsSchema,
   urlSchema,
 } from "./fields";
-import { PAGE_DEFAULT, PAGE_MAX, SEARCH_MAX } from "./limits";
+import {
+  PAGE_DEFAULT,
+  PAGE_MAX,
+  PASSWORD_MAX,
+  PASSWORD_MIN,
+  SEARCH_MAX,
+  TOKEN_NAME_MAX,
+  TOPIC_NAME_MAX,
+  USERNAME_MAX,
+  USERNAME_MIN,
+} from "./limits";
 
 /** An empty string or null clears an optional text field. */
 function clearable<T extends z.ZodType<string>>(schema: T) {
@@ -96,7 +106,7 @@ export const viewQuerySchema = z.object({
 
 export const createTopicSchema = z.strictObject({
   slug: topicSlugSchema,
-  name: lineSchema(60),
+  name: lineSchema(TOPIC_NAME_MAX),
 });
 
 export const roleSchema = z.enum(["admin", "editor"]);
@@ -105,15 +115,15 @@ export type Role = z.infer<typeof roleSchema>;
 export const usernameSchema = z
   .string()
   .trim()
-  .min(2, "must be at least 2 characters")
-  .max(40, "must be at most 40 characters")
+  .min(USERNAME_MIN, `must be at least ${USERNAME_MIN} characters`)
+  .max(USERNAME_MAX, `must be at most ${USERNAME_MAX} characters`)
   .regex(/^[a-zA-Z0-9._-]+$/, "must be letters, digits, dots, hyphens or underscores");
 
 /** Length is what makes a password strong (NIST SP 800-63B): at least 10, at most 256 characters. */
 export const passwordSchema = z
   .string()
-  .min(10, "must be at least 10 characters")
-  .max(256, "must be at most 256 characters");
+  .min(PASSWORD_MIN, `must be at least ${PASSWORD_MIN} characters`)
+  .max(PASSWORD_MAX, `must be at most ${PASSWORD_MAX} characters`);
 
 export const loginSchema = z.strictObject({
   username: z.string().trim().min(1, "is required").max(40, "must be at most 40 characters"),
@@ -138,7 +148,7 @@ export const updateOperatorSchema = z
     "must change at least one field",
   );
 
-export const renameTopicSchema = z.strictObject({ name: lineSchema(60) });
+export const renameTopicSchema = z.strictObject({ name: lineSchema(TOPIC_NAME_MAX) });
 
 export const operatorSummarySchema = z.object({
   username: z.string(),
@@ -196,7 +206,7 @@ export const auditQuerySchema = z.object({
 export type AuditQuery = z.infer<typeof auditQuerySchema>;
 
 export const createTokenSchema = z.strictObject({
-  name: lineSchema(60),
+  name: lineSchema(TOKEN_NAME_MAX),
   role: roleSchema,
 });
 

@@ -10,6 +10,7 @@ import { forgetDraft } from "./draft";
 import { Login } from "./Login";
 import { OperatorsScreen } from "./OperatorsScreen";
 import { PanelConnection } from "./PanelConnection";
+import { Presence } from "./Presence";
 import { TokensScreen } from "./TokensScreen";
 import { TopicsScreen } from "./TopicsScreen";
 
@@ -26,35 +27,6 @@ function NavLink({ path, label }: { path: string; label: string }) {
     <Link href={path} aria-current={active ? "page" : undefined}>
       {label}
     </Link>
-  );
-}
-
-/** Who else is in the panel and what they edit, and how many readers are connected. */
-function Presence() {
-  const operators = useStore((state) => state.operatorsOnline);
-  const viewers = useStore((state) => state.viewers);
-  const items = useStore((state) => state.view.items);
-  return (
-    <section aria-labelledby="presence-heading" className="presence">
-      <h2 id="presence-heading" className="sr-only">
-        Who is here
-      </h2>
-      <p>
-        {viewers ?? 0} {viewers === 1 ? "reader" : "readers"} connected
-      </p>
-      <ul aria-label="Operators in the panel">
-        {operators.map((operator) => {
-          const editing =
-            operator.editing === null ? undefined : items.find((item) => item.id === operator.editing);
-          return (
-            <li key={operator.username}>
-              {operator.username}
-              {operator.editing !== null && <> — editing “{editing?.headline ?? "an item"}”</>}
-            </li>
-          );
-        })}
-      </ul>
-    </section>
   );
 }
 

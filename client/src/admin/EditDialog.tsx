@@ -1,12 +1,14 @@
-import { type FormEvent, type KeyboardEvent, useEffect, useRef, useState } from "react";
+import { type FormEvent, type KeyboardEvent, useEffect, useState } from "react";
 import { type Item, itemSchema } from "../../../shared/item";
 import { sendEditing } from "../socket";
 import { adviceFor, adviceFromServer } from "./advice";
 import { ApiError, operatorCall } from "./api";
 import { type Choices, ConflictPanel, changesOf, type Fields, fieldsOf, mergeOnTop } from "./Conflict";
 import { Dialog } from "./Dialog";
-import { Field, fieldError, focusFirstInvalid, isSubmitShortcut } from "./fields";
+import { useDiscardQuestion } from "./DiscardQuestion";
+import { Field, fieldError, isSubmitShortcut } from "./fields";
 import { ItemFields } from "./ItemFields";
+import { useFieldErrors } from "./useFieldErrors";
 
 /**
  * Edits an item as an update or a correction (which needs a public note). When someone else
@@ -20,20 +22,11 @@ export function EditDialog({ item, onClose }: { item: Item; onClose: () => void 
   const [draft, setDraft] = useState<Fields>(() => fieldsOf(item));
   const [kind, setKind] = useState<"update" | "correction">("update");
   const [note, setNote] = useState("");
-  const [errors, setErrors] = useState<Record<string, string>>({});
+  const { errors, formRef, refuse: refuseFields, touch } = useFieldErrors();
   const [problem, setProblem] = useState<string | null>(null);
   const [conflict, setConflict] = useState<Item | null>(null);
   const [choices, setChoices] = useState<Choices>({});
   const [busy, setBusy] = useState(false);
-  const [confirmingDiscard, setConfirmingDiscard] = useState(false);
-  // Counts refused saves: each one takes focus to the first field that needs the operator.
-  const [refusals, setRefusals] = useState(0);
-  const formRef = useRef<HTMLFormElement>(null);
-
-  useEffect(() => {
-    if (refusals > 0) focusFirstInvalid(formRef.current);
-  }, [refusals]);
-
   useEffect(() => {
     sendEditing(item.id);
     return () => sendEditing(null);
@@ -44,19 +37,19 @@ export function EditDialog({ item, onClose }: { item: Item; onClose: () => void 
   /** A field the operator touches again loses its error until the next save checks it. */
   const update = (change: Partial<Fields>) => {
     setDraft((current) => ({ ...current, ...change }));
-    setErrors((current) => Object.fromEntries(Object.entries(current).filter(([name]) => !(name in change))));
+    touch(...Object.keys(change));
   };
 
   /** Escape, Cancel: close at once when nothing would be lost, else ask. */
-  const requestClose = () => {
-    if (unsaved) setConfirmingDiscard(true);
-    else onClose();
-  };
+  const { requestClose, question } = useDiscardQuestion(
+    unsaved,
+    onClose,
+    "What you changed in this item has not been saved and will be lost.",
+  );
 
   const refuse = (advice: Record<string, string>) => {
-    setErrors(advice);
+    refuseFields(advice);
     setProblem(null);
-    setRefusals((count) => count + 1);
   };
 
   const save = async (onVersion: number, from: Fields, to: Fields) => {
@@ -186,24 +179,7 @@ export function EditDialog({ item, onClose }: { item: Item; onClose: () => void 
           </button>
         </div>
       </form>
-      {confirmingDiscard && (
-        <Dialog
-          alert
-          title="Discard your changes?"
-          description="What you changed in this item has not been saved and will be lost."
-          onClose={() => setConfirmingDiscard(false)}
-        >
-          <div className="actions">
-            {/* First, so the dialog focuses it: a reflexive Enter loses nothing. */}
-            <button type="button" onClick={() => setConfirmingDiscard(false)}>
-              Keep editing
-            </button>
-            <button type="button" className="danger" onClick={onClose}>
-              Discard changes
-            </button>
-          </div>
-        </Dialog>
-      )}
+      {question}
     </Dialog>
   );
 }

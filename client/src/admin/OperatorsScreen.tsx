@@ -1,19 +1,24 @@
 import { type FormEvent, useCallback, useState } from "react";
 import { z } from "zod";
-import { type OperatorSummary, operatorSummarySchema, type Role } from "../../../shared/requests";
+import {
+  createOperatorSchema,
+  type OperatorSummary,
+  operatorSummarySchema,
+  passwordSchema,
+  type Role,
+} from "../../../shared/requests";
 import { useStore } from "../store";
+import { adviceBySchema, adviceFromServer, namesOf, OPERATOR_WORDS } from "./advice";
 import { ApiError, operatorCall } from "./api";
-import { Dialog } from "./Dialog";
+import { ConfirmDialog, type Question } from "./ConfirmDialog";
 import { Field, fieldError } from "./fields";
+import { useFieldErrors } from "./useFieldErrors";
 import { useLoad } from "./useLoad";
 import { useRevealTarget } from "./useRevealTarget";
 
-/** A change that needs the admin's yes first: what it does, said in words, and how to do it. */
-interface PendingChange {
-  title: string;
-  consequence: string;
-  confirm: string;
-  body: { role?: Role; disabled?: boolean };
+/** A change that needs the admin's yes first: the question, what to send, and what to say once done. */
+interface PendingChange extends Question {
+  body: { role?: Role; disabled?: boolean; password?: string };
   done: string;
 }
 
@@ -23,6 +28,7 @@ function roleChange(username: string, role: Role): PendingChange {
         title: `Make ${username} an admin?`,
         consequence: `${username} will be able to add, disable and promote operators, manage topics and API tokens, and read the audit log.`,
         confirm: `Make ${username} admin`,
+        danger: false,
         body: { role },
         done: `${username} is now admin.`,
       }
@@ -30,6 +36,7 @@ function roleChange(username: string, role: Role): PendingChange {
         title: `Make ${username} an editor?`,
         consequence: `${username} will keep publishing and editing items, but will no longer manage operators, topics or API tokens, nor read the audit log.`,
         confirm: `Make ${username} editor`,
+        danger: false,
         body: { role },
         done: `${username} is now editor.`,
       };
@@ -40,37 +47,21 @@ function disabling(username: string): PendingChange {
     title: `Disable ${username}?`,
     consequence: `${username} will be logged out at once, everywhere, and cannot log in, publish or edit until an admin enables them again. Their items stay as they are.`,
     confirm: `Disable ${username}`,
+    danger: true,
     body: { disabled: true },
     done: `${username} is disabled.`,
   };
 }
 
-function ConfirmDialog({
-  change,
-  onConfirm,
-  onClose,
-}: {
-  change: PendingChange;
-  onConfirm: () => void;
-  onClose: () => void;
-}) {
-  return (
-    <Dialog title={change.title} onClose={onClose}>
-      <p>{change.consequence}</p>
-      <div className="actions">
-        <button
-          type="button"
-          className={change.body.disabled === true ? "danger" : "primary"}
-          onClick={onConfirm}
-        >
-          {change.confirm}
-        </button>
-        <button type="button" onClick={onClose}>
-          Cancel
-        </button>
-      </div>
-    </Dialog>
-  );
+function passwordReset(username: string, password: string): PendingChange {
+  return {
+    title: `Reset the password of ${username}?`,
+    consequence: `${username} will be logged out at once, everywhere, and can log in again only with the new password: tell them what it is.`,
+    confirm: `Reset password of ${username}`,
+    danger: true,
+    body: { password },
+    done: `New password set for ${username}; their sessions have ended.`,
+  };
 }
 
 function OperatorRow({
@@ -83,8 +74,10 @@ function OperatorRow({
   const me = useStore((state) => state.session?.username);
   const [password, setPassword] = useState("");
   const [pending, setPending] = useState<PendingChange | null>(null);
+  const { errors, formRef, refuse, clear, touch } = useFieldErrors();
+  const passwordError = fieldError(errors, "password");
   const self = me?.toLowerCase() === operator.username.toLowerCase();
-  const patch = async (body: { role?: Role; disabled?: boolean; password?: string }, done: string) => {
+  const patch = async (body: PendingChange["body"], done: string) => {
     try {
       await operatorCall(
         "PATCH",
@@ -92,15 +85,25 @@ function OperatorRow({
         operatorSummarySchema,
         body,
       );
+      if (body.password !== undefined) setPassword("");
       onChange(done);
     } catch (caught) {
-      onChange(caught instanceof ApiError ? caught.message : "The change could not be saved; try again.");
+      const advice = caught instanceof ApiError ? adviceFromServer(caught.fields, OPERATOR_WORDS) : {};
+      if (Object.keys(advice).length > 0) refuse(advice);
+      else
+        onChange(caught instanceof ApiError ? caught.message : "The change could not be saved; try again.");
     }
   };
+  /** A new password ends the operator's sessions: checked first, then asked about. */
   const reset = (event: FormEvent) => {
     event.preventDefault();
-    void patch({ password }, `New password set for ${operator.username}; their sessions have ended.`);
-    setPassword("");
+    const advice = adviceBySchema(z.object({ password: passwordSchema }), { password }, OPERATOR_WORDS);
+    if (Object.keys(advice).length > 0) {
+      refuse(advice);
+      return;
+    }
+    clear();
+    setPending(passwordReset(operator.username, password));
   };
   return (
     <tr id={`operator-${operator.username}`} tabIndex={-1}>
@@ -137,7 +140,7 @@ function OperatorRow({
             <span className="sr-only"> {operator.username}</span>
           </button>
         )}
-        <form onSubmit={reset} className="inline-form">
+        <form ref={formRef} onSubmit={reset} className="inline-form" noValidate>
           <label className="sr-only" htmlFor={`password-${operator.username}`}>
             New password for {operator.username}
           </label>
@@ -147,15 +150,25 @@ function OperatorRow({
             autoComplete="new-password"
             placeholder="New password"
             value={password}
-            onChange={(event) => setPassword(event.target.value)}
+            onChange={(event) => {
+              setPassword(event.target.value);
+              touch("password");
+            }}
+            aria-invalid={passwordError !== undefined}
+            aria-describedby={passwordError === undefined ? undefined : `password-${operator.username}-error`}
           />
           <button type="submit">
             Reset password<span className="sr-only"> of {operator.username}</span>
           </button>
+          {passwordError !== undefined && (
+            <p id={`password-${operator.username}-error`} className="field-error">
+              {passwordError}
+            </p>
+          )}
         </form>
         {pending !== null && (
           <ConfirmDialog
-            change={pending}
+            question={pending}
             onClose={() => setPending(null)}
             onConfirm={() => {
               setPending(null);
@@ -176,8 +189,13 @@ export function OperatorsScreen() {
   const [username, setUsername] = useState("");
   const [password, setPassword] = useState("");
   const [role, setRole] = useState<Role>("editor");
-  const [errors, setErrors] = useState<Record<string, string>>({});
+  const { errors, formRef, refuse, clear, touch } = useFieldErrors();
   const [message, setMessage] = useState<string | null>(null);
+
+  const refused = (advice: Record<string, string>) => {
+    refuse(advice);
+    setMessage(`Operator not added yet: check ${namesOf(advice)}.`);
+  };
 
   const changed = (text: string) => {
     setMessage(text);
@@ -186,21 +204,28 @@ export function OperatorsScreen() {
 
   const add = async (event: FormEvent) => {
     event.preventDefault();
+    const advice = adviceBySchema(createOperatorSchema, { username, password, role }, OPERATOR_WORDS);
+    if (Object.keys(advice).length > 0) {
+      refused(advice);
+      return;
+    }
     try {
       await operatorCall("POST", "/api/operators", z.object({ username: z.string() }), {
         username,
         password,
         role,
       });
-      setErrors({});
+      clear();
       setUsername("");
       setPassword("");
       changed(`Added ${username} as ${role}.`);
     } catch (caught) {
-      if (caught instanceof ApiError) {
-        setErrors(caught.fields);
-        setMessage(caught.message);
-      }
+      const advice = caught instanceof ApiError ? adviceFromServer(caught.fields, OPERATOR_WORDS) : {};
+      if (Object.keys(advice).length > 0) refused(advice);
+      else
+        setMessage(
+          caught instanceof ApiError ? caught.message : "The server could not be reached; try again.",
+        );
     }
   };
 
@@ -226,14 +251,17 @@ export function OperatorsScreen() {
         </table>
       </div>
       <h3>Add an operator</h3>
-      <form onSubmit={add} noValidate>
+      <form ref={formRef} onSubmit={add} noValidate>
         <Field id="operator-username" label="Username" error={fieldError(errors, "username")}>
           {(describedBy, invalid) => (
             <input
               id="operator-username"
               autoComplete="off"
               value={username}
-              onChange={(event) => setUsername(event.target.value)}
+              onChange={(event) => {
+                setUsername(event.target.value);
+                touch("username");
+              }}
               aria-describedby={describedBy}
               aria-invalid={invalid}
             />
@@ -251,7 +279,10 @@ export function OperatorsScreen() {
               type="password"
               autoComplete="new-password"
               value={password}
-              onChange={(event) => setPassword(event.target.value)}
+              onChange={(event) => {
+                setPassword(event.target.value);
+                touch("password");
+              }}
               aria-describedby={describedBy}
               aria-invalid={invalid}
             />

@@ -1,3 +1,5 @@
+import { useRef } from "react";
+import { RetryNow } from "../components/RetryNow";
 import { useStore } from "../store";
 import type { ConnectionState } from "../store/connection";
 
@@ -10,14 +12,19 @@ const SAYS: Record<ConnectionState, string> = {
 
 /**
  * Whether the panel's list is live. An operator about to edit or pin must know when what they
- * see may be stale; once back, the list reads again what it shows (see usePanelList).
+ * see may be stale, and need not wait out the backoff once they know the server is back ("Retry
+ * now"); once back, the list reads again what it shows (see usePanelList).
  */
 export function PanelConnection() {
   const connection = useStore((state) => state.connection);
+  const statusRef = useRef<HTMLParagraphElement>(null);
   return (
-    <p role="status" className={`panel-connection status status-${connection}`}>
-      <span className="status-dot" aria-hidden="true" />
-      {SAYS[connection]}
-    </p>
+    <div className="panel-connection">
+      <p role="status" className={`status status-${connection}`} ref={statusRef} tabIndex={-1}>
+        <span className="status-dot" aria-hidden="true" />
+        {SAYS[connection]}
+      </p>
+      <RetryNow cut={connection === "reconnecting" || connection === "offline"} statusRef={statusRef} />
+    </div>
   );
 }

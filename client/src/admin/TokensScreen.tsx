@@ -1,9 +1,12 @@
 import { type FormEvent, useCallback, useState } from "react";
 import { z } from "zod";
-import { type Role, tokenSummarySchema } from "../../../shared/requests";
+import { createTokenSchema, type Role, tokenSummarySchema } from "../../../shared/requests";
 import { formatExact } from "../components/RelativeTime";
+import { adviceBySchema, adviceFromServer, namesOf, TOKEN_WORDS } from "./advice";
 import { ApiError, noContent, operatorCall } from "./api";
+import { ConfirmDialog } from "./ConfirmDialog";
 import { Field, fieldError } from "./fields";
+import { useFieldErrors } from "./useFieldErrors";
 import { useLoad } from "./useLoad";
 import { useRevealTarget } from "./useRevealTarget";
 
@@ -16,24 +19,40 @@ export function TokensScreen() {
   useRevealTarget(tokens !== undefined);
   const [name, setName] = useState("");
   const [role, setRole] = useState<Role>("editor");
-  const [errors, setErrors] = useState<Record<string, string>>({});
+  const { errors, formRef, refuse, clear, touch } = useFieldErrors();
+  const [revoking, setRevoking] = useState<{ id: string; name: string } | null>(null);
   const [created, setCreated] = useState<z.infer<typeof createdSchema> | null>(null);
   const [message, setMessage] = useState<string | null>(null);
 
   const create = async (event: FormEvent) => {
     event.preventDefault();
+    const refused = (advice: Record<string, string>) => {
+      refuse(advice);
+      setMessage(`Token not created yet: check ${namesOf(advice)}.`);
+    };
+    const advice = adviceBySchema(createTokenSchema, { name, role }, TOKEN_WORDS);
+    if (Object.keys(advice).length > 0) {
+      refused(advice);
+      return;
+    }
     try {
       setCreated(await operatorCall("POST", "/api/tokens", createdSchema, { name, role }));
-      setErrors({});
+      clear();
+      setMessage(null);
       setName("");
       reload();
     } catch (caught) {
-      if (caught instanceof ApiError) setErrors(caught.fields);
+      const advice = caught instanceof ApiError ? adviceFromServer(caught.fields, TOKEN_WORDS) : {};
+      if (Object.keys(advice).length > 0) refused(advice);
+      else
+        setMessage(
+          caught instanceof ApiError ? caught.message : "The server could not be reached; try again.",
+        );
     }
   };
 
   const revoke = async (id: string, tokenName: string) => {
-    if (!window.confirm(`Revoke the token “${tokenName}”? Tools using it stop working at once.`)) return;
+    setRevoking(null);
     try {
       await operatorCall("DELETE", `/api/tokens/${id}`, noContent);
       setMessage(`Revoked “${tokenName}”.`);
@@ -78,7 +97,7 @@ export function TokensScreen() {
                     <button
                       type="button"
                       className="danger"
-                      onClick={() => void revoke(token.id, token.name)}
+                      onClick={() => setRevoking({ id: token.id, name: token.name })}
                     >
                       Revoke<span className="sr-only"> {token.name}</span>
                     </button>
@@ -89,8 +108,20 @@ export function TokensScreen() {
           </tbody>
         </table>
       </div>
+      {revoking !== null && (
+        <ConfirmDialog
+          question={{
+            title: `Revoke the token “${revoking.name}”?`,
+            consequence: `Tools that use “${revoking.name}” will be refused at once; a revoked token cannot be used again, only replaced by a new one.`,
+            confirm: `Revoke ${revoking.name}`,
+            danger: true,
+          }}
+          onConfirm={() => void revoke(revoking.id, revoking.name)}
+          onClose={() => setRevoking(null)}
+        />
+      )}
       <h3>Create a token</h3>
-      <form onSubmit={create} noValidate>
+      <form ref={formRef} onSubmit={create} noValidate>
         <Field
           id="token-name"
           label="Name"
@@ -101,7 +132,10 @@ export function TokensScreen() {
             <input
               id="token-name"
               value={name}
-              onChange={(event) => setName(event.target.value)}
+              onChange={(event) => {
+                setName(event.target.value);
+                touch("name");
+              }}
               aria-describedby={describedBy}
               aria-invalid={invalid}
             />

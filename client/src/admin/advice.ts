@@ -1,4 +1,17 @@
-import { HEADLINE_MAX, SUMMARY_MAX, TOPICS_MAX } from "../../../shared/limits";
+import type { z } from "zod";
+import {
+  HEADLINE_MAX,
+  NOTE_MAX,
+  PASSWORD_MAX,
+  PASSWORD_MIN,
+  SUMMARY_MAX,
+  TOKEN_NAME_MAX,
+  TOPIC_NAME_MAX,
+  TOPIC_SLUG_MAX,
+  TOPICS_MAX,
+  USERNAME_MAX,
+  USERNAME_MIN,
+} from "../../../shared/limits";
 import { createItemSchema } from "../../../shared/requests";
 import type { ItemFieldValues } from "./ItemFields";
 
@@ -9,9 +22,14 @@ import type { ItemFieldValues } from "./ItemFields";
  */
 export type Advice = Record<string, string>;
 
-type Problem = "missing" | "too_long" | "other";
+/** What is wrong with a field, whichever words the schema or the server used for it. */
+export type Problem = "missing" | "too_short" | "too_long" | "taken" | "other";
 
-const ADVICE: Record<string, (problem: Problem) => string> = {
+/** What to tell the operator about each field of one form, by what is wrong with it. */
+export type Words = Record<string, (problem: Problem) => string>;
+
+/** The composer's and the editor's fields. */
+const ITEM_WORDS: Words = {
   headline: (problem) =>
     problem === "missing"
       ? "Write a headline."
@@ -24,11 +42,65 @@ const ADVICE: Record<string, (problem: Problem) => string> = {
       : "Remove invisible characters from the summary; line breaks are fine.",
   url: () => "Enter a full web address starting with https:// or http://, or leave the link empty.",
   topics: (problem) =>
-    problem === "missing"
+    problem === "missing" || problem === "too_short"
       ? "Choose at least one topic."
       : problem === "too_long"
         ? `Choose at most ${TOPICS_MAX} topics.`
         : "Choose the topics again: one of them no longer exists.",
+};
+
+/** The retraction's reason. */
+export const RETRACT_WORDS: Words = {
+  reason: (problem) =>
+    problem === "missing"
+      ? "Write the reason readers will see: what was wrong with this item."
+      : problem === "too_long"
+        ? `Shorten the reason to ${NOTE_MAX} characters or fewer.`
+        : "Remove invisible characters from the reason; line breaks are fine.",
+};
+
+/** A topic's slug and name. */
+export const TOPIC_WORDS: Words = {
+  slug: (problem) =>
+    problem === "missing"
+      ? "Write a slug, e.g. world-cup."
+      : problem === "too_long"
+        ? `Shorten the slug to ${TOPIC_SLUG_MAX} characters or fewer.`
+        : problem === "taken"
+          ? "Another topic has this slug already: choose a different one."
+          : "Use only lower-case letters and digits, joined by single hyphens, e.g. world-cup.",
+  name: (problem) =>
+    problem === "missing"
+      ? "Write the name readers will see."
+      : problem === "too_long"
+        ? `Shorten the name to ${TOPIC_NAME_MAX} characters or fewer.`
+        : "Remove line breaks, tabs and other invisible characters from the name.",
+};
+
+/** A new operator's username and password, and a reset password. */
+export const OPERATOR_WORDS: Words = {
+  username: (problem) =>
+    problem === "missing" || problem === "too_short"
+      ? `Write a username of at least ${USERNAME_MIN} characters.`
+      : problem === "too_long"
+        ? `Shorten the username to ${USERNAME_MAX} characters or fewer.`
+        : problem === "taken"
+          ? "Someone has this username already: choose another."
+          : "Use only letters, digits, dots, hyphens and underscores in the username.",
+  password: (problem) =>
+    problem === "too_long"
+      ? `Shorten the password to ${PASSWORD_MAX} characters or fewer.`
+      : `Choose a password of at least ${PASSWORD_MIN} characters.`,
+};
+
+/** An API token's name. */
+export const TOKEN_WORDS: Words = {
+  name: (problem) =>
+    problem === "missing"
+      ? "Write who uses the token, e.g. the agency wire."
+      : problem === "too_long"
+        ? `Shorten the name to ${TOKEN_NAME_MAX} characters or fewer.`
+        : "Remove line breaks, tabs and other invisible characters from the name.",
 };
 
 const LABELS: Record<string, string> = {
@@ -37,41 +109,56 @@ const LABELS: Record<string, string> = {
   url: "the link",
   topics: "the topics",
   correction: "the correction note",
+  reason: "the reason",
+  slug: "the slug",
+  name: "the name",
+  username: "the username",
+  password: "the password",
 };
 
-function problemOf(code: string): Problem {
-  if (code === "too_small") return "missing";
-  if (code === "too_big") return "too_long";
+function problemOf(issue: z.core.$ZodIssue): Problem {
+  if (issue.code === "too_small") return Number(issue.minimum) <= 1 ? "missing" : "too_short";
+  if (issue.code === "too_big") return "too_long";
   return "other";
 }
 
-/** Checks what the composer or the editor would send; empty when the server would take it. */
-export function adviceFor(values: ItemFieldValues): Advice {
-  const parsed = createItemSchema.safeParse(values);
+/** Checks what a form would send with the server's own schema; empty when the server would take it. */
+export function adviceBySchema(schema: z.ZodType, values: unknown, words: Words): Advice {
+  const parsed = schema.safeParse(values);
   const advice: Advice = {};
   if (parsed.success) return advice;
   for (const issue of parsed.error.issues) {
     const name = String(issue.path[0] ?? "");
-    const say = ADVICE[name];
-    if (say !== undefined) advice[name] ??= say(problemOf(issue.code));
+    const say = words[name];
+    if (say !== undefined) advice[name] ??= say(problemOf(issue));
   }
   return advice;
 }
 
+/** Checks what the composer or the editor would send; empty when the server would take it. */
+export function adviceFor(values: ItemFieldValues): Advice {
+  return adviceBySchema(createItemSchema, values, ITEM_WORDS);
+}
+
 /**
  * The server's field errors in the same plain words, for what only the server can know (a topic
- * deleted meanwhile) or a rule this page does not have yet. `topics.2` counts for `topics`.
+ * deleted meanwhile, a username taken) or a rule this page does not have yet. `topics.2` counts
+ * for `topics`.
  */
-export function adviceFromServer(fields: Record<string, string>): Advice {
+export function adviceFromServer(fields: Record<string, string>, words: Words = ITEM_WORDS): Advice {
   const advice: Advice = {};
   for (const [key, message] of Object.entries(fields)) {
     const name = key.split(".")[0] ?? key;
-    const say = ADVICE[name];
-    const problem: Problem = /must not be empty|at least/.test(message)
+    const say = words[name];
+    const problem: Problem = /must not be empty|is required|at least 1\b/.test(message)
       ? "missing"
-      : /at most/.test(message)
-        ? "too_long"
-        : "other";
+      : /at least/.test(message)
+        ? "too_short"
+        : /at most/.test(message)
+          ? "too_long"
+          : /is taken|exists already/.test(message)
+            ? "taken"
+            : "other";
     advice[name] ??= say === undefined ? `Check ${LABELS[name] ?? name}: it ${message}.` : say(problem);
   }
   return advice;

@@ -1,7 +1,7 @@
-import { useEffect, useRef } from "react";
-import { retryNow } from "../socket";
+import { useRef } from "react";
 import { useStore } from "../store";
 import type { ConnectionState } from "../store/connection";
+import { RetryNow } from "./RetryNow";
 
 const LABELS: Record<ConnectionState, string> = {
   connecting: "Connecting…",
@@ -23,14 +23,7 @@ export function ConnectionStatus() {
   const lastUpdateAt = useStore((state) => state.lastUpdateAt);
   const viewers = useStore((state) => state.viewers);
   const cut = connection === "reconnecting" || connection === "offline";
-  // "Retry now" goes away once the page is back; its keyboard user keeps their place on the status.
-  const retryFocused = useRef(false);
   const statusRef = useRef<HTMLParagraphElement>(null);
-  useEffect(() => {
-    if (cut || !retryFocused.current) return;
-    retryFocused.current = false;
-    statusRef.current?.focus();
-  }, [cut]);
   return (
     <section className="connection" aria-label="Connection">
       <p role="status" className={`status status-${connection}`} ref={statusRef} tabIndex={-1}>
@@ -38,21 +31,7 @@ export function ConnectionStatus() {
         {LABELS[connection]}
         {lastUpdateAt !== null && <> · last update {time.format(lastUpdateAt)}</>}
       </p>
-      {cut && (
-        <button
-          type="button"
-          className="retry"
-          onClick={retryNow}
-          onFocus={() => {
-            retryFocused.current = true;
-          }}
-          onBlur={() => {
-            retryFocused.current = false;
-          }}
-        >
-          Retry now
-        </button>
-      )}
+      <RetryNow cut={cut} statusRef={statusRef} />
       {viewers !== null && (
         <p className="viewers">
           {viewers} {viewers === 1 ? "reader" : "readers"}
