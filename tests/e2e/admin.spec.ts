@@ -119,7 +119,7 @@ test.describe("the operator panel", () => {
         .getByRole("button", { name: /^Retract/ })
         .click();
       await admin.dialog.getByRole("button", { name: "Retract" }).click();
-      await expect(admin.dialog.getByText("A retraction needs a reason")).toBeVisible();
+      await expect(admin.dialog.getByText("Write the reason readers will see")).toBeVisible();
       await admin.dialog.getByRole("textbox", { name: "Reason" }).fill("The minister has not resigned.");
       await admin.dialog.getByRole("button", { name: "Retract" }).click();
       await expect(article).toContainText("This item was retracted.", LIVE);

@@ -116,10 +116,20 @@ const LABELS: Record<string, string> = {
   password: "the password",
 };
 
+/** The problem a message of the server's schemas names ("must not be empty", "is taken"…). */
+function problemOfMessage(message: string): Problem {
+  if (/must not be empty|is required|at least 1\b/.test(message)) return "missing";
+  if (/at least/.test(message)) return "too_short";
+  if (/at most/.test(message)) return "too_long";
+  if (/is taken|exists already/.test(message)) return "taken";
+  return "other";
+}
+
 function problemOf(issue: z.core.$ZodIssue): Problem {
   if (issue.code === "too_small") return Number(issue.minimum) <= 1 ? "missing" : "too_short";
   if (issue.code === "too_big") return "too_long";
-  return "other";
+  // A refinement (a note must not be empty once trimmed) says what it checks in its message.
+  return problemOfMessage(issue.message);
 }
 
 /** Checks what a form would send with the server's own schema; empty when the server would take it. */
@@ -150,16 +160,8 @@ export function adviceFromServer(fields: Record<string, string>, words: Words = 
   for (const [key, message] of Object.entries(fields)) {
     const name = key.split(".")[0] ?? key;
     const say = words[name];
-    const problem: Problem = /must not be empty|is required|at least 1\b/.test(message)
-      ? "missing"
-      : /at least/.test(message)
-        ? "too_short"
-        : /at most/.test(message)
-          ? "too_long"
-          : /is taken|exists already/.test(message)
-            ? "taken"
-            : "other";
-    advice[name] ??= say === undefined ? `Check ${LABELS[name] ?? name}: it ${message}.` : say(problem);
+    advice[name] ??=
+      say === undefined ? `Check ${LABELS[name] ?? name}: it ${message}.` : say(problemOfMessage(message));
   }
   return advice;
 }
