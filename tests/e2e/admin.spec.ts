@@ -229,10 +229,13 @@ test.describe("the operator panel", () => {
         body: JSON.stringify({ headline: "Token test", topics: ["world"] }),
       }).then((response) => response.status);
     expect(await post(token)).toBe(201);
-    page.once("dialog", (dialog) => void dialog.accept());
     await page
       .getByRole("row", { name: /Agency wire/ })
       .getByRole("button", { name: /Revoke/ })
+      .click();
+    await page
+      .getByRole("dialog")
+      .getByRole("button", { name: /^Revoke/ })
       .click();
     await expect(page.getByRole("row", { name: /Agency wire/ })).toContainText("revoked");
     expect(await post(token)).toBe(401);
@@ -281,6 +284,7 @@ test.describe("the operator panel", () => {
     await expect(page.getByRole("status").filter({ hasText: "deskhand is now admin." })).toBeVisible();
     await page.getByRole("textbox", { name: "New password for deskhand" }).fill("a-fresh-password");
     await page.getByRole("button", { name: "Reset password of deskhand" }).click();
+    await page.getByRole("dialog").getByRole("button", { name: "Reset password of deskhand" }).click();
     await expect(page.getByRole("status").filter({ hasText: "New password set for deskhand" })).toBeVisible();
 
     const otherContext = await browser.newContext({ baseURL: desk.url });

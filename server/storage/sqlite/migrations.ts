@@ -123,4 +123,9 @@ export const migrations: readonly string[] = [
     INSERT INTO items_fts (rowid, search_text) VALUES (new.rowid, coalesce(new.search_text, ''));
   END;
   `,
+  `
+  -- The audit log reads the change log in time order, a page at a time: by the time of each
+  -- change, then its seq (see listAudit).
+  CREATE INDEX changes_audit ON changes (json_extract(item, '$.updatedAt'), seq);
+  `,
 ];
