@@ -27,6 +27,8 @@ export const USERNAME_MAX = 40;
 /** Length is what makes a password strong (NIST SP 800-63B). */
 export const PASSWORD_MIN = 10;
 export const PASSWORD_MAX = 256;
+/** Most topics one `GET /api/items` filter names (several topics match an item carrying any of them). */
+export const FILTER_TOPICS_MAX = 20;
 
 /** `GET /api/items` page size: default and upper bound. */
 export const PAGE_DEFAULT = 50;

@@ -11,6 +11,7 @@ import {
   urlSchema,
 } from "./fields";
 import {
+  FILTER_TOPICS_MAX,
   PAGE_DEFAULT,
   PAGE_MAX,
   PASSWORD_MAX,
@@ -81,7 +82,7 @@ export type ItemStatusFilter = z.infer<typeof itemStatusFilterSchema>;
 /** The query of `GET /api/items`. Several topics match an item carrying any of them. */
 export const listItemsQuerySchema = z.object({
   topic: oneOrMany(topicSlugSchema)
-    .pipe(z.array(z.string()).max(20, "must name at most 20 topics"))
+    .pipe(z.array(z.string()).max(FILTER_TOPICS_MAX, `must name at most ${FILTER_TOPICS_MAX} topics`))
     .optional(),
   q: z.string().trim().max(SEARCH_MAX, `must be at most ${SEARCH_MAX} characters`).optional(),
   before: z.string().max(200).optional(),

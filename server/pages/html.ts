@@ -89,6 +89,12 @@ function time(iso: string): string {
   return `<time datetime="${escapeHtml(iso)}">${escapeHtml(iso.slice(0, 16).replace("T", " "))} UTC</time>`;
 }
 
+/** "Updated …" as the app's UpdatedMark says it, in UTC: the server does not know the reader's time zone. */
+function updatedMark(item: Item): string {
+  if (item.status !== "published" || item.contentUpdatedAt === null) return "";
+  return `<div class="badges"><span class="badge badge-updated">Updated ${time(item.contentUpdatedAt)}</span></div>`;
+}
+
 /** `/`: the latest headlines as a plain list of links. */
 export function dashboardPage(items: readonly Item[], url: string): PageContent {
   const list =
@@ -132,6 +138,7 @@ export function itemPage(item: Item, url: string): PageContent {
     body: [
       `<main class="page permalink"><p><a href="/">← All news</a></p>`,
       `<article class="${retracted ? "item tombstone" : "item"}" aria-labelledby="item-headline">`,
+      updatedMark(item),
       `<h1 id="item-headline" class="headline" dir="auto">${escapeHtml(item.headline)}</h1>`,
       text,
       `<div class="meta">${time(item.publishedAt)}</div>`,

@@ -5,6 +5,9 @@ import { listItemsQuerySchema } from "../../shared/requests";
 import { type Timeline, TimelineError } from "../timeline/timeline";
 import { checkTemplate, dashboardPage, itemPage, notFoundPage, type PageContent, renderPage } from "./html";
 
+/** The panel's screens (client/src/admin/AdminApp.tsx), after `/admin`; "" is the desk. */
+const PANEL_SCREENS: readonly string[] = ["", "/topics", "/operators", "/tokens", "/audit"];
+
 /** How many headlines the first paint of `/` carries: a phone's screen and more. */
 const FIRST_PAINT_ITEMS = 30;
 
@@ -62,9 +65,11 @@ export function pageRoutes(timeline: Timeline, clientDir: string): Router {
     }
   });
 
-  // The panel's screens are the panel's to know; its router says "Page not found" for the rest.
-  router.get(["/admin", "/admin/*rest"], (_req, res) => {
-    send(res, 200, {
+  // Any /admin address gets the panel's shell, so the panel shows its own "Page not found" for an
+  // unknown screen; the status says so too, for a browser, a link checker or a crawler.
+  router.get(["/admin", "/admin/*rest"], (req, res) => {
+    const screen = req.path.slice("/admin".length).replace(/\/$/, "");
+    send(res, PANEL_SCREENS.includes(screen) ? 200 : 404, {
       title: "Operator panel — livedesk",
       description: "The livedesk operator panel.",
       body: "",

@@ -1,8 +1,10 @@
 import type { Locator, Page } from "@playwright/test";
 import { DESK_ADMIN_PASSWORD, Desk } from "../helpers/desk";
+import { startProxy } from "../helpers/proxy";
 import { everyViolation, expect, seriousViolations, test } from "./fixtures";
 import { AdminPage } from "./pages/admin";
 import { DashboardPage } from "./pages/dashboard";
+import { PermalinkPage } from "./pages/permalink";
 
 test.describe("before the page's JavaScript runs", () => {
   test.use({ javaScriptEnabled: false });
@@ -44,6 +46,26 @@ test.describe("before the page's JavaScript runs", () => {
     expect(await meta('meta[property="og:type"]')).toBe("article");
   });
 
+  test("an edited item's permalink says when it was updated", async ({ desk, page }) => {
+    const item = await desk.publish({ headline: "First paint: an edited item", summary: "First words." });
+    const edited = await desk.edit(item, { summary: "Better words." });
+    await page.goto(`/items/${item.id}`);
+    const article = page.getByRole("article", { name: "First paint: an edited item" });
+    await expect(article.getByText("Better words.")).toBeVisible();
+    const at = (edited.contentUpdatedAt ?? "").slice(0, 16).replace("T", " ");
+    await expect(article.getByText(`Updated ${at} UTC`)).toBeVisible();
+  });
+
+  test("a permalink never pinned nor edited says nothing of updates", async ({ desk, page }) => {
+    const item = await desk.publish({ headline: "First paint: as first published" });
+    await desk.edit(item, { pinned: true });
+    await page.goto(`/items/${item.id}`);
+    await expect(
+      page.getByRole("heading", { level: 1, name: "First paint: as first published" }),
+    ).toBeVisible();
+    await expect(page.getByText(/Updated/)).toHaveCount(0);
+  });
+
   test("a retracted item's permalink shows only its tombstone", async ({ desk, page }) => {
     const item = await desk.publish({
       headline: "First paint: minister resigns",
@@ -79,11 +101,14 @@ test.describe("an address nobody serves", () => {
   test("an unknown panel screen says so instead of an empty panel", async ({ page }) => {
     const admin = new AdminPage(page);
     await admin.login("admin", DESK_ADMIN_PASSWORD);
-    await page.goto("/admin/nope");
+    const response = await page.goto("/admin/nope");
+    expect(response?.status()).toBe(404);
     await expect(page.getByRole("heading", { name: "Page not found" })).toBeVisible();
     await page.getByRole("link", { name: "Go to the desk" }).click();
     await expect(page).toHaveURL(/\/admin\/?$/);
     await expect(page.getByRole("region", { name: "New item" })).toBeVisible();
+    for (const screen of ["/admin", "/admin/", "/admin/topics", "/admin/audit"])
+      expect((await page.goto(screen))?.status(), screen).toBe(200);
   });
 });
 
@@ -233,6 +258,159 @@ test.describe("on a phone", () => {
     await expect(last).toBeInViewport();
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(overflow).toBeLessThanOrEqual(0);
+  });
+});
+
+test.describe("a permalink's connection", () => {
+  test("shows the connection bar, with 'Retry now' while cut off and Live again after", async ({
+    desk,
+    page,
+  }) => {
+    test.setTimeout(60_000);
+    const proxy = await startProxy(desk.url);
+    try {
+      const item = await desk.publish({ headline: "Permalink connection: a story to follow" });
+      const permalink = new PermalinkPage(page);
+      await page.goto(`${proxy.url}/items/${item.id}`);
+      await expect(permalink.heading()).toHaveText("Permalink connection: a story to follow");
+      await expect(permalink.status).toContainText("Live");
+      proxy.cut();
+      await expect(permalink.status).toContainText("Reconnecting");
+      await expect(permalink.connection.getByRole("button", { name: "Retry now" })).toBeVisible();
+      proxy.restore();
+      await permalink.connection.getByRole("button", { name: "Retry now" }).click();
+      await expect(permalink.status).toContainText("Live", { timeout: 10_000 });
+      expect(await seriousViolations(page)).toEqual([]);
+    } finally {
+      await proxy.stop();
+    }
+  });
+});
+
+test.describe("the feed's slide-in", () => {
+  /**
+   * Over the next `ms`, how far any article of the feed stands from the place the feed gives it
+   * (its row's offset in the list), in pixels: what a reader sees as a row flying about.
+   */
+  function strayDuring(page: Page, ms: number): Promise<number> {
+    return page.evaluate(async (duration) => {
+      let stray = 0;
+      const look = () => {
+        const feed = document.querySelector("[role=feed]");
+        if (feed === null) return;
+        const feedTop = feed.getBoundingClientRect().top;
+        for (const article of feed.querySelectorAll<HTMLElement>("article")) {
+          const place = new DOMMatrix(article.style.transform).m42;
+          stray = Math.max(stray, Math.abs(article.getBoundingClientRect().top - feedTop - place));
+        }
+      };
+      const end = performance.now() + duration;
+      while (performance.now() < end) {
+        look();
+        await new Promise((resolve) => requestAnimationFrame(resolve));
+      }
+      return stray;
+    }, ms);
+  }
+
+  test("rows of items published seconds ago stay in their place as the reader scrolls to them", async ({
+    dashboard,
+    desk,
+    page,
+  }) => {
+    await desk.createTopic("slide", "Slide");
+    for (let i = 0; i < 30; i += 1)
+      await desk.publish({ topics: ["slide"], headline: `Slide test item ${i}` });
+    await dashboard.open("?topic=slide");
+    await expect(dashboard.article("Slide test item 29")).toBeVisible();
+    await page.evaluate(() => window.scrollTo(0, 1500));
+    // The rows the virtualiser mounts for the new screen: none flies in from the top of the feed.
+    expect(await strayDuring(page, 600)).toBeLessThanOrEqual(1);
+  });
+
+  test("a new item at the top slides in, but not under reduced motion", async ({ dashboard, desk, page }) => {
+    await dashboard.open();
+    // Which articles started an animation: caught as it starts, however busy the machine.
+    await page.evaluate(() => {
+      const started: string[] = [];
+      Object.assign(window, { livedeskSlid: started });
+      document.addEventListener("animationstart", (event) => {
+        if (event.target instanceof HTMLElement && event.target.matches("[role=feed] article"))
+          started.push(event.target.querySelector("h2")?.textContent ?? "");
+      });
+    });
+    const slid = () => page.evaluate(() => [...(Reflect.get(window, "livedeskSlid") ?? [])].map(String));
+    await desk.publish({ headline: "Slide-in: with motion" });
+    await expect(dashboard.article("Slide-in: with motion")).toBeVisible();
+    await expect.poll(slid).toContain("Slide-in: with motion");
+
+    await page.emulateMedia({ reducedMotion: "reduce" });
+    await desk.publish({ headline: "Slide-in: reduced motion" });
+    await expect(dashboard.article("Slide-in: reduced motion")).toBeVisible();
+    expect(await slid()).not.toContain("Slide-in: reduced motion");
+  });
+});
+
+test.describe("the topic filter's limit", () => {
+  /** 50 topics of this run, and one item on the first of them. */
+  async function fiftyTopics(desk: Desk): Promise<{ slugs: string[]; names: string[]; headline: string }> {
+    const run = Date.now().toString(36);
+    const slugs: string[] = [];
+    const names: string[] = [];
+    for (let i = 0; i < 50; i += 1) {
+      slugs.push(`limit-${run}-${i}`);
+      names.push(`Limit ${run} ${i}`);
+      await desk.createTopic(`limit-${run}-${i}`, `Limit ${run} ${i}`);
+    }
+    const headline = `Topic limit ${run}: the feed still loads`;
+    await desk.publish({ headline, topics: [slugs[0]] });
+    return { slugs, names, headline };
+  }
+
+  test("on a phone with 50 topics, 20 can be chosen, the rest are disabled and a message names the limit", async ({
+    dashboard,
+    desk,
+    page,
+  }) => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    const { names, headline } = await fiftyTopics(desk);
+    await dashboard.open();
+    for (const name of names.slice(0, 20)) await dashboard.topic(name).click();
+    await expect(dashboard.topic(names[19] ?? "")).toHaveAttribute("aria-pressed", "true");
+    await expect(dashboard.topic(names[20] ?? "")).toBeDisabled();
+    await expect(dashboard.topic(names[49] ?? "")).toBeDisabled();
+    await expect(page.getByText("20 topics chosen, the most a filter holds")).toBeVisible();
+    await expect(dashboard.article(headline)).toBeVisible();
+    await expect(page.getByText("Older items could not be loaded.")).toHaveCount(0);
+    await expect(page.getByRole("button", { name: "Try again" })).toHaveCount(0);
+    // One fewer, and every topic can be chosen again.
+    await dashboard.topic(names[0] ?? "").click();
+    await expect(dashboard.topic(names[20] ?? "")).toBeEnabled();
+    await expect(page.getByText("20 topics chosen, the most a filter holds")).toHaveCount(0);
+  });
+
+  test("an address naming 25 topics loads the feed with the first 20 and says so", async ({
+    dashboard,
+    desk,
+    page,
+  }) => {
+    const { slugs, names, headline } = await fiftyTopics(desk);
+    await dashboard.open(
+      `?${slugs
+        .slice(0, 25)
+        .map((slug) => `topic=${slug}`)
+        .join("&")}`,
+    );
+    await expect(
+      page.getByText("The address named 25 topics; a filter holds at most 20, so the first 20 are shown."),
+    ).toBeVisible();
+    await expect(dashboard.article(headline)).toBeVisible();
+    await expect(dashboard.topic(names[19] ?? "")).toHaveAttribute("aria-pressed", "true");
+    await expect(dashboard.topic(names[20] ?? "")).toHaveAttribute("aria-pressed", "false");
+    await expect(dashboard.topic(names[20] ?? "")).toBeDisabled();
+    await expect(page.getByText("Older items could not be loaded.")).toHaveCount(0);
+    await expect(page.getByRole("button", { name: "Try again" })).toHaveCount(0);
+    expect(new URL(page.url()).searchParams.getAll("topic")).toEqual(slugs.slice(0, 20));
   });
 });
 

@@ -50,6 +50,40 @@ function useFeedItems(): { pinned: Item[]; feed: Item[]; pending: number } {
   }, [items, filter, pendingIds]);
 }
 
+/** How long after an item arrives its row may still slide in (the animation takes 300 ms). */
+const ARRIVAL_MS = 1000;
+
+/**
+ * When each item came into the feed while the reader was watching. The feed known at the first
+ * answer (or painted from the browser's copy) arrived before the reader looked, and a row the
+ * virtualiser mounts as the reader scrolls is no arrival either: only these rows slide in.
+ */
+function useArrivals(feed: readonly Item[], synced: boolean): (id: string) => boolean {
+  const known = useRef<Set<string> | null>(null);
+  const arrivedAt = useRef(new Map<string, number>());
+  // Taken during render, so that the render that first shows an item already knows it arrived.
+  if (synced) {
+    const now = performance.now();
+    if (known.current === null) {
+      known.current = new Set(feed.map((item) => item.id));
+    } else {
+      for (const item of feed) {
+        if (known.current.has(item.id)) continue;
+        known.current.add(item.id);
+        // An older page the reader scrolled to brings old items: they take their place quietly.
+        if (Date.now() - Date.parse(item.updatedAt) < 10_000) arrivedAt.current.set(item.id, now);
+      }
+    }
+  }
+  return (id) => {
+    const at = arrivedAt.current.get(id);
+    if (at === undefined) return false;
+    if (performance.now() - at < ARRIVAL_MS) return true;
+    arrivedAt.current.delete(id);
+    return false;
+  };
+}
+
 export function PinnedItems({ items }: { items: Item[] }) {
   if (items.length === 0) return null;
   return (
@@ -107,6 +141,7 @@ export function Feed() {
     },
     feed,
   );
+  const justArrived = useArrivals(feed, synced);
   const virtualItems = virtualizer.getVirtualItems();
   const lastIndex = virtualItems.at(-1)?.index ?? -1;
 
@@ -166,6 +201,7 @@ export function Feed() {
               key={row.key}
               ref={virtualizer.measureElement}
               item={item}
+              arriving={justArrived(item.id)}
               position={{ index: row.index, size: older.done ? feed.length : -1 }}
               style={{
                 position: "absolute",

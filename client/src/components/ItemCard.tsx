@@ -17,6 +17,8 @@ interface ItemCardProps {
   ref?: Ref<HTMLElement>;
   /** A preview of a draft: the headline is not a link, since the item has no page yet. */
   preview?: boolean;
+  /** Just arrived live in the feed: the row slides in (not under reduced motion). */
+  arriving?: boolean;
 }
 
 export function TopicList({ topics }: { topics: readonly string[] }) {
@@ -41,17 +43,24 @@ export function SourceLink({ url }: { url: string | null }) {
 }
 
 /** One news item as an `<article>` named by its headline; a retracted one becomes a tombstone. */
-export function ItemCard({ item, headingLevel = 2, position, style, ref, preview = false }: ItemCardProps) {
+export function ItemCard({
+  item,
+  headingLevel = 2,
+  position,
+  style,
+  ref,
+  preview = false,
+  arriving = false,
+}: ItemCardProps) {
   const Heading = headingLevel === 2 ? "h2" : "h3";
   const headingId = `headline-${item.id}`;
   const retracted = item.status === "retracted";
-  const fresh = !preview && item.version === 1 && Date.now() - Date.parse(item.updatedAt) < 10_000;
   const classes = [
     "item",
     retracted ? "tombstone" : "",
     isWithdrawn(item) ? "withdrawn" : "",
     item.breaking ? "breaking" : "",
-    fresh ? "fresh" : "",
+    arriving ? "arriving" : "",
   ];
   return (
     <article

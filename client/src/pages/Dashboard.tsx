@@ -6,7 +6,7 @@ import { SearchBox } from "../components/SearchBox";
 import { Ticker } from "../components/Ticker";
 import { TopicFilter } from "../components/TopicFilter";
 import { useStore } from "../store";
-import { filterFromSearch, searchFromFilter } from "../store/filter";
+import { filterFromSearch, searchFromFilter, topicsAskedBeyondLimit } from "../store/filter";
 
 /** Keeps the filter in the URL (`/?topic=a&topic=b&q=…`) and the URL in the filter. */
 function useFilterInUrl() {
@@ -19,7 +19,8 @@ function useFilterInUrl() {
       window.history.replaceState(window.history.state, "", `/${search}`);
   }, [filter]);
   useEffect(() => {
-    const onPopState = () => setFilter(filterFromSearch(window.location.search));
+    const onPopState = () =>
+      setFilter(filterFromSearch(window.location.search), topicsAskedBeyondLimit(window.location.search));
     window.addEventListener("popstate", onPopState);
     return () => window.removeEventListener("popstate", onPopState);
   }, [setFilter]);

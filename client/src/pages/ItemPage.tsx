@@ -2,6 +2,7 @@ import { useEffect, useState } from "react";
 import { Link } from "wouter";
 import type { Item } from "../../../shared/item";
 import { fetchItem, fetchRevisions, NotFoundError } from "../api";
+import { ConnectionStatus } from "../components/ConnectionStatus";
 import { SourceLink, TopicList } from "../components/ItemCard";
 import { formatExact, RelativeTime } from "../components/RelativeTime";
 import { isWithdrawn, RetractionBadge, RetractionNotice } from "../components/RetractionNotice";
@@ -70,83 +71,87 @@ export function ItemPage({ id }: { id: string }) {
   }, [shown]);
 
   return (
-    <main className="page permalink">
-      <p>
-        <Link href="/">← All news</Link>
-      </p>
-      {problem === "not_found" && <h1>No item has this address.</h1>}
-      {problem === "failed" && (
-        <p role="alert">The item could not be loaded. Check the connection and reload.</p>
-      )}
-      {shown === null && problem === null && <p>Loading…</p>}
-      {shown !== null && (
-        <article
-          aria-labelledby="item-headline"
-          className={
-            shown.status === "published"
-              ? "item"
-              : isWithdrawn(shown)
-                ? "item tombstone withdrawn"
-                : "item tombstone"
-          }
-        >
-          <div className="badges">
-            {shown.breaking && shown.status === "published" && (
-              <span className="badge badge-breaking">Breaking</span>
+    <>
+      <main className="page permalink">
+        <p>
+          <Link href="/">← All news</Link>
+        </p>
+        {problem === "not_found" && <h1>No item has this address.</h1>}
+        {problem === "failed" && (
+          <p role="alert">The item could not be loaded. Check the connection and reload.</p>
+        )}
+        {shown === null && problem === null && <p>Loading…</p>}
+        {shown !== null && (
+          <article
+            aria-labelledby="item-headline"
+            className={
+              shown.status === "published"
+                ? "item"
+                : isWithdrawn(shown)
+                  ? "item tombstone withdrawn"
+                  : "item tombstone"
+            }
+          >
+            <div className="badges">
+              {shown.breaking && shown.status === "published" && (
+                <span className="badge badge-breaking">Breaking</span>
+              )}
+              {shown.status === "retracted" && <RetractionBadge item={shown} />}
+              <UpdatedMark item={shown} />
+            </div>
+            <h1 id="item-headline" className="headline" dir="auto">
+              {shown.headline}
+            </h1>
+            {shown.status === "retracted" && <RetractionNotice item={shown} />}
+            {shown.status === "published" && shown.summary !== "" && (
+              <p className="summary" dir="auto">
+                {shown.summary}
+              </p>
             )}
-            {shown.status === "retracted" && <RetractionBadge item={shown} />}
-            <UpdatedMark item={shown} />
-          </div>
-          <h1 id="item-headline" className="headline" dir="auto">
-            {shown.headline}
-          </h1>
-          {shown.status === "retracted" && <RetractionNotice item={shown} />}
-          {shown.status === "published" && shown.summary !== "" && (
-            <p className="summary" dir="auto">
-              {shown.summary}
-            </p>
-          )}
-          {shown.status === "published" && shown.correction !== null && (
-            <p className="correction">
-              <strong>Correction:</strong> <span dir="auto">{shown.correction}</span>
-            </p>
-          )}
-          <div className="meta">
-            <RelativeTime iso={shown.publishedAt} />
-            {shown.source !== null && (
-              <span className="source" dir="auto">
-                {shown.source}
-              </span>
+            {shown.status === "published" && shown.correction !== null && (
+              <p className="correction">
+                <strong>Correction:</strong> <span dir="auto">{shown.correction}</span>
+              </p>
             )}
-            <span>by {shown.author}</span>
-            <TopicList topics={shown.topics} />
-            {shown.status === "published" && <SourceLink url={shown.url} />}
-          </div>
-        </article>
-      )}
-      {revisions.length > 0 && (
-        <section aria-labelledby="history-heading" className="history">
-          <h2 id="history-heading">Revision history</h2>
-          <ol>
-            {revisions.map((revision, i) => (
-              <li key={revision.version}>
-                <p className="history-when">
-                  Version {revision.version} ·{" "}
-                  <time dateTime={revision.updatedAt}>{formatExact(revision.updatedAt)}</time> ·{" "}
-                  {revision.author}
-                </p>
-                <ul>
-                  {describeChange(revisions[i - 1], revision).map((line) => (
-                    <li key={line}>
-                      <bdi>{line}</bdi>
-                    </li>
-                  ))}
-                </ul>
-              </li>
-            ))}
-          </ol>
-        </section>
-      )}
-    </main>
+            <div className="meta">
+              <RelativeTime iso={shown.publishedAt} />
+              {shown.source !== null && (
+                <span className="source" dir="auto">
+                  {shown.source}
+                </span>
+              )}
+              <span>by {shown.author}</span>
+              <TopicList topics={shown.topics} />
+              {shown.status === "published" && <SourceLink url={shown.url} />}
+            </div>
+          </article>
+        )}
+        {revisions.length > 0 && (
+          <section aria-labelledby="history-heading" className="history">
+            <h2 id="history-heading">Revision history</h2>
+            <ol>
+              {revisions.map((revision, i) => (
+                <li key={revision.version}>
+                  <p className="history-when">
+                    Version {revision.version} ·{" "}
+                    <time dateTime={revision.updatedAt}>{formatExact(revision.updatedAt)}</time> ·{" "}
+                    {revision.author}
+                  </p>
+                  <ul>
+                    {describeChange(revisions[i - 1], revision).map((line) => (
+                      <li key={line}>
+                        <bdi>{line}</bdi>
+                      </li>
+                    ))}
+                  </ul>
+                </li>
+              ))}
+            </ol>
+          </section>
+        )}
+      </main>
+      {/* The item follows its edits live: the reader sees whether it still does, as on the dashboard. */}
+      <ConnectionStatus />
+    </>
   );
 }

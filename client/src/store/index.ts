@@ -1,7 +1,7 @@
 import { create } from "zustand";
 import { loadSavedView } from "../persist";
 import { type ConnectionSlice, createConnectionSlice } from "./connection";
-import { createFilterSlice, type FilterSlice, filterFromSearch } from "./filter";
+import { createFilterSlice, type FilterSlice } from "./filter";
 import { createPanelSlice, type PanelSlice } from "./panel";
 import { createTimelineSlice, type TimelineSlice } from "./timeline";
 
@@ -10,7 +10,7 @@ export type Store = TimelineSlice & FilterSlice & ConnectionSlice & PanelSlice;
 /** The dashboard's one store, made of slices. Components read it with atomic selectors. */
 export const useStore = create<Store>()((...a) => ({
   ...createTimelineSlice(loadSavedView())(...a),
-  ...createFilterSlice(filterFromSearch(window.location.search))(...a),
+  ...createFilterSlice(window.location.search)(...a),
   ...createConnectionSlice(...a),
   ...createPanelSlice(...a),
 }));

@@ -5,11 +5,16 @@ export class PermalinkPage {
   readonly main: Locator;
   readonly article: Locator;
   readonly history: Locator;
+  /** The connection bar, the same as the dashboard's: state, "Retry now" while cut off. */
+  readonly connection: Locator;
+  readonly status: Locator;
 
   constructor(readonly page: Page) {
     this.main = page.getByRole("main");
     this.article = this.main.getByRole("article");
     this.history = page.getByRole("region", { name: "Revision history" });
+    this.connection = page.getByRole("region", { name: "Connection" });
+    this.status = this.connection.getByRole("status");
   }
 
   async open(id: string): Promise<void> {
