@@ -1,18 +1,39 @@
 import { useCallback, useEffect, useRef } from "react";
+import { z } from "zod/mini";
 import type { Item } from "../../shared/item";
 
 /** Which article the reader was looking at, and where on the screen its top stood. */
-interface Anchor {
-  id: string;
-  top: number;
-}
+const anchorSchema = z.object({ id: z.string(), top: z.number() });
+type Anchor = z.infer<typeof anchorSchema>;
 
 /**
  * Where the reader was in the feed, per history entry. The feed is virtualised and its rows are
  * measured as they render, so a scroll offset alone would land elsewhere after a remount: the
- * article itself is what is restored. Kept for the page's life (in-app navigation keeps it).
+ * article itself is what is restored. Kept in the tab's session storage, so that a reload (or a
+ * phone discarding the tab in the background) puts the reader back as the browser would on any
+ * other page; arrivals above the article then wait behind "N new items" as for any reader away
+ * from the top. The history entry's key survives a reload with the entry's state.
  */
-const anchors = new Map<string, Anchor>();
+const anchors = {
+  get(key: string): Anchor | undefined {
+    try {
+      const raw = window.sessionStorage.getItem(`livedesk:feed-position:${key}`);
+      if (raw === null) return undefined;
+      const parsed = anchorSchema.safeParse(JSON.parse(raw));
+      return parsed.success ? parsed.data : undefined;
+    } catch {
+      // Storage disabled or the value corrupt: the feed starts at the top.
+      return undefined;
+    }
+  },
+  set(key: string, anchor: Anchor): void {
+    try {
+      window.sessionStorage.setItem(`livedesk:feed-position:${key}`, JSON.stringify(anchor));
+    } catch {
+      // Storage full or disabled: the position is simply not kept.
+    }
+  },
+};
 
 function entryKey(): string | null {
   const state: unknown = window.history.state;
@@ -46,8 +67,9 @@ export interface FeedLayout {
 }
 
 /**
- * Keeps the feed's position when the reader opens a permalink and comes back: the article that
- * was at the top of the screen is put back where it stood, once the feed has laid it out.
+ * Keeps the feed's position when the reader opens a permalink and comes back, or reloads: the
+ * article that was at the top of the screen is put back where it stood, once the feed has laid it
+ * out (after a reload, once the article is back in the feed).
  * Positions come from the feed's layout, not from the screen, where an arriving item's slide-in
  * would shift them for a moment.
  */
@@ -96,7 +118,6 @@ export function useFeedPosition(layout: FeedLayout, feed: readonly Item[]): void
     keyRef.current = markEntry();
     const anchor = key === null ? undefined : anchors.get(key);
     if (anchor === undefined) return;
-    if (!feedRef.current.some((item) => item.id === anchor.id)) return;
     restoring.current = true;
     let frame = 0;
     let still = 0;
@@ -110,7 +131,14 @@ export function useFeedPosition(layout: FeedLayout, feed: readonly Item[]): void
       window.removeEventListener("keydown", stop);
     };
     const correct = () => {
-      const start = layoutRef.current.startOf(feedRef.current.findIndex((item) => item.id === anchor.id));
+      const index = feedRef.current.findIndex((item) => item.id === anchor.id);
+      // After a reload the article may come with the first answer rather than the browser's copy.
+      if (index === -1) {
+        if (performance.now() < deadline) frame = requestAnimationFrame(correct);
+        else stop();
+        return;
+      }
+      const start = layoutRef.current.startOf(index);
       const target = start === undefined ? window.scrollY : Math.max(0, start - anchor.top);
       if (Math.abs(window.scrollY - target) > 0.5) {
         window.scrollTo(0, target);

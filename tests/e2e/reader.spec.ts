@@ -521,6 +521,39 @@ test.describe("reading the feed", () => {
       .toBe(true);
   });
 
+  test("a reload puts the feed where the reader was, though the news moved on meanwhile", async ({
+    dashboard,
+    desk,
+    page,
+  }) => {
+    await desk.createTopic("reload", "Reload");
+    for (let i = 0; i < 40; i += 1) {
+      await desk.publish({
+        topics: ["reload"],
+        headline: `Reload test item ${i}`,
+        summary: "A summary long enough to wrap on a narrow screen. ".repeat((i % 4) + 1),
+      });
+    }
+    await dashboard.open("?topic=reload");
+    await expect(dashboard.article("Reload test item 39")).toBeVisible();
+    await page.evaluate(() => window.scrollTo(0, 2000));
+    const before = await dashboard.stillLooking();
+    expect(before.headline).toMatch(/^Reload test item/);
+
+    await desk.publish({ topics: ["reload"], headline: "Reload test: published meanwhile" });
+    await page.reload();
+    await expect(dashboard.status).toContainText("Live");
+    await expect(dashboard.article(before.headline ?? "")).toBeInViewport();
+    // The same article where it stood (give or take a pixel of rounding); the news above it waits.
+    await expect
+      .poll(async () => {
+        const now = await dashboard.looking();
+        return now.headline === before.headline && Math.abs(now.top - before.top) <= 2;
+      })
+      .toBe(true);
+    await expect(dashboard.article("Reload test item 39")).not.toBeInViewport();
+  });
+
   test("clamps a very long summary on a phone, with a Show more button that says whether it is open", async ({
     dashboard,
     desk,
