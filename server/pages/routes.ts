@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { type Request, type Response, Router } from "express";
+import { FILTER_TOPICS_MAX } from "../../shared/limits";
 import { listItemsQuerySchema } from "../../shared/requests";
 import { type Timeline, TimelineError } from "../timeline/timeline";
 import { checkTemplate, dashboardPage, itemPage, notFoundPage, type PageContent, renderPage } from "./html";
@@ -42,9 +43,11 @@ export function pageRoutes(timeline: Timeline, clientDir: string): Router {
   const absolute = (req: Request, pathname: string) => `${req.protocol}://${req.get("host")}${pathname}`;
 
   router.get("/", async (req, res) => {
-    // The same filter the dashboard reads from the URL; a filter the API would refuse paints the latest.
+    // The same filter the dashboard reads from the URL, its topics cut to the first
+    // FILTER_TOPICS_MAX as the dashboard cuts them; a filter the API would refuse paints the latest.
+    const topics = req.query.topic;
     const query = listItemsQuerySchema.safeParse({
-      topic: req.query.topic,
+      topic: Array.isArray(topics) ? [...new Set(topics)].slice(0, FILTER_TOPICS_MAX) : topics,
       q: req.query.q,
       limit: FIRST_PAINT_ITEMS,
     });

@@ -393,14 +393,25 @@ test.describe("the topic filter's limit", () => {
     dashboard,
     desk,
     page,
+    browser,
   }) => {
     const { slugs, names, headline } = await fiftyTopics(desk);
-    await dashboard.open(
-      `?${slugs
-        .slice(0, 25)
-        .map((slug) => `topic=${slug}`)
-        .join("&")}`,
-    );
+    const elsewhere = await desk.publish({ headline: `${headline}, but on another topic` });
+    const query = `?${slugs
+      .slice(0, 25)
+      .map((slug) => `topic=${slug}`)
+      .join("&")}`;
+    // The first paint, before any script, shows the same 20 topics' news.
+    const noScript = await browser.newContext({ baseURL: desk.url, javaScriptEnabled: false });
+    try {
+      const firstPaint = await noScript.newPage();
+      await firstPaint.goto(`/${query}`);
+      await expect(firstPaint.getByRole("link", { name: headline, exact: true })).toBeVisible();
+      await expect(firstPaint.getByRole("link", { name: elsewhere.headline })).toHaveCount(0);
+    } finally {
+      await noScript.close();
+    }
+    await dashboard.open(query);
     await expect(
       page.getByText("The address named 25 topics; a filter holds at most 20, so the first 20 are shown."),
     ).toBeVisible();
