@@ -13,7 +13,7 @@ export async function call(
   url: string,
   method: string,
   pathname: string,
-  options: { token?: string; body?: unknown; headers?: Record<string, string> } = {},
+  options: { token?: string; body?: unknown; headers?: Record<string, string>; signal?: AbortSignal } = {},
 ): Promise<Answer> {
   const headers: Record<string, string> = { ...options.headers };
   if (options.token !== undefined) headers.authorization = `Bearer ${options.token}`;
@@ -21,6 +21,7 @@ export async function call(
   const response = await fetch(`${url}${pathname}`, {
     method,
     headers,
+    ...(options.signal === undefined ? {} : { signal: options.signal }),
     ...(options.body === undefined
       ? {}
       : { body: typeof options.body === "string" ? options.body : JSON.stringify(options.body) }),
