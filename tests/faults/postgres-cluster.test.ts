@@ -107,7 +107,7 @@ describe(`PostgreSQL and node faults under a 50/s publisher with readers on thre
         await sleep(500);
         const { last, at } = await publisher.stop();
         expect(await readyz.stop()).toEqual([]);
-        expect(readyz.statuses.has(503), "some /readyz answered 503 during the hang").toBe(true);
+        expect([...readyz.answers]).toContain("503 storage_unavailable");
         await expectComplete(readers, start, last, Math.max(answering, at) + CONVERGE_MS);
         expect(publisher.retried.length, "publishes retried during the hang").toBeGreaterThan(0);
         await expectOneItemPerKey(start, keyPrefix, publisher.acknowledged);
@@ -136,7 +136,7 @@ describe(`PostgreSQL and node faults under a 50/s publisher with readers on thre
         await sleep(500);
         const { last, at } = await publisher.stop();
         expect(await readyz.stop()).toEqual([]);
-        expect(readyz.statuses.has(503), "some /readyz answered 503 during the restart").toBe(true);
+        expect([...readyz.answers]).toContain("503 storage_unavailable");
         await expectComplete(readers, start, last, Math.max(answering, at) + CONVERGE_MS);
         expect(publisher.retried.length, "publishes retried during the restart").toBeGreaterThan(0);
         await expectOneItemPerKey(start, keyPrefix, publisher.acknowledged);

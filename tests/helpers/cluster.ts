@@ -1,6 +1,7 @@
 import pg from "pg";
 import { expect } from "vitest";
 import { itemSchema } from "../../shared/item";
+import { apiErrorSchema } from "../../shared/requests";
 import { setUpDesk } from "./admin";
 import { freePort } from "./desk";
 import { call } from "./http";
@@ -174,11 +175,12 @@ export function close(readers: Reader[]): void {
 
 /**
  * Asks every node in `urls` for /readyz every 200 ms, as a load balancer would, until stopped;
- * `stop()` resolves with every ask that took longer than 1 s or got no answer.
+ * `stop()` resolves with every ask that took longer than 1 s or got no answer. `answers` holds each
+ * status seen, with the error code a 503 named (`503 storage_unavailable`).
  */
 export function watchReadyz(urls: readonly string[]) {
   const late: string[] = [];
-  const statuses = new Set<number>();
+  const answers = new Set<string>();
   let running = true;
   const ask = async (url: string) => {
     while (running) {
@@ -188,13 +190,16 @@ export function watchReadyz(urls: readonly string[]) {
       );
       const ms = Date.now() - started;
       if (answer === undefined || ms > 1000) late.push(`${url} ${answer?.status ?? "no answer"} in ${ms} ms`);
-      if (answer !== undefined) statuses.add(answer.status);
+      if (answer !== undefined) {
+        const named = apiErrorSchema.safeParse(answer.body);
+        answers.add(named.success ? `${answer.status} ${named.data.error.code}` : String(answer.status));
+      }
       await sleep(200);
     }
   };
   const asking = Promise.all(urls.map(ask));
   return {
-    statuses,
+    answers,
     async stop(): Promise<string[]> {
       running = false;
       await asking;
