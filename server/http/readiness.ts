@@ -2,8 +2,13 @@ import type { Fanout } from "../fanout/fanout";
 import { asStorageError } from "../storage/errors";
 import type { Storage } from "../storage/storage";
 
-/** Every check of `/readyz` ends within this, answered or not, so the answer comes within a second. */
-export const READY_CHECK_MS = 750;
+/**
+ * Every check of `/readyz` ends within this, answered or not, so the answer comes within a second.
+ * Half of it: a node answering a burst of failed publishes while PostgreSQL hangs runs its timers
+ * a few hundred ms late, and with 750 ms the answer came after more than a second
+ * (tests/faults/postgres-cluster.test.ts, 8 s hangs).
+ */
+export const READY_CHECK_MS = 500;
 /** How often the broadcast check looks whether this node has caught up with storage. */
 const CATCH_UP_POLL_MS = 20;
 
