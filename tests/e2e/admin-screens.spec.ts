@@ -13,7 +13,7 @@ async function openScreen(admin: AdminPage, name: string): Promise<void> {
   await admin.page.getByRole("navigation", { name: "Panel" }).getByRole("link", { name }).click();
 }
 
-/** Whether `password` logs `username` in, asked over HTTP as any client would. */
+/** Whether `password` logs `username` in, asked over HTTP the way every client asks. */
 async function logsIn(desk: Desk, username: string, password: string): Promise<boolean> {
   const answer = await fetch(`${desk.url}/api/session`, {
     method: "POST",
