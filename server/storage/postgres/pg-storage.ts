@@ -10,6 +10,7 @@ import {
 } from "../../../shared/item";
 import { roleSchema } from "../../../shared/requests";
 import { searchWords } from "../../../shared/search";
+import { auditRow } from "../audit";
 import { asStorageError, StorageError } from "../errors";
 import { toTsQuery } from "../search";
 import type {
@@ -86,19 +87,6 @@ const tokenRow = z
       revoked: r.revoked,
       createdAt: r.created_at,
     }),
-  );
-const auditRow = z
-  .object({
-    at: z.string(),
-    actor: z.string(),
-    action: z.string(),
-    target: z.string(),
-    detail: z.string(),
-    origin: z.union([z.literal(0), z.literal(1)]),
-    ord: z.number(),
-  })
-  .transform(
-    ({ origin, ord, ...entry }): AuditRecord => ({ ...entry, position: { at: entry.at, origin, ord } }),
   );
 
 /** Every call to PostgreSQL has a deadline; a URL's query parameters of the same names override them. */

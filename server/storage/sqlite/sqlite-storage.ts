@@ -11,7 +11,7 @@ import {
   topicSchema,
 } from "../../../shared/item";
 import { roleSchema } from "../../../shared/requests";
-import { boundFor, changeKindOf, mergePage } from "../audit";
+import { auditRow, boundFor, changeKindOf, mergePage } from "../audit";
 import { asStorageError, StorageError } from "../errors";
 import { searchText, toFtsQuery } from "../search";
 import type {
@@ -101,19 +101,6 @@ const tokenRow = z
       revoked: r.revoked !== 0,
       createdAt: r.created_at,
     }),
-  );
-const auditRow = z
-  .object({
-    at: z.string(),
-    actor: z.string(),
-    action: z.string(),
-    target: z.string(),
-    detail: z.string(),
-    origin: z.union([z.literal(0), z.literal(1)]),
-    ord: z.number(),
-  })
-  .transform(
-    ({ origin, ord, ...entry }): AuditRecord => ({ ...entry, position: { at: entry.at, origin, ord } }),
   );
 
 /**
