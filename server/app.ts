@@ -17,6 +17,7 @@ import { readinessChecks } from "./http/readiness";
 import { requestLog } from "./http/request-log";
 import { originAllowed, refuseForeignOrigins, type SecurityConfig, securityHeaders } from "./http/security";
 import { Metrics } from "./metrics";
+import { ninjsRoutes } from "./ninjs/routes";
 import { pageRoutes } from "./pages/routes";
 import { attachPanelSocket } from "./panel/socket";
 import type { Storage } from "./storage/storage";
@@ -113,6 +114,7 @@ export async function createApp(config: AppConfig, deps: AppDeps): Promise<Lived
 
   app.use("/api", refuseForeignOrigins(allowedOrigins), requireJson, parseJson);
   app.use(timelineRoutes(timeline, guard));
+  app.use(ninjsRoutes(timeline, storage));
   app.use(topicRoutes(storage, guard));
   app.use(authRoutes(auth, guard, config.loginLimits));
   app.use(adminRoutes(auth, guard, storage));
