@@ -1,4 +1,5 @@
 import fs from "node:fs";
+import http from "node:http";
 import path from "node:path";
 import { Ajv2020 } from "ajv/dist/2020";
 import addFormats from "ajv-formats";
@@ -237,6 +238,30 @@ describe("GET /api/items/:id/ninjs", () => {
     expect((await ninjsOf(item.id)).ninjs.subjects).toEqual([
       { name: "Harbour and ferries", literal: "harbour" },
     ]);
+  });
+
+  it("leaves the permalink out, and stays valid, when the Host header makes no URL", async () => {
+    const item = await publish(server.url, server.editorToken);
+    const { port } = new URL(server.url);
+    const answer = await new Promise<{ status: number; body: unknown }>((resolve, reject) => {
+      const request = http.get(
+        { host: "127.0.0.1", port, path: `/api/items/${item.id}/ninjs`, headers: { host: "bad host:99999" } },
+        (response) => {
+          let text = "";
+          response.setEncoding("utf8");
+          response.on("data", (chunk: string) => {
+            text += chunk;
+          });
+          response.on("end", () => resolve({ status: response.statusCode ?? 0, body: JSON.parse(text) }));
+        },
+      );
+      request.on("error", reject);
+    });
+    expect(answer.status).toBe(200);
+    expectValidNinjs(answer.body);
+    const ninjs = ninjsSchema.parse(answer.body);
+    expect(ninjs.uri).toBe(`urn:livedesk:item:${item.id}`);
+    expect(ninjs.renditions).toBeUndefined();
   });
 
   it("answers 404 for an id no item has", async () => {
