@@ -5,15 +5,16 @@ import { Dashboard } from "./pages/Dashboard";
 import { ItemPage } from "./pages/ItemPage";
 import { NotFound } from "./pages/NotFound";
 import { connect, followSurface } from "./socket";
-import { useStore } from "./store";
+import { useStore, useStoreApi } from "./store";
 
 // Readers never download the operator panel.
 const AdminApp = lazy(() => import("./admin/AdminApp").then((module) => ({ default: module.AdminApp })));
 
 export function App() {
+  const store = useStoreApi();
   const setTopics = useStore((state) => state.setTopics);
   const [location] = useLocation();
-  useEffect(() => connect(), []);
+  useEffect(() => connect(store), [store]);
   useEffect(() => followSurface(location), [location]);
   useEffect(() => {
     fetchTopics().then(setTopics, () => {});

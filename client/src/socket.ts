@@ -2,7 +2,7 @@ import { io, type Socket } from "socket.io-client";
 import type { ClientToServerEvents, ServerToClientEvents, Surface } from "../../shared/events";
 import type { Change } from "../../shared/item";
 import { saveView } from "./persist";
-import { useStore } from "./store";
+import type { DeskStore } from "./store";
 
 type LivedeskSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -10,6 +10,8 @@ type LivedeskSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 const SYNC_TIMEOUT_MS = 10_000;
 
 let current: LivedeskSocket | undefined;
+/** The store the current connection feeds. */
+let currentStore: DeskStore | undefined;
 
 function surfaceOf(pathname: string): Surface {
   return pathname === "/admin" || pathname.startsWith("/admin/") ? "panel" : "reader";
@@ -40,7 +42,7 @@ export function followSurface(pathname: string): void {
  */
 export function retryNow(): void {
   if (current === undefined || current.connected) return;
-  useStore.getState().setConnection(navigator.onLine ? "reconnecting" : "offline");
+  currentStore?.getState().setConnection(navigator.onLine ? "reconnecting" : "offline");
   // Closing and opening again drops the pending backoff timer and starts the backoff over.
   current.disconnect().connect();
 }
@@ -54,8 +56,8 @@ export function sendEditing(itemId: string | null): void {
  * The dashboard's one connection. It syncs on every (re)connect, applies live changes in batches
  * (one store update per animation frame, however many arrive), and resyncs on a gap.
  */
-export function connect(): () => void {
-  const store = useStore.getState;
+export function connect(desk: DeskStore): () => void {
+  const store = desk.getState;
   // Reconnects back off from 1 s to 5 s, each delay randomised by ±50% so that a restarted
   // server is not hit by every reader at the same instant; the cap keeps a reader from waiting
   // long after the server is back. The websocket comes first; where a proxy refuses the upgrade,
@@ -69,6 +71,7 @@ export function connect(): () => void {
     auth: (send) => send({ surface }),
   });
   current = socket;
+  currentStore = desk;
 
   let queue: Change[] = [];
   let flushScheduled = false;
@@ -145,6 +148,9 @@ export function connect(): () => void {
     document.removeEventListener("visibilitychange", onVisible);
     clearTimeout(saveTimer);
     socket.close();
-    if (current === socket) current = undefined;
+    if (current === socket) {
+      current = undefined;
+      currentStore = undefined;
+    }
   };
 }

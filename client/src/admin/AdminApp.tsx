@@ -2,9 +2,9 @@ import { useEffect } from "react";
 import { Link, Route, Switch, useRoute } from "wouter";
 import { sessionSchema } from "../../../shared/requests";
 import { reconnect } from "../socket";
-import { useStore } from "../store";
+import { useStore, useStoreApi } from "../store";
 import { AuditScreen } from "./AuditScreen";
-import { noContent, operatorCall } from "./api";
+import { noContent, useOperatorCall } from "./api";
 import { Desk } from "./Desk";
 import { forgetDraft } from "./draft";
 import { Login } from "./Login";
@@ -47,14 +47,16 @@ export function AdminApp() {
   const session = useStore((state) => state.session);
   const sessionState = useStore((state) => state.sessionState);
   const setSession = useStore((state) => state.setSession);
+  const store = useStoreApi();
+  const operatorCall = useOperatorCall();
 
   useEffect(() => {
-    if (useStore.getState().sessionState !== "checking") return;
+    if (store.getState().sessionState !== "checking") return;
     operatorCall("GET", "/api/session", sessionSchema).then(
       (answer) => setSession({ ...answer.operator, csrfToken: answer.csrfToken }),
       () => setSession(null),
     );
-  }, [setSession]);
+  }, [store, operatorCall, setSession]);
 
   useEffect(() => {
     document.title = "Operator panel — livedesk";

@@ -2,7 +2,7 @@ import { type FormEvent, useCallback, useEffect, useRef, useState } from "react"
 import { Link, useLocation, useSearch } from "wouter";
 import { type AuditEntry, type AuditPage, auditPageSchema } from "../../../shared/requests";
 import { formatExact } from "../components/RelativeTime";
-import { operatorCall } from "./api";
+import { useOperatorCall } from "./api";
 
 /** Every action the log records, for the filter. */
 const ACTIONS = [
@@ -79,6 +79,7 @@ export function AuditScreen() {
     failed: false,
   });
   const generation = useRef(0);
+  const operatorCall = useOperatorCall();
   const appliedKey = queryOf(applied, null);
 
   const read = useCallback(
@@ -102,7 +103,7 @@ export function AuditScreen() {
         },
       );
     },
-    [search],
+    [operatorCall, search],
   );
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: `appliedKey` stands for the filters in the URL

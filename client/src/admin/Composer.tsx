@@ -3,7 +3,7 @@ import { type Item, itemSchema } from "../../../shared/item";
 import { ItemCard } from "../components/ItemCard";
 import { useStore } from "../store";
 import { adviceFor, adviceFromServer, namesOf } from "./advice";
-import { ApiError, operatorCall } from "./api";
+import { ApiError, useOperatorCall } from "./api";
 import { type Draft, idempotencyKeyOf, itemBodyOf, loadDraft, newDraft, saveDraft } from "./draft";
 import { EditDialog } from "./EditDialog";
 import { focusFirstInvalid, isSubmitShortcut } from "./fields";
@@ -45,6 +45,7 @@ type Outcome =
 export function Composer() {
   const username = useStore((state) => state.session?.username ?? "");
   const items = useStore((state) => state.view.items);
+  const operatorCall = useOperatorCall();
   const [draft, setDraft] = useState<Draft>(() => loadDraft(username));
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [outcome, setOutcome] = useState<Outcome | null>(null);

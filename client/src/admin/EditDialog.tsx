@@ -2,7 +2,7 @@ import { type FormEvent, type KeyboardEvent, useEffect, useState } from "react";
 import { type Item, itemSchema } from "../../../shared/item";
 import { sendEditing } from "../socket";
 import { adviceFor, adviceFromServer } from "./advice";
-import { ApiError, operatorCall } from "./api";
+import { ApiError, useOperatorCall } from "./api";
 import { type Choices, ConflictPanel, changesOf, type Fields, fieldsOf, mergeOnTop } from "./Conflict";
 import { Dialog } from "./Dialog";
 import { useDiscardQuestion } from "./DiscardQuestion";
@@ -27,6 +27,7 @@ export function EditDialog({ item, onClose }: { item: Item; onClose: () => void 
   const [conflict, setConflict] = useState<Item | null>(null);
   const [choices, setChoices] = useState<Choices>({});
   const [busy, setBusy] = useState(false);
+  const operatorCall = useOperatorCall();
   useEffect(() => {
     sendEditing(item.id);
     return () => sendEditing(null);

@@ -3,7 +3,7 @@ import { type Item, itemSchema } from "../../../shared/item";
 import { type ItemStatusFilter, itemStatusFilterSchema } from "../../../shared/requests";
 import { RelativeTime } from "../components/RelativeTime";
 import { useStore } from "../store";
-import { ApiError, operatorCall } from "./api";
+import { ApiError, type OperatorCall, useOperatorCall } from "./api";
 import { EditDialog } from "./EditDialog";
 import { useFullItems } from "./fullItems";
 import type { PanelQuery } from "./panelList";
@@ -12,7 +12,7 @@ import { RetractedText } from "./RetractedText";
 import { usePanelList } from "./usePanelList";
 
 /** Pins or unpins; a pin is safe to re-apply on top of someone else's change, so a conflict retries once. */
-async function setPinned(item: Item, pinned: boolean): Promise<void> {
+async function setPinned(operatorCall: OperatorCall, item: Item, pinned: boolean): Promise<void> {
   try {
     await operatorCall("PATCH", `/api/items/${item.id}`, itemSchema, { version: item.version, pinned });
   } catch (caught) {
@@ -47,6 +47,7 @@ export function LiveList() {
   const operators = useStore((state) => state.operatorsOnline);
   const me = useStore((state) => state.session?.username);
   const topics = useStore((state) => state.topics);
+  const operatorCall = useOperatorCall();
   const [q, setQ] = useState("");
   const [topic, setTopic] = useState<string | null>(null);
   const [status, setStatus] = useState<ItemStatusFilter>("all");
@@ -60,7 +61,7 @@ export function LiveList() {
 
   const pin = (item: Item) => {
     setProblem(null);
-    setPinned(item, !item.pinned).catch((caught: unknown) =>
+    setPinned(operatorCall, item, !item.pinned).catch((caught: unknown) =>
       setProblem(caught instanceof ApiError ? caught.message : "The change could not be saved; try again."),
     );
   };

@@ -3,12 +3,13 @@ import { sessionSchema } from "../../../shared/requests";
 import { reconnect } from "../socket";
 import { useStore } from "../store";
 import { lockoutMessage } from "./advice";
-import { ApiError, operatorCall } from "./api";
+import { ApiError, useOperatorCall } from "./api";
 
 /** The login form. After an expired session it says so; the draft in the composer is kept. */
 export function Login() {
   const sessionState = useStore((state) => state.sessionState);
   const setSession = useStore((state) => state.setSession);
+  const operatorCall = useOperatorCall();
   const [username, setUsername] = useState("");
   const [password, setPassword] = useState("");
   const [error, setError] = useState<string | null>(null);

@@ -9,7 +9,7 @@ import {
 } from "../../../shared/requests";
 import { useStore } from "../store";
 import { adviceBySchema, adviceFromServer, namesOf, OPERATOR_WORDS } from "./advice";
-import { ApiError, operatorCall } from "./api";
+import { ApiError, useOperatorCall } from "./api";
 import { ConfirmDialog, type Question } from "./ConfirmDialog";
 import { Field, fieldError } from "./fields";
 import { useFieldErrors } from "./useFieldErrors";
@@ -72,6 +72,7 @@ function OperatorRow({
   onChange: (message: string) => void;
 }) {
   const me = useStore((state) => state.session?.username);
+  const operatorCall = useOperatorCall();
   const [password, setPassword] = useState("");
   const [pending, setPending] = useState<PendingChange | null>(null);
   const { errors, formRef, refuse, clear, touch } = useFieldErrors();
@@ -183,7 +184,11 @@ function OperatorRow({
 
 /** Operators: add one, change a role, disable, reset a password. */
 export function OperatorsScreen() {
-  const load = useCallback(() => operatorCall("GET", "/api/operators", z.array(operatorSummarySchema)), []);
+  const operatorCall = useOperatorCall();
+  const load = useCallback(
+    () => operatorCall("GET", "/api/operators", z.array(operatorSummarySchema)),
+    [operatorCall],
+  );
   const { data: operators, reload } = useLoad(load);
   useRevealTarget(operators !== undefined);
   const [username, setUsername] = useState("");

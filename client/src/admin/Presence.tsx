@@ -1,5 +1,6 @@
 import { useEffect, useState } from "react";
 import { useStore } from "../store";
+import { useOperatorCall } from "./api";
 import { fetchFullItem } from "./fullItems";
 
 /**
@@ -10,13 +11,14 @@ import { fetchFullItem } from "./fullItems";
 function useEditedHeadlines(ids: readonly string[]): ReadonlyMap<string, string> {
   const items = useStore((state) => state.view.items);
   const [read, setRead] = useState<ReadonlyMap<string, string>>(new Map());
+  const operatorCall = useOperatorCall();
   const missing = ids.filter((id) => !read.has(id) && !items.some((item) => item.id === id));
   const key = missing.join(",");
   // biome-ignore lint/correctness/useExhaustiveDependencies: `key` names exactly the items to read
   useEffect(() => {
     let current = true;
     for (const id of missing) {
-      fetchFullItem(id).then(
+      fetchFullItem(operatorCall, id).then(
         (item) => {
           if (current) setRead((known) => new Map(known).set(item.id, item.headline));
         },

@@ -2,7 +2,7 @@ import { type FormEvent, useState } from "react";
 import { type Item, itemSchema } from "../../../shared/item";
 import { retractItemSchema } from "../../../shared/requests";
 import { adviceBySchema, adviceFromServer, RETRACT_WORDS } from "./advice";
-import { ApiError, operatorCall } from "./api";
+import { ApiError, useOperatorCall } from "./api";
 import { Dialog } from "./Dialog";
 import { useDiscardQuestion } from "./DiscardQuestion";
 import { Field, fieldError } from "./fields";
@@ -19,6 +19,7 @@ export function RetractDialog({ item, onClose }: { item: Item; onClose: () => vo
   const { errors, formRef, refuse, touch } = useFieldErrors();
   const [problem, setProblem] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const operatorCall = useOperatorCall();
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();

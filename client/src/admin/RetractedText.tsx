@@ -1,6 +1,7 @@
 import { useId, useState } from "react";
 import type { Item } from "../../../shared/item";
 import { formatExact } from "../components/RelativeTime";
+import { useOperatorCall } from "./api";
 import { fetchFullRevisions } from "./fullItems";
 
 /**
@@ -12,12 +13,13 @@ export function RetractedText({ item }: { item: Item }) {
   const [open, setOpen] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
   const regionId = useId();
+  const operatorCall = useOperatorCall();
 
   const toggle = () => {
     setOpen(!open);
     if (open || versions !== null) return;
     setProblem(null);
-    fetchFullRevisions(item.id).then(setVersions, () =>
+    fetchFullRevisions(operatorCall, item.id).then(setVersions, () =>
       setProblem("The retracted text could not be read; try again."),
     );
   };

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { createTokenSchema, type Role, tokenSummarySchema } from "../../../shared/requests";
 import { formatExact } from "../components/RelativeTime";
 import { adviceBySchema, adviceFromServer, namesOf, TOKEN_WORDS } from "./advice";
-import { ApiError, noContent, operatorCall } from "./api";
+import { ApiError, noContent, useOperatorCall } from "./api";
 import { ConfirmDialog } from "./ConfirmDialog";
 import { Field, fieldError } from "./fields";
 import { useFieldErrors } from "./useFieldErrors";
@@ -14,7 +14,11 @@ const createdSchema = z.object({ id: z.string(), name: z.string(), token: z.stri
 
 /** API tokens for newsroom tools: created with a role, shown once, revoked at once. */
 export function TokensScreen() {
-  const load = useCallback(() => operatorCall("GET", "/api/tokens", z.array(tokenSummarySchema)), []);
+  const operatorCall = useOperatorCall();
+  const load = useCallback(
+    () => operatorCall("GET", "/api/tokens", z.array(tokenSummarySchema)),
+    [operatorCall],
+  );
   const { data: tokens, reload } = useLoad(load);
   useRevealTarget(tokens !== undefined);
   const [name, setName] = useState("");

@@ -2,9 +2,9 @@ import { type FormEvent, useState } from "react";
 import { topicSchema } from "../../../shared/item";
 import { createTopicSchema, renameTopicSchema } from "../../../shared/requests";
 import { fetchTopics } from "../api";
-import { useStore } from "../store";
+import { useStore, useStoreApi } from "../store";
 import { adviceBySchema, adviceFromServer, namesOf, TOPIC_WORDS } from "./advice";
-import { ApiError, operatorCall } from "./api";
+import { ApiError, useOperatorCall } from "./api";
 import { Field, fieldError } from "./fields";
 import { useFieldErrors } from "./useFieldErrors";
 import { useRevealTarget } from "./useRevealTarget";
@@ -20,6 +20,8 @@ function TopicRow({ slug, name }: { slug: string; name: string }) {
   const [value, setValue] = useState(name);
   const [message, setMessage] = useState<string | null>(null);
   const { errors, formRef, refuse, touch } = useFieldErrors();
+  const store = useStoreApi();
+  const operatorCall = useOperatorCall();
   const error = fieldError(errors, "name");
   const rename = async (event: FormEvent) => {
     event.preventDefault();
@@ -31,7 +33,7 @@ function TopicRow({ slug, name }: { slug: string; name: string }) {
     }
     try {
       await operatorCall("PATCH", `/api/topics/${slug}`, topicSchema, { name: value });
-      useStore.getState().setTopics(await fetchTopics());
+      store.getState().setTopics(await fetchTopics());
       setMessage("Renamed.");
     } catch (caught) {
       const refusal = refusalOf(caught);
@@ -72,6 +74,8 @@ function TopicRow({ slug, name }: { slug: string; name: string }) {
 /** Topics: add one, rename one. Slugs never change, since readers' links carry them. */
 export function TopicsScreen() {
   const topics = useStore((state) => state.topics);
+  const store = useStoreApi();
+  const operatorCall = useOperatorCall();
   useRevealTarget(topics.length > 0);
   const [slug, setSlug] = useState("");
   const [name, setName] = useState("");
@@ -92,7 +96,7 @@ export function TopicsScreen() {
     }
     try {
       await operatorCall("POST", "/api/topics", topicSchema, { slug, name });
-      useStore.getState().setTopics(await fetchTopics());
+      store.getState().setTopics(await fetchTopics());
       setMessage(`Added topic ${name}.`);
       clear();
       setSlug("");

@@ -1,7 +1,8 @@
+import { useMemo } from "react";
 import { z } from "zod";
 import { itemSchema } from "../../../shared/item";
 import { apiErrorSchema } from "../../../shared/requests";
-import { useStore } from "../store";
+import { type DeskStore, useStoreApi } from "../store";
 
 /** An error answer of the API, with the fields it names and, on a conflict, the item as it is now. */
 export class ApiError extends Error {
@@ -26,18 +27,38 @@ function retryAfterOf(header: string | null): number | undefined {
   return Number.isFinite(seconds) && seconds >= 0 ? seconds : undefined;
 }
 
+/** Calls the API as the operator whose session the panel holds; `useOperatorCall` gives one. */
+export type OperatorCall = <T extends z.core.$ZodType>(
+  method: string,
+  path: string,
+  schema: T,
+  body?: unknown,
+  headers?: Record<string, string>,
+) => Promise<z.infer<T>>;
+
+/** `operatorCall` for the session in the provided store, the same function across renders. */
+export function useOperatorCall(): OperatorCall {
+  const store = useStoreApi();
+  return useMemo(
+    () => (method, path, schema, body, headers) => operatorCall(store, method, path, schema, body, headers),
+    [store],
+  );
+}
+
 /**
- * Calls the API as the logged-in operator: the session cookie goes by itself, the CSRF token in
- * its header. A 401 means the session is gone: the panel asks to log in again, keeping the draft.
+ * Calls the API as the operator logged in in `store`: the session cookie goes by itself, the CSRF
+ * token in its header. A 401 means the session is gone: the panel asks to log in again, keeping
+ * the draft.
  */
 export async function operatorCall<T extends z.core.$ZodType>(
+  store: DeskStore,
   method: string,
   path: string,
   schema: T,
   body?: unknown,
   headers: Record<string, string> = {},
 ): Promise<z.infer<T>> {
-  const session = useStore.getState().session;
+  const session = store.getState().session;
   const response = await fetch(path, {
     method,
     headers: {
@@ -56,7 +77,7 @@ export async function operatorCall<T extends z.core.$ZodType>(
       ? parsed.data.error
       : { code: "http_error", message: `The server answered ${response.status}.`, fields: undefined };
     const conflict = conflictSchema.safeParse(json);
-    if (response.status === 401 && path !== "/api/session") useStore.getState().setSession(null, "expired");
+    if (response.status === 401 && path !== "/api/session") store.getState().setSession(null, "expired");
     throw new ApiError(
       response.status,
       error.code,

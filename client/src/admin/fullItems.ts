@@ -1,7 +1,7 @@
 import { useEffect, useState } from "react";
 import { z } from "zod";
 import { type Item, itemSchema } from "../../../shared/item";
-import { operatorCall } from "./api";
+import { type OperatorCall, useOperatorCall } from "./api";
 
 /*
  * The public timeline (socket, `GET /api/items`) shows a retracted item as its tombstone, the
@@ -14,11 +14,11 @@ import { operatorCall } from "./api";
 const known = new Map<string, Item>();
 const asked = new Set<string>();
 
-export function fetchFullItem(id: string): Promise<Item> {
+export function fetchFullItem(operatorCall: OperatorCall, id: string): Promise<Item> {
   return operatorCall("GET", `/api/items/${encodeURIComponent(id)}?view=full`, itemSchema);
 }
 
-export async function fetchFullRevisions(id: string): Promise<Item[]> {
+export async function fetchFullRevisions(operatorCall: OperatorCall, id: string): Promise<Item[]> {
   const answer = await operatorCall(
     "GET",
     `/api/items/${encodeURIComponent(id)}/revisions?view=full`,
@@ -30,6 +30,7 @@ export async function fetchFullRevisions(id: string): Promise<Item[]> {
 /** `items` with each retracted one replaced by everything stored about it, once that is read. */
 export function useFullItems(items: readonly Item[]): Item[] {
   const [, setRead] = useState(0);
+  const operatorCall = useOperatorCall();
   const missing = items.filter((item) => item.status === "retracted" && !known.has(item.id));
   const key = missing.map((item) => item.id).join(",");
 
@@ -38,7 +39,7 @@ export function useFullItems(items: readonly Item[]): Item[] {
     for (const item of missing) {
       if (asked.has(item.id)) continue;
       asked.add(item.id);
-      fetchFullItem(item.id).then(
+      fetchFullItem(operatorCall, item.id).then(
         (full) => {
           known.set(full.id, full);
           setRead((n) => n + 1);

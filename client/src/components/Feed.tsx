@@ -3,7 +3,7 @@ import { type KeyboardEvent, useEffect, useLayoutEffect, useMemo, useRef, useSta
 import { useShallow } from "zustand/react/shallow";
 import type { Item } from "../../../shared/item";
 import { matchesFilter } from "../../../shared/search";
-import { useStore } from "../store";
+import { useStore, useStoreApi } from "../store";
 import { useFeedPosition } from "../useFeedPosition";
 import { useOlderPages } from "../useOlderPages";
 import { ItemCard } from "./ItemCard";
@@ -12,6 +12,7 @@ import { ItemCard } from "./ItemCard";
 const AWAY_PX = 200;
 
 function useReaderAway() {
+  const store = useStoreApi();
   const setReaderAway = useStore((state) => state.setReaderAway);
   useEffect(() => {
     let frame = 0;
@@ -19,7 +20,7 @@ function useReaderAway() {
       cancelAnimationFrame(frame);
       frame = requestAnimationFrame(() => {
         const away = window.scrollY > AWAY_PX;
-        if (away !== useStore.getState().readerAway) setReaderAway(away);
+        if (away !== store.getState().readerAway) setReaderAway(away);
       });
     };
     window.addEventListener("scroll", onScroll, { passive: true });
@@ -27,7 +28,7 @@ function useReaderAway() {
       window.removeEventListener("scroll", onScroll);
       cancelAnimationFrame(frame);
     };
-  }, [setReaderAway]);
+  }, [store, setReaderAway]);
 }
 
 /** The items the feed shows: the filter applied, pinned ones apart, new ones held back while away. */

@@ -30,11 +30,20 @@ export interface TimelineSlice {
   takeAnnouncements(): readonly string[];
 }
 
+/** What the timeline asks of the page: whether the tab is hidden, and the time. */
+export interface TimelineClock {
+  isHidden(): boolean;
+  now(): number;
+}
+
 /**
  * The timeline as this reader holds it. All changes go through the shared TimelineFollower, so
  * the dashboard applies exactly the rules the server's tests prove.
  */
-export function createTimelineSlice(initial: TimelineView): StateCreator<Store, [], [], TimelineSlice> {
+export function createTimelineSlice(
+  initial: TimelineView,
+  clock: TimelineClock,
+): StateCreator<Store, [], [], TimelineSlice> {
   const follower = new TimelineFollower(initial);
   // Items created while a sync runs are held by the follower and applied with its answer: they
   // are arrivals of that sync.
@@ -44,13 +53,12 @@ export function createTimelineSlice(initial: TimelineView): StateCreator<Store, 
     /** Shows arrivals on the page the way the reader stands right now. */
     const effectsOf = (arrived: readonly Item[], before: TimelineView): ArrivalEffects => {
       const { filter, readerAway } = get();
-      const hidden = typeof document !== "undefined" && document.visibilityState === "hidden";
-      return arrivalEffects(arrived, { before, filter, readerAway, hidden });
+      return arrivalEffects(arrived, { before, filter, readerAway, hidden: clock.isHidden() });
     };
     const update = (effects: ArrivalEffects, synced = get().synced) =>
       set((state) => ({
         view: follower.view,
-        lastUpdateAt: Date.now(),
+        lastUpdateAt: clock.now(),
         synced,
         pendingIds: effects.pending.length > 0 ? [...state.pendingIds, ...effects.pending] : state.pendingIds,
         unseenCount: state.unseenCount + effects.unseen,
