@@ -1,11 +1,11 @@
-import { createContext, type ReactNode, useContext } from "react";
+import { createContext, type PropsWithChildren, useContext } from "react";
 import { useStore as useZustandStore } from "zustand";
 import type { DeskStore, Store } from "./index";
 
 const StoreContext = createContext<DeskStore | null>(null);
 
 /** Gives the components below it this store: the reader's dashboard and the operator panel read it. */
-export function StoreProvider({ store, children }: { store: DeskStore; children: ReactNode }) {
+export function StoreProvider({ store, children }: PropsWithChildren<{ store: DeskStore }>) {
   return <StoreContext value={store}>{children}</StoreContext>;
 }
 

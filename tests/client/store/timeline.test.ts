@@ -37,13 +37,11 @@ describe("the timeline slice", () => {
   it("paints the first sync answer without counting it as news", () => {
     const store = createDeskStore({ isHidden: () => true });
     store.getState().beginSync();
-    const outcome = store
-      .getState()
-      .finishSync({
-        seq: 2,
-        epoch: EPOCH,
-        changes: [created(1, "a", 1, { breaking: true }), created(2, "b", 2)],
-      });
+    const outcome = store.getState().finishSync({
+      seq: 2,
+      epoch: EPOCH,
+      changes: [created(1, "a", 1, { breaking: true }), created(2, "b", 2)],
+    });
     const state = store.getState();
     expect(outcome).toBe("applied");
     expect(state.synced).toBe(true);
