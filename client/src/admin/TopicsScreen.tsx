@@ -2,7 +2,7 @@ import { type FormEvent, useState } from "react";
 import { topicSchema } from "../../../shared/item";
 import { createTopicSchema, renameTopicSchema } from "../../../shared/requests";
 import { fetchTopics } from "../api";
-import { useStore, useStoreApi } from "../store";
+import { useStore } from "../store";
 import { adviceBySchema, adviceFromServer, namesOf, TOPIC_WORDS } from "./advice";
 import { ApiError, useOperatorCall } from "./api";
 import { Field, fieldError } from "./fields";
@@ -20,7 +20,7 @@ function TopicRow({ slug, name }: { slug: string; name: string }) {
   const [value, setValue] = useState(name);
   const [message, setMessage] = useState<string | null>(null);
   const { errors, formRef, refuse, touch } = useFieldErrors();
-  const store = useStoreApi();
+  const setTopics = useStore((state) => state.setTopics);
   const operatorCall = useOperatorCall();
   const error = fieldError(errors, "name");
   const rename = async (event: FormEvent) => {
@@ -33,7 +33,7 @@ function TopicRow({ slug, name }: { slug: string; name: string }) {
     }
     try {
       await operatorCall("PATCH", `/api/topics/${slug}`, topicSchema, { name: value });
-      store.getState().setTopics(await fetchTopics());
+      setTopics(await fetchTopics());
       setMessage("Renamed.");
     } catch (caught) {
       const refusal = refusalOf(caught);
@@ -74,7 +74,7 @@ function TopicRow({ slug, name }: { slug: string; name: string }) {
 /** Topics: add one, rename one. Slugs never change, since readers' links carry them. */
 export function TopicsScreen() {
   const topics = useStore((state) => state.topics);
-  const store = useStoreApi();
+  const setTopics = useStore((state) => state.setTopics);
   const operatorCall = useOperatorCall();
   useRevealTarget(topics.length > 0);
   const [slug, setSlug] = useState("");
@@ -96,7 +96,7 @@ export function TopicsScreen() {
     }
     try {
       await operatorCall("POST", "/api/topics", topicSchema, { slug, name });
-      store.getState().setTopics(await fetchTopics());
+      setTopics(await fetchTopics());
       setMessage(`Added topic ${name}.`);
       clear();
       setSlug("");
