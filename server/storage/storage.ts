@@ -37,11 +37,17 @@ export type CommitResult =
 export interface ItemQuery {
   topics: readonly string[];
   text: string | undefined;
-  /** Timeline position to start after (exclusive). */
+  /** Timeline position to start after (exclusive); only in the timeline's order. */
   after: { publishedAt: string; id: string } | undefined;
   limit: number;
   /** Which items: published only (what readers see), retracted only, or both. */
   status: ItemStatusFilter;
+  /**
+   * `timeline` (the default): by `publishedAt`, then `id`, newest first. `latestChange`: the item
+   * whose latest change is newest first (by `seq`), as the feeds list them; read by walking the
+   * change log back from its end, so it costs the changes walked, not a sort of every item.
+   */
+  order?: "timeline" | "latestChange";
 }
 
 export interface Operator {

@@ -190,6 +190,37 @@ export function storageContract(name: string, open: () => Promise<OpenedStorage>
       expect(ids(await storage.listItems({ ...base, limit: 2 }))).toEqual(["b", "c"]);
     });
 
+    it("lists by latest change for the feeds: each item once, the one changed last first, filters kept", async () => {
+      await commitNew("old", {
+        publishedAt: "2026-03-01T08:00:00.000Z",
+        topics: ["world"],
+        headline: "Storm",
+      });
+      await commitNew("new", { publishedAt: "2026-03-01T12:00:00.000Z", topics: ["sport"] });
+      await commitNew("mid", { publishedAt: "2026-03-01T10:00:00.000Z", topics: ["world"] });
+      // The oldest story is corrected twice, then the newest retracted: both move to the top.
+      await storage.commit({ itemId: "old", decide: bump({ headline: "Storm hits coast" }) });
+      await storage.commit({ itemId: "old", decide: bump({ correction: "Coast, not city" }) });
+      await storage.commit({ itemId: "new", decide: bump({ status: "retracted" }) });
+      const base = {
+        topics: [],
+        text: undefined,
+        after: undefined,
+        limit: 10,
+        status: "all" as const,
+        order: "latestChange" as const,
+      };
+      const ids = (items: Item[]) => items.map((item) => item.id);
+
+      const all = await storage.listItems(base);
+      expect(ids(all)).toEqual(["new", "old", "mid"]);
+      expect(all.map((item) => item.version)).toEqual([2, 3, 1]);
+      expect(ids(await storage.listItems({ ...base, limit: 2 }))).toEqual(["new", "old"]);
+      expect(ids(await storage.listItems({ ...base, topics: ["world"] }))).toEqual(["old", "mid"]);
+      expect(ids(await storage.listItems({ ...base, text: "coast" }))).toEqual(["old"]);
+      expect(ids(await storage.listItems({ ...base, status: "published" }))).toEqual(["old", "mid"]);
+    });
+
     it("searches as the dashboard's filter does: Arabic without its article, emoji, diacritics", async () => {
       const items = [
         await commitNew("ar", { headline: "الميزانية الجديدة أُقرّت", summary: "صوّت البرلمان." }),

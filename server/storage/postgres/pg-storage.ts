@@ -363,8 +363,13 @@ export class PgStorage implements Storage {
       const at = param(query.after.publishedAt);
       where.push(`(published_at < ${at} OR (published_at = ${at} AND id < ${param(query.after.id)}))`);
     }
-    const sql = `SELECT data FROM items ${where.length > 0 ? `WHERE ${where.join(" AND ")}` : ""}
-      ORDER BY published_at DESC, id DESC LIMIT ${param(query.limit)}`;
+    const filter = where.length > 0 ? `WHERE ${where.join(" AND ")}` : "";
+    // By latest change: see the SQLite storage; the change log's primary key is walked backwards.
+    const sql =
+      query.order === "latestChange"
+        ? `SELECT items.data FROM changes JOIN items ON items.id = changes.item_id AND items.seq = changes.seq
+           ${filter} ORDER BY changes.seq DESC LIMIT ${param(query.limit)}`
+        : `SELECT data FROM items ${filter} ORDER BY published_at DESC, id DESC LIMIT ${param(query.limit)}`;
     return (await this.query(sql, params)).rows.map((row) => dataRow.parse(row).data);
   }
 

@@ -297,7 +297,7 @@ export class SqliteStorage implements Storage {
     if (query.text !== undefined) {
       const match = toFtsQuery(query.text);
       if (match !== null) {
-        where.push("rowid IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ?)");
+        where.push("items.rowid IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ?)");
         params.push(match);
       }
     }
@@ -305,8 +305,15 @@ export class SqliteStorage implements Storage {
       where.push("(published_at < ? OR (published_at = ? AND id < ?))");
       params.push(query.after.publishedAt, query.after.publishedAt, query.after.id);
     }
-    const sql = `SELECT data FROM items ${where.length > 0 ? `WHERE ${where.join(" AND ")}` : ""}
-      ORDER BY published_at DESC, id DESC LIMIT ?`;
+    const filter = where.length > 0 ? `WHERE ${where.join(" AND ")}` : "";
+    // By latest change: each item's current row is written by its latest change (items.seq), so
+    // walking the change log backwards and keeping the rows that are an item's latest lists each
+    // item once, newest change first.
+    const sql =
+      query.order === "latestChange"
+        ? `SELECT items.data FROM changes JOIN items ON items.id = changes.item_id AND items.seq = changes.seq
+           ${filter} ORDER BY changes.seq DESC LIMIT ?`
+        : `SELECT data FROM items ${filter} ORDER BY published_at DESC, id DESC LIMIT ?`;
     return this.statement(sql)
       .all(...params, query.limit)
       .map((row) => dataRow.parse(row).data);
