@@ -11,6 +11,8 @@ import { Auth } from "./auth/auth";
 import { Guard } from "./auth/guard";
 import { authRoutes, type LoginLimits } from "./auth/routes";
 import { type Fanout, LocalFanout } from "./fanout/fanout";
+import { feedRoutes } from "./feeds/routes";
+import { WebSubPublisher } from "./feeds/websub";
 import { parseJson, requireJson } from "./http/body";
 import { errorHandler, HttpError } from "./http/errors";
 import { readinessChecks } from "./http/readiness";
@@ -35,6 +37,8 @@ export interface AppConfig extends Partial<SecurityConfig> {
   /** Bytes the server may hold for one slow reader before it disconnects them. */
   socketBufferMaxBytes?: number;
   loginLimits?: LoginLimits;
+  /** A WebSub hub (`LIVEDESK_WEBSUB_HUB`): the feeds advertise it, and it is pinged after commits. */
+  websubHub?: string | undefined;
   /** Tests only: how the sequencer waits on gaps and checks storage (defaults in sequencer.ts). */
   sequencer?: Pick<SequencerOptions, "gapWaitMs" | "checkEveryMs">;
 }
@@ -122,6 +126,20 @@ export async function createApp(config: AppConfig, deps: AppDeps): Promise<Lived
     throw new HttpError(404, "not_found", `There is no API call ${req.method} ${req.path}.`);
   });
 
+  const websub =
+    config.websubHub === undefined
+      ? undefined
+      : new WebSubPublisher(config.websubHub, logger, metrics.registry);
+  app.use(
+    feedRoutes({
+      storage,
+      timeline,
+      registry: metrics.registry,
+      hubUrl: config.websubHub,
+      ...(websub === undefined ? {} : { onServe: (origin: string) => websub.served(origin) }),
+    }),
+  );
+
   app.use(express.static(config.clientDir, { index: false, maxAge: "1h" }));
   app.use(pageRoutes(timeline, config.clientDir));
   app.use(errorHandler(logger));
@@ -170,6 +188,7 @@ export async function createApp(config: AppConfig, deps: AppDeps): Promise<Lived
   timeline.onChange((change) => {
     sequencer.push(change);
     fanout.publish(change);
+    websub?.changed(change);
   });
   fanout.onChange((change) => sequencer.push(change));
   fanout.onResume(() => void sequencer.catchUp());
@@ -210,6 +229,7 @@ export async function createApp(config: AppConfig, deps: AppDeps): Promise<Lived
      */
     async close(graceMs = 5000) {
       clearInterval(forgetTimer);
+      websub?.close();
       stopLimiting();
       socket.stop();
       sequencer.close();

@@ -22,6 +22,14 @@ const environmentSchema = z.object({
   LIVEDESK_DEMO_INTERVAL_MS: z.coerce.number().int().min(100).default(8000),
   LIVEDESK_ALLOWED_ORIGINS: z.string().optional(),
   LIVEDESK_FRAME_ANCESTORS: z.string().optional(),
+  LIVEDESK_WEBSUB_HUB: z
+    .string()
+    .trim()
+    .optional()
+    .refine(
+      (v) => v === undefined || v === "" || (URL.canParse(v) && /^https?:$/.test(new URL(v).protocol)),
+      "must be an http or https address",
+    ),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
@@ -38,6 +46,8 @@ export interface Config {
   logLevel: z.infer<typeof environmentSchema>["LOG_LEVEL"];
   allowedOrigins: string[];
   frameAncestors: string[];
+  /** A WebSub hub the feeds advertise and ping after commits; unset: none. */
+  websubHub: string | undefined;
 }
 
 /** Splits a list given as `a, b c`; an origin or CSP source never contains a comma or a space. */
@@ -78,5 +88,6 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config 
     logLevel: e.LOG_LEVEL,
     allowedOrigins: list(e.LIVEDESK_ALLOWED_ORIGINS),
     frameAncestors: list(e.LIVEDESK_FRAME_ANCESTORS),
+    websubHub: e.LIVEDESK_WEBSUB_HUB === "" ? undefined : e.LIVEDESK_WEBSUB_HUB,
   };
 }

@@ -32,6 +32,7 @@ async function main(): Promise<void> {
       clientDir: DEFAULT_CLIENT_DIR,
       allowedOrigins: config.allowedOrigins,
       frameAncestors: config.frameAncestors,
+      websubHub: config.websubHub,
     },
     { storage, logger, ...(fanout === undefined ? {} : { fanout }) },
   );

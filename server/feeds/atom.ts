@@ -1,0 +1,103 @@
+import { XMLBuilder } from "fast-xml-parser";
+import type { Item } from "../../shared/item";
+import { entryId, type FeedDocument, paragraphs, retractionNotice } from "./document";
+import { xmlText } from "./xml-text";
+
+/*
+ * Atom 1.0 (RFC 4287), with retractions as RFC 6721 tombstones. Written by fast-xml-parser's
+ * builder with entity processing on, so every text and attribute is escaped by the builder and
+ * never by hand; text passes through xmlText first, since escaping cannot make a control
+ * character legal XML.
+ */
+
+export const ATOM_NS = "http://www.w3.org/2005/Atom";
+export const TOMBSTONES_NS = "http://purl.org/atompub/tombstones/1.0";
+const XHTML_NS = "http://www.w3.org/1999/xhtml";
+
+const builder = new XMLBuilder({
+  ignoreAttributes: false,
+  attributeNamePrefix: "@",
+  textNodeName: "#text",
+  processEntities: true,
+  suppressEmptyNode: true,
+  suppressBooleanAttributes: false,
+});
+
+type Node = Record<string, unknown>;
+
+const text = (value: string): Node => ({ "@type": "text", "#text": xmlText(value) });
+const link = (rel: string, href: string, type?: string): Node => ({
+  "@rel": rel,
+  "@href": href,
+  ...(type === undefined ? {} : { "@type": type }),
+});
+
+/**
+ * The entry's content as XHTML: the summary's paragraphs, the correction (marked as one), the
+ * source. Plain text goes in as text nodes, never as markup, so it cannot inject elements.
+ */
+function content(item: Item): Node {
+  const blocks: Node[] = paragraphs(item.summary).map((paragraph) => ({ "#text": xmlText(paragraph) }));
+  const div: Node = { "@xmlns": XHTML_NS, p: blocks };
+  const extra: Node[] = [];
+  if (item.correction !== null) {
+    extra.push({ "@class": "correction", strong: "Correction:", "#text": ` ${xmlText(item.correction)}` });
+  }
+  if (item.source !== null) extra.push({ "@class": "source", "#text": `Source: ${xmlText(item.source)}` });
+  div.p = [...blocks, ...extra];
+  if (blocks.length === 0 && extra.length === 0) div.p = [{ "#text": xmlText(item.headline) }];
+  return { "@type": "xhtml", div };
+}
+
+function entry(item: Item, feed: FeedDocument): Node {
+  return {
+    id: entryId(item),
+    title: text(item.headline),
+    updated: item.updatedAt,
+    published: item.publishedAt,
+    author: { name: xmlText(item.author) },
+    link: [
+      link("alternate", feed.permalink(item), "text/html"),
+      ...(item.url === null ? [] : [link("related", new URL(item.url).href)]),
+    ],
+    category: item.topics.map((topic) => ({ "@term": topic, "@scheme": feed.topicsUrl })),
+    ...(item.summary === "" ? {} : { summary: text(item.summary) }),
+    content: content(item),
+  };
+}
+
+/** RFC 6721: `ref` is the entry's id, `when` the retraction, the comment its reason. */
+function tombstone(item: Item, feed: FeedDocument): Node {
+  return {
+    "@ref": entryId(item),
+    "@when": item.updatedAt,
+    "at:comment": text(item.retractionReason ?? retractionNotice(item)),
+    link: link("alternate", feed.permalink(item), "text/html"),
+  };
+}
+
+/** The feed as an Atom document. Pure. */
+export function renderAtom(feed: FeedDocument): string {
+  const published = feed.items.filter((item) => item.status === "published");
+  const retracted = feed.items.filter((item) => item.status === "retracted");
+  const document: Node = {
+    "?xml": { "@version": "1.0", "@encoding": "utf-8" },
+    feed: {
+      "@xmlns": ATOM_NS,
+      "@xmlns:at": TOMBSTONES_NS,
+      id: feed.id,
+      title: text(feed.title),
+      updated: feed.updated,
+      author: { name: "livedesk" },
+      generator: "livedesk",
+      link: [
+        link("self", feed.selfUrl, "application/atom+xml"),
+        link("alternate", feed.homeUrl, "text/html"),
+        ...(feed.hubUrl === undefined ? [] : [link("hub", feed.hubUrl)]),
+      ],
+      "at:deleted-entry": retracted.map((item) => tombstone(item, feed)),
+      entry: published.map((item) => entry(item, feed)),
+    },
+  };
+  return builder.build(document);
+}

@@ -1,0 +1,78 @@
+import type { Item } from "../../shared/item";
+import { escapeHtml } from "../pages/html";
+import { entryId, type FeedDocument, paragraphs, retractionNotice } from "./document";
+
+/*
+ * JSON Feed 1.1 (https://jsonfeed.org/version/1.1). A retracted item stays in the feed, with its
+ * text replaced by the retraction notice and `_livedesk: { status: "retracted", reason }`, so a
+ * reader that already shows it can withdraw it. Every item carries `_livedesk`, so a reader can
+ * tell a correction from a first version without reading the text.
+ */
+
+/** JSON Feed's extension object for livedesk's own fields (underscore names are extensions). */
+export interface LivedeskExtension {
+  status: Item["status"];
+  /** The retraction's reason, on a retracted item. */
+  reason?: string;
+  correction: string | null;
+  breaking: boolean;
+  version: number;
+  source: string | null;
+}
+
+function html(item: Item): string {
+  const parts = paragraphs(item.summary).map((paragraph) => `<p>${escapeHtml(paragraph)}</p>`);
+  if (item.correction !== null) {
+    parts.push(`<p class="correction"><strong>Correction:</strong> ${escapeHtml(item.correction)}</p>`);
+  }
+  if (item.source !== null) parts.push(`<p class="source">Source: ${escapeHtml(item.source)}</p>`);
+  return parts.length === 0 ? `<p>${escapeHtml(item.headline)}</p>` : parts.join("");
+}
+
+function plain(item: Item): string {
+  const parts = item.summary === "" ? [] : [item.summary];
+  if (item.correction !== null) parts.push(`Correction: ${item.correction}`);
+  if (item.source !== null) parts.push(`Source: ${item.source}`);
+  return parts.length === 0 ? item.headline : parts.join("\n\n");
+}
+
+function jsonItem(item: Item, feed: FeedDocument) {
+  const retracted = item.status === "retracted";
+  const notice = retractionNotice(item);
+  const extension: LivedeskExtension = {
+    status: item.status,
+    ...(retracted ? { reason: item.retractionReason ?? "" } : {}),
+    correction: item.correction,
+    breaking: item.breaking,
+    version: item.version,
+    source: item.source,
+  };
+  return {
+    id: entryId(item),
+    url: feed.permalink(item),
+    ...(item.url === null ? {} : { external_url: new URL(item.url).href }),
+    title: item.headline,
+    content_text: retracted ? notice : plain(item),
+    content_html: retracted ? `<p><strong>${escapeHtml(notice)}</strong></p>` : html(item),
+    ...(retracted || item.summary === "" ? {} : { summary: item.summary }),
+    date_published: item.publishedAt,
+    date_modified: item.updatedAt,
+    authors: [{ name: item.author }],
+    tags: [...item.topics],
+    _livedesk: extension,
+  };
+}
+
+/** The feed as a JSON Feed 1.1 document (text). Pure. */
+export function renderJsonFeed(feed: FeedDocument): string {
+  return JSON.stringify({
+    version: "https://jsonfeed.org/version/1.1",
+    title: feed.title,
+    home_page_url: feed.homeUrl,
+    feed_url: feed.selfUrl,
+    description: "The latest news of the live desk: every edit, correction and retraction.",
+    authors: [{ name: "livedesk" }],
+    ...(feed.hubUrl === undefined ? {} : { hubs: [{ type: "WebSub", url: feed.hubUrl }] }),
+    items: feed.items.map((item) => jsonItem(item, feed)),
+  });
+}
