@@ -46,7 +46,8 @@ export function xpathText(xml: string, xpath: string): string {
   try {
     const run = spawnSync("xmllint", ["--xpath", `string(${xpath})`, file], { encoding: "utf8" });
     if (run.status !== 0) throw new Error(`xmllint --xpath failed: ${run.stderr}`);
-    return run.stdout;
+    // xmllint ends what it prints with a line break of its own.
+    return run.stdout.endsWith("\n") ? run.stdout.slice(0, -1) : run.stdout;
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { pino } from "pino";
-import { createApp, type LivedeskApp } from "../../server/app";
+import { type AppConfig, createApp, type LivedeskApp } from "../../server/app";
 import { SqliteStorage } from "../../server/storage/sqlite/sqlite-storage";
 
 export interface TestServer {
@@ -21,12 +21,15 @@ export function tempDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), "livedesk-test-"));
 }
 
-/** The real server on a free port with a fresh SQLite file, tokens for both roles and three topics. */
-export async function startTestServer(): Promise<TestServer> {
+/**
+ * The real server on a free port with a fresh SQLite file, tokens for both roles and three topics;
+ * `config` adds to the app's configuration (the dashboard is never built here).
+ */
+export async function startTestServer(config: Omit<AppConfig, "clientDir"> = {}): Promise<TestServer> {
   const dir = tempDir();
   const storage = SqliteStorage.open(path.join(dir, "livedesk.db"));
   const livedesk = await createApp(
-    { clientDir: path.join(dir, "no-client") },
+    { ...config, clientDir: path.join(dir, "no-client") },
     { storage, logger: pino({ level: "silent" }) },
   );
   const { port } = await livedesk.listen(0, "127.0.0.1");
