@@ -101,9 +101,9 @@ describe("GET /feed.json", () => {
 
   it("fails the schema when a feed breaks it, so the check above can fail", async () => {
     const { raw } = await jsonFeed();
-    expect(
-      validate({ ...z.looseObject({}).parse(raw), version: "https://jsonfeed.org/version/1" }),
-    ).toBe(false);
+    expect(validate({ ...z.looseObject({}).parse(raw), version: "https://jsonfeed.org/version/1" })).toBe(
+      false,
+    );
     expect(validate({ version: "https://jsonfeed.org/version/1.1", title: "x", items: [{ id: "a" }] })).toBe(
       false,
     );
