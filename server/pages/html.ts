@@ -26,7 +26,28 @@ export interface PageContent {
   description: string;
   /** Open Graph for a page worth sharing: og:title is `title`, og:description is `description`. */
   openGraph?: { url: string; type: "website" | "article" };
+  /** Feeds of what the page shows, for browsers and feed readers to discover (`<link rel="alternate">`). */
+  feeds?: readonly FeedLink[];
   body: string;
+}
+
+/** A feed of the page's news: its address, its type and its name. */
+export interface FeedLink {
+  href: string;
+  type: "application/atom+xml" | "application/feed+json";
+  title: string;
+}
+
+/**
+ * The feeds of the dashboard showing `query` (`?topic=…&q=…`, or "" for everything): the same
+ * filter, as Atom and as JSON Feed. The dashboard's app keeps the same links up to date
+ * (client/src/components/FeedLinks.tsx).
+ */
+export function dashboardFeeds(query: string): FeedLink[] {
+  return [
+    { href: `/feed.atom${query}`, type: "application/atom+xml", title: "livedesk — Atom feed" },
+    { href: `/feed.json${query}`, type: "application/feed+json", title: "livedesk — JSON Feed" },
+  ];
 }
 
 const TITLE = /<title>[^<]*<\/title>/;
@@ -59,13 +80,19 @@ export function renderPage(template: string, page: PageContent): string {
           `<meta property="og:site_name" content="livedesk" />`,
           `<link rel="canonical" href="${escapeHtml(page.openGraph.url)}" />`,
         ].join("\n    ");
+  const feeds = (page.feeds ?? [])
+    .map(
+      (feed) =>
+        `<link rel="alternate" type="${feed.type}" title="${escapeHtml(feed.title)}" href="${escapeHtml(feed.href)}" />`,
+    )
+    .join("\n    ");
+  const head = [openGraph, feeds].filter((part) => part !== "").join("\n    ");
   // Functions as replacements, so "$&" and friends in user text stay literal.
   return template
     .replace(TITLE, () => `<title>${title}</title>`)
     .replace(
       DESCRIPTION,
-      () =>
-        `<meta name="description" content="${description}" />${openGraph === "" ? "" : `\n    ${openGraph}`}`,
+      () => `<meta name="description" content="${description}" />${head === "" ? "" : `\n    ${head}`}`,
     )
     .replace(ROOT, () => `<div id="root">${page.body}</div>`);
 }
@@ -95,8 +122,15 @@ function updatedMark(item: Item): string {
   return `<div class="badges"><span class="badge badge-updated">Updated ${time(item.contentUpdatedAt)}</span></div>`;
 }
 
-/** `/`: the latest headlines as a plain list of links. */
-export function dashboardPage(items: readonly Item[], url: string): PageContent {
+/** The feed links readers see on the page; the app's FeedLinks renders the same. */
+function feedNav(feeds: readonly FeedLink[]): string {
+  const [atom, json] = feeds;
+  if (atom === undefined || json === undefined) return "";
+  return `<nav class="feed-links" aria-label="Feeds"><a href="${escapeHtml(atom.href)}" type="${atom.type}">Atom feed</a> <a href="${escapeHtml(json.href)}" type="${json.type}">JSON Feed</a></nav>`;
+}
+
+/** `/`: the latest headlines as a plain list of links; `feedQuery` is the filter's (`?topic=…`, or ""). */
+export function dashboardPage(items: readonly Item[], url: string, feedQuery = ""): PageContent {
   const list =
     items.length === 0
       ? "<p>Loading the latest news…</p>"
@@ -106,11 +140,13 @@ export function dashboardPage(items: readonly Item[], url: string): PageContent 
               `<li><a href="${itemPath(item)}" dir="auto">${escapeHtml(item.headline)}</a> ${time(item.publishedAt)}</li>`,
           )
           .join("")}</ul>`;
+  const feeds = dashboardFeeds(feedQuery);
   return {
     title: "livedesk — live news",
     description: SITE_DESCRIPTION,
     openGraph: { url, type: "website" },
-    body: `<header class="masthead"><p class="brand">livedesk</p></header><main class="page"><h1>Latest news</h1>${list}</main>`,
+    feeds,
+    body: `<header class="masthead"><p class="brand">livedesk</p>${feedNav(feeds)}</header><main class="page"><h1>Latest news</h1>${list}</main>`,
   };
 }
 

@@ -3,6 +3,7 @@ import path from "node:path";
 import { type Request, type Response, Router } from "express";
 import { FILTER_TOPICS_MAX } from "../../shared/limits";
 import { listItemsQuerySchema } from "../../shared/requests";
+import { feedFilter, filterQuery } from "../feeds/filter";
 import { type Timeline, TimelineError } from "../timeline/timeline";
 import { checkTemplate, dashboardPage, itemPage, notFoundPage, type PageContent, renderPage } from "./html";
 
@@ -54,7 +55,9 @@ export function pageRoutes(timeline: Timeline, clientDir: string): Router {
     const page = await timeline.list(
       query.success ? query.data : listItemsQuerySchema.parse({ limit: FIRST_PAINT_ITEMS }),
     );
-    send(res, 200, dashboardPage(page.items, absolute(req, "/")));
+    // A filtered view names the feed of the same filter.
+    const feedQuery = query.success ? filterQuery(feedFilter(query.data)) : "";
+    send(res, 200, dashboardPage(page.items, absolute(req, "/"), feedQuery));
   });
 
   router.get("/items/:id", async (req, res) => {

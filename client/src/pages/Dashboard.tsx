@@ -1,6 +1,7 @@
 import { useEffect } from "react";
 import { ConnectionStatus } from "../components/ConnectionStatus";
 import { Feed } from "../components/Feed";
+import { FeedLinks } from "../components/FeedLinks";
 import { LiveAnnouncer } from "../components/LiveAnnouncer";
 import { SearchBox } from "../components/SearchBox";
 import { Ticker } from "../components/Ticker";
@@ -52,6 +53,7 @@ export function Dashboard() {
       </a>
       <header className="masthead">
         <h1 className="brand">livedesk</h1>
+        <FeedLinks />
       </header>
       <Ticker />
       <main className="page">

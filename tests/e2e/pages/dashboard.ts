@@ -14,6 +14,10 @@ export class DashboardPage {
   readonly readers: Locator;
   /** The polite live region that reads breaking headlines out. */
   readonly announcements: Locator;
+  /** The feeds of the reader's view: links "Atom feed" and "JSON Feed". */
+  readonly feeds: Locator;
+  readonly atomFeed: Locator;
+  readonly jsonFeed: Locator;
 
   constructor(readonly page: Page) {
     this.feed = page.getByRole("feed", { name: "News feed" });
@@ -25,6 +29,16 @@ export class DashboardPage {
     this.retryNow = this.connection.getByRole("button", { name: "Retry now" });
     this.readers = page.getByText(/^\d+ readers?$/);
     this.announcements = page.getByRole("log", { name: "Announcements" });
+    this.feeds = page.getByRole("navigation", { name: "Feeds" });
+    this.atomFeed = this.feeds.getByRole("link", { name: "Atom feed" });
+    this.jsonFeed = this.feeds.getByRole("link", { name: "JSON Feed" });
+  }
+
+  /** Where the page's head points browsers and feed readers for a feed of `type`, one address per link. */
+  discoveredFeeds(type: "application/atom+xml" | "application/feed+json"): Promise<string[]> {
+    return this.page
+      .locator(`head link[rel="alternate"][type="${type}"]`)
+      .evaluateAll((links) => links.map((link) => link.getAttribute("href") ?? ""));
   }
 
   /** The "N new items" button. */
