@@ -33,9 +33,9 @@ test.describe("the feeds of the dashboard", () => {
     expect(await seriousViolations(page)).toEqual([]);
   });
 
-  test("the keyboard reaches the feed links right after the skip link", async ({ dashboard, page }) => {
+  test("the keyboard reaches the feed links right after the search box", async ({ dashboard, page }) => {
     await dashboard.open();
-    await page.keyboard.press("Tab");
+    await dashboard.search.focus();
     await page.keyboard.press("Tab");
     await expect(dashboard.atomFeed).toBeFocused();
     await page.keyboard.press("Tab");

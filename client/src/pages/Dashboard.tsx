@@ -53,13 +53,13 @@ export function Dashboard() {
       </a>
       <header className="masthead">
         <h1 className="brand">livedesk</h1>
-        <FeedLinks />
       </header>
       <Ticker />
       <main className="page">
         <div className="filters">
           <TopicFilter />
           <SearchBox />
+          <FeedLinks />
         </div>
         <span id="feed-start" tabIndex={-1} />
         <Feed />
