@@ -32,4 +32,15 @@ describe("configuration from the environment", () => {
       /DATABASE_URL must start with sqlite: or postgres:\/\//,
     );
   });
+
+  it("reads a WebSub hub, and refuses one that is not an http(s) address", () => {
+    expect(loadConfig({}).websubHub).toBeUndefined();
+    expect(loadConfig({ LIVEDESK_WEBSUB_HUB: "" }).websubHub).toBeUndefined();
+    expect(loadConfig({ LIVEDESK_WEBSUB_HUB: "https://hub.example/" }).websubHub).toBe(
+      "https://hub.example/",
+    );
+    expect(() => loadConfig({ LIVEDESK_WEBSUB_HUB: "ftp://hub.example/" })).toThrow(
+      /LIVEDESK_WEBSUB_HUB: must be an http or https address/,
+    );
+  });
 });
