@@ -16,7 +16,10 @@ import type { Change } from "../../shared/item";
 
 /** How long one ping may take before it counts as failed. */
 const PING_TIMEOUT_MS = 10_000;
-/** Origins kept: a site is served under one or two names (and a test's loopback address). */
+/**
+ * Origins kept: a site is served under one or two names. The first ones are kept and later ones
+ * ignored, so that requests with made-up Host headers cannot push the site's own name out.
+ */
 const ORIGINS_KEPT = 8;
 
 export class WebSubPublisher {
@@ -45,10 +48,7 @@ export class WebSubPublisher {
 
   /** A feed went out under `origin`: its subscribers' hub is told at that origin. */
   served(origin: string): void {
-    if (this.origins.has(origin)) return;
-    this.origins.add(origin);
-    const oldest = this.origins.values().next();
-    if (this.origins.size > ORIGINS_KEPT && oldest.done !== true) this.origins.delete(oldest.value);
+    if (this.origins.size < ORIGINS_KEPT) this.origins.add(origin);
   }
 
   /** A change this node committed: its feeds are pinged once the current batch is done. */
