@@ -7,11 +7,8 @@ import type { FeedFilter } from "./filter";
 /** How many items a feed carries: those of the newest changes, each item once. */
 export const FEED_ITEMS = 50;
 
-/** A read of the feed's items together with the seq they stand at, for the ETag. */
-export interface FeedRead {
-  seq: number;
-  items: Item[];
-}
+/** Reads of the seq and the items before a feed goes out without an ETag. */
+const ATTEMPTS = 3;
 
 /**
  * The items of the newest changes matching the filter, as the public sees them, and the seq they
@@ -23,7 +20,7 @@ export async function readFeed(
   storage: Pick<Storage, "latestSeq" | "listItems">,
   filter: FeedFilter,
 ): Promise<{ seq: number | null; items: Item[] }> {
-  for (let attempt = 0; attempt < 3; attempt += 1) {
+  for (let attempt = 1; ; attempt += 1) {
     const seq = await storage.latestSeq();
     const rows = await storage.listItems({
       topics: filter.topics,
@@ -43,7 +40,6 @@ export async function readFeed(
           matchesFilter(item, { topics: [], q: filter.q }),
       );
     if (rows.every((row) => row.seq <= seq)) return { seq, items };
-    if (attempt === 2) return { seq: null, items };
+    if (attempt === ATTEMPTS) return { seq: null, items };
   }
-  return { seq: null, items: [] };
 }

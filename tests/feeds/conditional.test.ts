@@ -64,6 +64,15 @@ describe.each(["/feed.atom", "/feed.json"])("conditional GET of %s", (feed) => {
     expect(stale.status).toBe(200);
   });
 
+  it("answers HEAD with the same validators and no body", async () => {
+    const full = await get(feed);
+    const head = await fetch(`${server.url}${feed}`, { method: "HEAD" });
+    expect(head.status).toBe(200);
+    expect(head.headers.get("etag")).toBe(full.headers.get("etag"));
+    expect(head.headers.get("last-modified")).toBe(full.headers.get("last-modified"));
+    expect(await head.text()).toBe("");
+  });
+
   it("gives each filter its own ETag", async () => {
     const tags = new Set<string | null>();
     for (const query of ["", "?topic=world", "?topic=sport", "?topic=world&topic=sport", "?q=story"]) {
