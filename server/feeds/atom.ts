@@ -38,15 +38,13 @@ const link = (rel: string, href: string, type?: string): Node => ({
  */
 function content(item: Item): Node {
   const blocks: Node[] = paragraphs(item.summary).map((paragraph) => ({ "#text": xmlText(paragraph) }));
-  const div: Node = { "@xmlns": XHTML_NS, p: blocks };
-  const extra: Node[] = [];
   if (item.correction !== null) {
-    extra.push({ "@class": "correction", strong: "Correction:", "#text": ` ${xmlText(item.correction)}` });
+    blocks.push({ "@class": "correction", strong: "Correction:", "#text": ` ${xmlText(item.correction)}` });
   }
-  if (item.source !== null) extra.push({ "@class": "source", "#text": `Source: ${xmlText(item.source)}` });
-  div.p = [...blocks, ...extra];
-  if (blocks.length === 0 && extra.length === 0) div.p = [{ "#text": xmlText(item.headline) }];
-  return { "@type": "xhtml", div };
+  if (item.source !== null) blocks.push({ "@class": "source", "#text": `Source: ${xmlText(item.source)}` });
+  // Atom's content is never empty: an item with nothing but a headline says its headline.
+  const p = blocks.length === 0 ? [{ "#text": xmlText(item.headline) }] : blocks;
+  return { "@type": "xhtml", div: { "@xmlns": XHTML_NS, p } };
 }
 
 function entry(item: Item, feed: FeedDocument): Node {
