@@ -18,6 +18,7 @@ import { errorHandler, HttpError } from "./http/errors";
 import { readinessChecks } from "./http/readiness";
 import { requestLog } from "./http/request-log";
 import { originAllowed, refuseForeignOrigins, type SecurityConfig, securityHeaders } from "./http/security";
+import { importRoutes } from "./import/routes";
 import { Metrics } from "./metrics";
 import { ninjsRoutes } from "./ninjs/routes";
 import { pageRoutes } from "./pages/routes";
@@ -119,6 +120,7 @@ export async function createApp(config: AppConfig, deps: AppDeps): Promise<Lived
   app.use("/api", refuseForeignOrigins(allowedOrigins), requireJson, parseJson);
   app.use(timelineRoutes(timeline, guard));
   app.use(ninjsRoutes(timeline, storage));
+  app.use(importRoutes(timeline, guard));
   app.use(topicRoutes(storage, guard));
   app.use(authRoutes(auth, guard, config.loginLimits));
   app.use(adminRoutes(auth, guard, storage));

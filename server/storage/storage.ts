@@ -14,6 +14,13 @@ export type Refusal =
 export type Decision = { ok: true; kind: ChangeKind; item: ItemDraft } | { ok: false; refusal: Refusal };
 
 /** Remembers which item a client's `Idempotency-Key` produced. `fingerprint` identifies the request body. */
+/**
+ * The principal whose keys `forgetIdempotencyKeys` never forgets: identities of items that must be
+ * made only once for good, like the blocks of a plain-text import (`Timeline.publishOnce`). It
+ * cannot be taken for a client's, which are `token:<id>` or `operator:<id>`.
+ */
+export const LASTING_KEYS_PRINCIPAL = "lasting";
+
 export interface IdempotencyClaim {
   principal: string;
   key: string;
@@ -147,6 +154,7 @@ export interface Storage {
    * readers do), and every pinned published item, newest first.
    */
   latestWindow(limit: number): Promise<Item[]>;
+  /** Forgets the keys claimed before `olderThan`, except those of `LASTING_KEYS_PRINCIPAL`. */
   forgetIdempotencyKeys(olderThan: Date): Promise<number>;
 
   listTopics(): Promise<Topic[]>;

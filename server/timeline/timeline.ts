@@ -10,7 +10,13 @@ import type {
   RetractItemInput,
 } from "../../shared/requests";
 import { matchesFilter } from "../../shared/search";
-import type { CommitResult, Refusal, Storage } from "../storage/storage";
+import {
+  type CommitResult,
+  type IdempotencyClaim,
+  LASTING_KEYS_PRINCIPAL,
+  type Refusal,
+  type Storage,
+} from "../storage/storage";
 import { decodeCursor, encodeCursor } from "./cursor";
 import { decideCreate, decideEdit, decideRetract } from "./decisions";
 import { publicItem, publicRevisions, type View } from "./public";
@@ -151,6 +157,43 @@ export class Timeline {
     author: Author,
     idempotencyKey?: string,
   ): Promise<{ item: Item; replayed: boolean }> {
+    return this.create(
+      input,
+      author,
+      idempotencyKey === undefined
+        ? undefined
+        : {
+            principal: author.principal,
+            key: idempotencyKey,
+            fingerprint: createHash("sha256").update(JSON.stringify(input)).digest("base64url"),
+          },
+    );
+  }
+
+  /**
+   * Publishes an item known by `identity` (e.g. a hash of an imported block's text) at most once,
+   * whoever asks and however long after: the identity is kept for good under the principal
+   * `LASTING_KEYS_PRINCIPAL`, and asking again answers the item it made with `replayed`.
+   */
+  async publishOnce(
+    input: CreateItemInput,
+    author: Author,
+    identity: string,
+  ): Promise<{ item: Item; replayed: boolean }> {
+    return this.create(input, author, {
+      principal: LASTING_KEYS_PRINCIPAL,
+      key: identity,
+      // The identity alone decides: the same block imported later (another time, other topics)
+      // is the same item, not a reused key.
+      fingerprint: identity,
+    });
+  }
+
+  private async create(
+    input: CreateItemInput,
+    author: Author,
+    idempotency: IdempotencyClaim | undefined,
+  ): Promise<{ item: Item; replayed: boolean }> {
     await this.checkTopics(input.topics);
     this.checkNotInFuture(input.publishedAt);
     const id = this.newId();
@@ -158,15 +201,7 @@ export class Timeline {
     const result = await this.storage.commit({
       itemId: id,
       decide: (current) => decideCreate(current, id, input, author.name, now),
-      ...(idempotencyKey === undefined
-        ? {}
-        : {
-            idempotency: {
-              principal: author.principal,
-              key: idempotencyKey,
-              fingerprint: createHash("sha256").update(JSON.stringify(input)).digest("base64url"),
-            },
-          }),
+      ...(idempotency === undefined ? {} : { idempotency }),
     });
     // The item the key made comes with the refusal, so a client whose answer was lost can show it.
     if (result.status === "key_reused") throw keyReusedError(await this.storage.getItem(result.itemId));

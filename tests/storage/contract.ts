@@ -1,5 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { AuditPosition, AuditQuery, Decision, ItemDraft, Storage } from "../../server/storage/storage";
+import {
+  type AuditPosition,
+  type AuditQuery,
+  type Decision,
+  type ItemDraft,
+  LASTING_KEYS_PRINCIPAL,
+  type Storage,
+} from "../../server/storage/storage";
 import type { Item } from "../../shared/item";
 import { matchesFilter } from "../../shared/search";
 import { sampleDraft as draft } from "../helpers/items";
@@ -152,6 +159,20 @@ export function storageContract(name: string, open: () => Promise<OpenedStorage>
         idempotency: claim,
       });
       expect(afterForgetting.status).toBe("committed");
+    });
+
+    it("never forgets the keys of the lasting principal (identities of imported blocks)", async () => {
+      const lasting = {
+        principal: LASTING_KEYS_PRINCIPAL,
+        key: "plain-text:abc",
+        fingerprint: "plain-text:abc",
+      };
+      const first = await storage.commit({ itemId: "a", decide: create(draft("a")), idempotency: lasting });
+      expect(first.status).toBe("committed");
+      expect(await storage.forgetIdempotencyKeys(new Date(Date.now() + 60_000))).toBe(0);
+      const again = await storage.commit({ itemId: "b", decide: create(draft("b")), idempotency: lasting });
+      expect(again).toMatchObject({ status: "replayed", item: { id: "a" } });
+      expect(await storage.latestSeq()).toBe(1);
     });
 
     it("lists in timeline order, pages by position, filters by topics and text, and hides retractions", async () => {

@@ -26,6 +26,7 @@ import type {
   StoredSession,
   StoredToken,
 } from "../storage";
+import { LASTING_KEYS_PRINCIPAL } from "../storage";
 import { pgMigrations } from "./migrations";
 
 const INT8_OID = 20;
@@ -417,7 +418,12 @@ export class PgStorage implements Storage {
 
   async forgetIdempotencyKeys(olderThan: Date): Promise<number> {
     return (
-      (await this.query("DELETE FROM idempotency_keys WHERE created_at < $1", [olderThan])).rowCount ?? 0
+      (
+        await this.query("DELETE FROM idempotency_keys WHERE created_at < $1 AND principal <> $2", [
+          olderThan,
+          LASTING_KEYS_PRINCIPAL,
+        ])
+      ).rowCount ?? 0
     );
   }
 

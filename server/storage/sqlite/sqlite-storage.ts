@@ -27,6 +27,7 @@ import type {
   StoredSession,
   StoredToken,
 } from "../storage";
+import { LASTING_KEYS_PRINCIPAL } from "../storage";
 import { migrations } from "./migrations";
 
 /**
@@ -359,8 +360,10 @@ export class SqliteStorage implements Storage {
   }
 
   async forgetIdempotencyKeys(olderThan: Date): Promise<number> {
-    return this.statement("DELETE FROM idempotency_keys WHERE created_at < ?").run(olderThan.toISOString())
-      .changes;
+    return this.statement("DELETE FROM idempotency_keys WHERE created_at < ? AND principal <> ?").run(
+      olderThan.toISOString(),
+      LASTING_KEYS_PRINCIPAL,
+    ).changes;
   }
 
   async listTopics(): Promise<Topic[]> {
