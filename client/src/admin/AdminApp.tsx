@@ -7,6 +7,7 @@ import { AuditScreen } from "./AuditScreen";
 import { noContent, useOperatorCall } from "./api";
 import { Desk } from "./Desk";
 import { forgetDraft } from "./draft";
+import { ImportScreen } from "./ImportScreen";
 import { Login } from "./Login";
 import { OperatorsScreen } from "./OperatorsScreen";
 import { PanelConnection } from "./PanelConnection";
@@ -81,6 +82,7 @@ export function AdminApp() {
         <p className="brand">livedesk</p>
         <nav aria-label="Panel">
           <NavLink path="/" label="Desk" />
+          <NavLink path="/import" label="Import" />
           {session.role === "admin" &&
             ADMIN_SCREENS.map((screen) => <NavLink key={screen.path} {...screen} />)}
           <a href="/">Reader view</a>
@@ -99,6 +101,9 @@ export function AdminApp() {
         <Switch>
           <Route path="/">
             <Desk />
+          </Route>
+          <Route path="/import">
+            <ImportScreen />
           </Route>
           <Route path="/topics">
             <AdminOnly>

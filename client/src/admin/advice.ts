@@ -114,6 +114,7 @@ const LABELS: Record<string, string> = {
   name: "the name",
   username: "the username",
   password: "the password",
+  text: "the text",
 };
 
 /** The problem a message of the server's schemas names ("must not be empty", "is taken"…). */
