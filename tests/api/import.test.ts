@@ -2,6 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { z } from "zod";
+import { StorageError } from "../../server/storage/errors";
 import { importResultSchema } from "../../shared/import";
 import { itemPageSchema } from "../../shared/item";
 import { type Answer, call, errorOf } from "../helpers/http";
@@ -86,6 +87,38 @@ describe("POST /api/import", () => {
     expect(items.slice(1).map((item) => item.headline)).toEqual(seedHeadlines);
   });
 
+  it("after the storage fails part way, the same call again adds only what is missing", async () => {
+    const text = ["Outage one", "S1", "Outage two", "S2", "Outage three", "S3", "Outage four", "S4"].join(
+      "\n\n",
+    );
+    const storage = server.storage;
+    const commit = storage.commit.bind(storage);
+    let commits = 0;
+    storage.commit = (request) => {
+      commits += 1;
+      // The third block's commit finds the storage down: blocks go in oldest first.
+      return commits === 3
+        ? Promise.reject(new StorageError("unavailable", "test: storage down"))
+        : commit(request);
+    };
+    try {
+      const failed = await importText({ text, topics: ["world"] });
+      expect(failed.status).toBe(503);
+      expect(errorOf(failed).code).toBe("storage_unavailable");
+    } finally {
+      storage.commit = commit;
+    }
+    const outage = async () => (await timeline()).filter((item) => item.headline.startsWith("Outage"));
+    expect((await outage()).map((item) => item.headline)).toEqual(["Outage three", "Outage four"]);
+    expect(await imported({ text, topics: ["world"] })).toEqual({ created: 2, skipped: 2 });
+    expect((await outage()).map((item) => item.headline)).toEqual([
+      "Outage one",
+      "Outage two",
+      "Outage three",
+      "Outage four",
+    ]);
+  });
+
   it("refuses a text it cannot read, naming the line, and creates nothing", async () => {
     const before = (await timeline()).length;
     const answer = await importText({
@@ -122,6 +155,6 @@ describe("POST /api/import", () => {
   it("is for editors and admins: 401 without credentials", async () => {
     const answer = await importText({ text: seed, topics: ["world"] }, null);
     expect(answer.status).toBe(401);
-    expect(await timeline()).toHaveLength(21);
+    expect(await timeline()).toHaveLength(25);
   });
 });
