@@ -3,7 +3,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { z } from "zod";
 import { StorageError } from "../../server/storage/errors";
-import { importResultSchema } from "../../shared/import";
+import { IMPORT_TEXT_MAX, importResultSchema } from "../../shared/import";
 import { itemPageSchema } from "../../shared/item";
 import { type Answer, call, errorOf } from "../helpers/http";
 import { startTestServer, type TestServer } from "../helpers/server";
@@ -119,6 +119,19 @@ describe("POST /api/import", () => {
     ]);
   });
 
+  it("makes each block once when the same page is imported twice at the same moment", async () => {
+    const text = Array.from({ length: 10 }, (_, i) => `Race ${i}\n\nBoth calls carry block ${i}.`).join(
+      "\n\n",
+    );
+    const [a, b] = await Promise.all([
+      imported({ text, topics: ["world"] }),
+      imported({ text, topics: ["sport"] }, server.adminToken),
+    ]);
+    expect(a.created + b.created).toBe(10);
+    expect(a.skipped + b.skipped).toBe(10);
+    expect((await timeline()).filter((item) => item.headline.startsWith("Race "))).toHaveLength(10);
+  });
+
   it("refuses a text it cannot read, naming the line, and creates nothing", async () => {
     const before = (await timeline()).length;
     const answer = await importText({
@@ -132,6 +145,10 @@ describe("POST /api/import", () => {
       "The text cannot be imported: line 7: a headline or a summary is one line, but this paragraph runs over 2 lines; is a blank line missing after line 7?.",
     );
     expect(error.fields?.text).toMatch(/^line 7: /);
+    const long = await importText({ text: `A\n\n${"x".repeat(IMPORT_TEXT_MAX)}`, topics: ["world"] });
+    expect(errorOf(long).fields).toEqual({
+      text: `the text is ${IMPORT_TEXT_MAX + 3} characters long; at most ${IMPORT_TEXT_MAX}`,
+    });
     const empty = await importText({ text: "\n\n", topics: ["world"] });
     expect(errorOf(empty).fields).toEqual({ text: "the text is empty" });
     expect((await timeline()).length).toBe(before);
@@ -155,6 +172,6 @@ describe("POST /api/import", () => {
   it("is for editors and admins: 401 without credentials", async () => {
     const answer = await importText({ text: seed, topics: ["world"] }, null);
     expect(answer.status).toBe(401);
-    expect(await timeline()).toHaveLength(25);
+    expect(await timeline()).toHaveLength(35);
   });
 });

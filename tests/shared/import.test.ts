@@ -1,5 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { IMPORT_ITEMS_MAX, type PlainTextParse, parsePlainText } from "../../shared/import";
 import { HEADLINE_MAX } from "../../shared/limits";
@@ -89,5 +90,59 @@ describe("the plain-text import format", () => {
         message: `the text holds ${IMPORT_ITEMS_MAX + 1} items; at most ${IMPORT_ITEMS_MAX} can be imported at once`,
       },
     ]);
+  });
+
+  it("reads back any page written in the format: its title and every block, in order", () => {
+    // A line of words: no control characters, no whitespace at its ends or doubled inside.
+    const word = fc.stringMatching(/^[^\p{Cc}\s]{1,12}$/u);
+    const line = (max: number) =>
+      fc
+        .array(word, { minLength: 1, maxLength: 8 })
+        .map((words) => words.join(" ").slice(0, max).trim())
+        .filter((text) => text !== "");
+    const block = fc.record({ headline: line(HEADLINE_MAX), summary: line(400) });
+    const page = fc.record({
+      title: fc.option(line(80), { nil: null }),
+      blocks: fc.array(block, { minLength: 1, maxLength: 30 }),
+      gap: fc.constantFrom("\n\n", "\n\n\n", "\r\n\r\n", "\n \t\n"),
+    });
+    fc.assert(
+      fc.property(page, ({ title, blocks, gap }) => {
+        const paragraphs = [
+          ...(title === null ? [] : [title]),
+          ...blocks.flatMap((b) => [b.headline, b.summary]),
+        ];
+        const parse = parsePlainText(paragraphs.join(gap));
+        expect(parse.ok && parse.title).toBe(title);
+        expect(blocksOf(parse).map(({ headline, summary }) => ({ headline, summary }))).toEqual(blocks);
+      }),
+    );
+  });
+
+  it("answers any text with items or problems, never throws, and takes nothing with a control character", () => {
+    const nasty = fc.oneof(
+      fc.string(),
+      fc.string({ unit: "binary" }),
+      fc
+        .array(
+          fc.constantFrom("a", "B c", "\n", "\n\n", "\r", "\t", "\u0000", "\uD800", "\u2028", "\u202E", " "),
+          { maxLength: 40 },
+        )
+        .map((parts) => parts.join("")),
+    );
+    fc.assert(
+      fc.property(nasty, (text) => {
+        const parse = parsePlainText(text);
+        if (!parse.ok) {
+          expect(parse.problems.length).toBeGreaterThan(0);
+          return;
+        }
+        for (const block of parse.blocks) {
+          expect(block.headline).not.toBe("");
+          expect(block.headline + block.summary).not.toMatch(/\p{Cc}/u);
+        }
+      }),
+      { numRuns: 500 },
+    );
   });
 });
