@@ -1,7 +1,6 @@
 import { execFile } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { itemPageSchema } from "../../shared/item";
 import { call } from "../helpers/http";
@@ -29,25 +28,21 @@ interface Outcome {
   stderr: string;
 }
 
-/** Runs the command through npm with `env` on top of a clean environment (no LIVEDESK_* of ours). */
-async function npmImport(args: string[], env: Record<string, string>): Promise<Outcome> {
+/**
+ * Runs the command through npm with `env` on top of a clean environment (no LIVEDESK_* of ours),
+ * with `input` on its standard input.
+ */
+function npmImport(args: string[], env: Record<string, string>, input = ""): Promise<Outcome> {
   const { LIVEDESK_TOKEN: _token, LIVEDESK_URL: _url, ...inherited } = process.env;
-  try {
-    const { stdout, stderr } = await promisify(execFile)(
+  return new Promise((resolve) => {
+    const child = execFile(
       "npm",
       ["run", "--silent", "import", "--", ...args],
-      {
-        cwd: ROOT,
-        env: { ...inherited, ...env },
-        timeout: 60_000,
-      },
+      { cwd: ROOT, env: { ...inherited, ...env }, timeout: 60_000 },
+      (_error, stdout, stderr) => resolve({ code: child.exitCode ?? -1, stdout, stderr }),
     );
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error instanceof Error ? error : new Error(String(error));
-    const { code, stdout, stderr } = Object.assign({ code: -1, stdout: "", stderr: "" }, failed);
-    return { code: typeof code === "number" ? code : -1, stdout: String(stdout), stderr: String(stderr) };
-  }
+    child.stdin?.end(input);
+  });
 }
 
 async function itemCount(): Promise<number> {
@@ -65,6 +60,17 @@ describe("npm run import", () => {
     const second = await npmImport([SEED, "--topic", "world", "--topic", "politics"], env);
     expect(second.stdout).toBe(`Imported ${SEED}: 0 created, 20 already there.\n`);
     expect(await itemCount()).toBe(20);
+  }, 120_000);
+
+  it("reads the page from standard input when the file is -", async () => {
+    const env = { LIVEDESK_URL: server.url, LIVEDESK_TOKEN: server.editorToken };
+    const piped = await npmImport(
+      ["-", "--topic", "sport"],
+      env,
+      "Piped headline\n\nIt came through a pipe.\n",
+    );
+    expect(piped.stdout).toBe("Imported -: 1 created, 0 already there.\n");
+    expect(piped.code).toBe(0);
   }, 120_000);
 
   it("says what is missing: the token, the topic, the file", async () => {
@@ -99,6 +105,6 @@ describe("npm run import", () => {
     const wrongToken = await npmImport([SEED, "--topic", "world"], { ...env, LIVEDESK_TOKEN: "ldk_wrong" });
     expect(wrongToken.code).toBe(1);
     expect(wrongToken.stderr).toMatch(/livedesk refused the import \(401\)/);
-    expect(await itemCount()).toBe(20);
+    expect(await itemCount()).toBe(21);
   }, 120_000);
 });
