@@ -6,6 +6,7 @@ import { StorageError } from "../../server/storage/errors";
 import { IMPORT_TEXT_MAX, importResultSchema } from "../../shared/import";
 import { itemPageSchema } from "../../shared/item";
 import { type Answer, call, errorOf } from "../helpers/http";
+import { Reader } from "../helpers/reader";
 import { startTestServer, type TestServer } from "../helpers/server";
 
 /* POST /api/import against the real server, with the seed's text kept in tests/fixtures. */
@@ -46,10 +47,20 @@ async function timeline() {
 
 describe("POST /api/import", () => {
   it("imports the seed as 20 items in its order, first block newest, with the topics given", async () => {
-    expect(await imported({ text: seed, topics: ["world", "politics"] })).toEqual({
-      created: 20,
-      skipped: 0,
-    });
+    const reader = new Reader(server.url);
+    try {
+      await reader.waitForSyncs(1);
+      expect(await imported({ text: seed, topics: ["world", "politics"] })).toEqual({
+        created: 20,
+        skipped: 0,
+      });
+      // A reader watching live gets them as they are committed, oldest first, and shows the page's order.
+      await reader.waitForSeq(20);
+      expect(reader.applied).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+      expect(reader.follower.view.items.map((item) => item.headline)).toEqual(seedHeadlines);
+    } finally {
+      reader.close();
+    }
     const items = await timeline();
     expect(items.map((item) => item.headline)).toEqual(seedHeadlines);
     expect(items.every((item) => item.topics.join() === "world,politics")).toBe(true);
