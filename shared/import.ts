@@ -70,7 +70,7 @@ function paragraphsOf(text: string, problems: PlainTextProblem[]): Paragraph[] {
 
 function lengthProblem(what: string, text: string, max: number): string | null {
   return text.length > max
-    ? `the ${what} is ${text.length} characters long; at most ${max} are allowed`
+    ? `the ${what} is ${text.length} characters long, at most ${max} are allowed`
     : null;
 }
 
@@ -85,7 +85,7 @@ export function parsePlainText(text: string): PlainTextParse {
     return {
       ok: false,
       problems: [
-        { line: null, message: `the text is ${text.length} characters long; at most ${IMPORT_TEXT_MAX}` },
+        { line: null, message: `the text is ${text.length} characters long, at most ${IMPORT_TEXT_MAX}` },
       ],
     };
   }
@@ -100,7 +100,7 @@ export function parsePlainText(text: string): PlainTextParse {
     if (paragraph.lines.length > 1) {
       problems.push({
         line: paragraph.line,
-        message: `a headline or a summary is one line, but this paragraph runs over ${paragraph.lines.length} lines; is a blank line missing after line ${paragraph.line}?`,
+        message: `a headline or a summary is one line, but this paragraph runs over ${paragraph.lines.length} lines — is a blank line missing after line ${paragraph.line}?`,
       });
     }
   }
@@ -118,7 +118,7 @@ export function parsePlainText(text: string): PlainTextParse {
   if (pairs.length / 2 > IMPORT_ITEMS_MAX) {
     problems.push({
       line: null,
-      message: `the text holds ${pairs.length / 2} items; at most ${IMPORT_ITEMS_MAX} can be imported at once`,
+      message: `the text holds ${pairs.length / 2} items, at most ${IMPORT_ITEMS_MAX} can be imported at once`,
     });
   }
   const blocks: PlainTextBlock[] = [];
@@ -141,6 +141,21 @@ export function parsePlainText(text: string): PlainTextParse {
 /** One problem in words, its line first: `line 7: the headline is …`. */
 export function describeProblem(problem: PlainTextProblem): string {
   return problem.line === null ? problem.message : `line ${problem.line}: ${problem.message}`;
+}
+
+/** How many problems an answer lists: enough to fix a text in a round or two, not a wall of them. */
+const PROBLEMS_LISTED = 10;
+
+/** The problems in words, one after another, the first ten of them and how many more there are. */
+export function describeProblems(problems: readonly PlainTextProblem[]): string {
+  const listed = problems.slice(0, PROBLEMS_LISTED).map(describeProblem);
+  const more = problems.length - listed.length;
+  return [...listed, ...(more > 0 ? [`and ${more} more`] : [])].join("; ");
+}
+
+/** `text` as the end of a sentence: a full stop added unless it ends with one, or with a question mark. */
+export function sentenceEnd(text: string): string {
+  return /[.?!]$/.test(text) ? text : `${text}.`;
 }
 
 /** `POST /api/import`: the plain text and the topics every imported item carries. */

@@ -1,5 +1,12 @@
 import { createHash } from "node:crypto";
-import { describeProblem, type ImportResult, type PlainTextBlock, parsePlainText } from "../../shared/import";
+import {
+  describeProblem,
+  describeProblems,
+  type ImportResult,
+  type PlainTextBlock,
+  parsePlainText,
+  sentenceEnd,
+} from "../../shared/import";
 import type { Author, Timeline } from "../timeline/timeline";
 import { TimelineError } from "../timeline/timeline";
 
@@ -28,9 +35,10 @@ export async function importPlainText(
 ): Promise<ImportResult> {
   const parsed = parsePlainText(text);
   if (!parsed.ok) {
-    const problems = parsed.problems.map(describeProblem);
-    throw new TimelineError("invalid_input", `The text cannot be imported: ${problems[0]}.`, {
-      fields: { text: problems.join("; ") },
+    const [first] = parsed.problems;
+    const what = first === undefined ? "" : `: ${describeProblem(first)}`;
+    throw new TimelineError("invalid_input", sentenceEnd(`The text cannot be imported${what}`), {
+      fields: { text: describeProblems(parsed.problems) },
     });
   }
   let created = 0;

@@ -153,12 +153,12 @@ describe("POST /api/import", () => {
     const error = errorOf(answer);
     expect(error.code).toBe("invalid_input");
     expect(error.message).toBe(
-      "The text cannot be imported: line 7: a headline or a summary is one line, but this paragraph runs over 2 lines; is a blank line missing after line 7?.",
+      "The text cannot be imported: line 7: a headline or a summary is one line, but this paragraph runs over 2 lines — is a blank line missing after line 7?",
     );
     expect(error.fields?.text).toMatch(/^line 7: /);
     const long = await importText({ text: `A\n\n${"x".repeat(IMPORT_TEXT_MAX)}`, topics: ["world"] });
     expect(errorOf(long).fields).toEqual({
-      text: `the text is ${IMPORT_TEXT_MAX + 3} characters long; at most ${IMPORT_TEXT_MAX}`,
+      text: `the text is ${IMPORT_TEXT_MAX + 3} characters long, at most ${IMPORT_TEXT_MAX}`,
     });
     const empty = await importText({ text: "\n\n", topics: ["world"] });
     expect(errorOf(empty).fields).toEqual({ text: "the text is empty" });

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { IMPORT_ITEMS_MAX, type PlainTextParse, parsePlainText } from "../../shared/import";
+import { describeProblems, IMPORT_ITEMS_MAX, type PlainTextParse, parsePlainText } from "../../shared/import";
 import { HEADLINE_MAX } from "../../shared/limits";
 
 /* The plain-text import format (shared/import.ts), read from the seed's copy and from small texts. */
@@ -61,7 +61,7 @@ describe("the plain-text import format", () => {
       {
         line: 7,
         message:
-          "a headline or a summary is one line, but this paragraph runs over 2 lines; is a blank line missing after line 7?",
+          "a headline or a summary is one line, but this paragraph runs over 2 lines — is a blank line missing after line 7?",
       },
     ]);
   });
@@ -74,10 +74,20 @@ describe("the plain-text import format", () => {
     expect(problems).toEqual([
       {
         line: 5,
-        message: `the headline is ${HEADLINE_MAX + 1} characters long; at most ${HEADLINE_MAX} are allowed`,
+        message: `the headline is ${HEADLINE_MAX + 1} characters long, at most ${HEADLINE_MAX} are allowed`,
       },
       { line: 7, message: "contains control characters" },
     ]);
+  });
+
+  it("lists the first ten problems in words and counts the rest", () => {
+    const text = Array.from({ length: 12 }, (_, i) => `Headline ${i}\nrun on`).join("\n\n");
+    const problems = problemsOf(parsePlainText(text));
+    expect(problems).toHaveLength(12);
+    const words = describeProblems(problems);
+    expect(words.split("; ")).toHaveLength(11);
+    expect(words).toMatch(/^line 1: a headline or a summary is one line, .*; line 4: /);
+    expect(words).toMatch(/; and 2 more$/);
   });
 
   it("refuses more items than one import may hold", () => {
@@ -87,7 +97,7 @@ describe("the plain-text import format", () => {
     expect(problemsOf(parsePlainText(text))).toEqual([
       {
         line: null,
-        message: `the text holds ${IMPORT_ITEMS_MAX + 1} items; at most ${IMPORT_ITEMS_MAX} can be imported at once`,
+        message: `the text holds ${IMPORT_ITEMS_MAX + 1} items, at most ${IMPORT_ITEMS_MAX} can be imported at once`,
       },
     ]);
   });

@@ -1,5 +1,11 @@
 import { type FormEvent, useMemo, useState } from "react";
-import { describeProblem, importResultSchema, parsePlainText } from "../../../shared/import";
+import {
+  describeProblem,
+  describeProblems,
+  importResultSchema,
+  parsePlainText,
+  sentenceEnd,
+} from "../../../shared/import";
 import type { Advice } from "./advice";
 import { adviceFromServer, namesOf } from "./advice";
 import { ApiError, useOperatorCall } from "./api";
@@ -17,9 +23,7 @@ function readingOf(text: string): string {
   const parse = parsePlainText(text);
   if (!parse.ok) {
     const [first] = parse.problems;
-    return first === undefined
-      ? "Cannot be imported yet."
-      : `Cannot be imported yet: ${describeProblem(first)}.`;
+    return sentenceEnd(`Cannot be imported yet${first === undefined ? "" : `: ${describeProblem(first)}`}`);
   }
   const title = parse.title === null ? "" : ` under the title “${parse.title}”`;
   return `Reads as ${items(parse.blocks.length)}${title}.`;
@@ -54,7 +58,7 @@ export function ImportScreen() {
     if (sending) return;
     const advice: Advice = {};
     const parse = parsePlainText(text);
-    if (!parse.ok) advice.text = parse.problems.map(describeProblem).join("; ");
+    if (!parse.ok) advice.text = describeProblems(parse.problems);
     if (topics.length === 0) advice.topics = "Choose at least one topic.";
     if (Object.keys(advice).length > 0) {
       refused(advice);
