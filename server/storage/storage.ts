@@ -13,7 +13,6 @@ export type Refusal =
 /** The core's decision about one item, taken inside the storage's write transaction. */
 export type Decision = { ok: true; kind: ChangeKind; item: ItemDraft } | { ok: false; refusal: Refusal };
 
-/** Remembers which item a client's `Idempotency-Key` produced. `fingerprint` identifies the request body. */
 /**
  * The principal whose keys `forgetIdempotencyKeys` never forgets: identities of items that must be
  * made only once for good, like the blocks of a plain-text import (`Timeline.publishOnce`). It
@@ -21,6 +20,7 @@ export type Decision = { ok: true; kind: ChangeKind; item: ItemDraft } | { ok: f
  */
 export const LASTING_KEYS_PRINCIPAL = "lasting";
 
+/** Remembers which item a client's `Idempotency-Key` produced. `fingerprint` identifies the request body. */
 export interface IdempotencyClaim {
   principal: string;
   key: string;
