@@ -6,6 +6,7 @@ import express, { type Express } from "express";
 import type { Logger } from "pino";
 import { Server } from "socket.io";
 import { SOCKET_MESSAGE_MAX_BYTES } from "../shared/limits";
+import { Admin } from "./admin/admin";
 import { adminRoutes } from "./admin/routes";
 import { Auth } from "./auth/auth";
 import { Guard } from "./auth/guard";
@@ -57,6 +58,7 @@ export interface LivedeskApp {
   io: LivedeskServer;
   timeline: Timeline;
   auth: Auth;
+  admin: Admin;
   metrics: Metrics;
   listen(port: number, host?: string): Promise<AddressInfo>;
   close(graceMs?: number): Promise<void>;
@@ -93,6 +95,7 @@ export async function createApp(config: AppConfig, deps: AppDeps): Promise<Lived
   const fanout = deps.fanout ?? new LocalFanout();
   const timeline = new Timeline(storage);
   const auth = new Auth(storage);
+  const admin = new Admin(storage, auth);
   const guard = new Guard(auth);
 
   const allowedOrigins = config.allowedOrigins ?? [];
@@ -121,9 +124,9 @@ export async function createApp(config: AppConfig, deps: AppDeps): Promise<Lived
   app.use(timelineRoutes(timeline, guard));
   app.use(ninjsRoutes(timeline, storage));
   app.use(importRoutes(timeline, guard));
-  app.use(topicRoutes(storage, guard));
+  app.use(topicRoutes(storage, admin, guard));
   app.use(authRoutes(auth, guard, config.loginLimits));
-  app.use(adminRoutes(auth, guard, storage));
+  app.use(adminRoutes(admin, guard, storage));
   app.use("/api", (req) => {
     throw new HttpError(404, "not_found", `There is no API call ${req.method} ${req.path}.`);
   });
@@ -209,6 +212,7 @@ export async function createApp(config: AppConfig, deps: AppDeps): Promise<Lived
     io,
     timeline,
     auth,
+    admin,
     metrics,
     listen(port, host) {
       return new Promise((resolve, reject) => {

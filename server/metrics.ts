@@ -1,6 +1,5 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 import type { Change } from "../shared/item";
-import type { Storage } from "./storage/storage";
 
 /**
  * What ops watch, in Prometheus' text format at `/metrics`: connected readers, changes published,
@@ -54,7 +53,7 @@ export class Metrics {
   }
 
   /** The same storage, counting every call that fails. */
-  countErrors(storage: Storage): Storage {
+  countErrors<S extends object>(storage: S): S {
     const errors = this.storageErrors;
     return new Proxy(storage, {
       get(target, property, receiver) {

@@ -1,10 +1,13 @@
 import { z } from "zod";
 import { authorName, type Principal } from "../auth/auth";
-import type { AuditPosition, Storage } from "../storage/storage";
+import type { AuditPosition, AuditStore } from "../storage/audit-store";
 
-/** Writes one line of the audit log for a change made by `principal`. */
+/**
+ * Writes one line of the audit log for a change made by `principal`, on its own: for a feature
+ * whose change is not one of `Admin`'s (those write their line in the change's transaction).
+ */
 export function audit(
-  storage: Storage,
+  storage: Pick<AuditStore, "appendAudit">,
   principal: Principal,
   action: string,
   target: string,

@@ -8,18 +8,23 @@ import {
   type TokenSummary,
   updateOperatorSchema,
 } from "../../shared/requests";
-import type { Auth } from "../auth/auth";
 import type { Guard } from "../auth/guard";
 import { HttpError, parseInput } from "../http/errors";
-import type { Operator, Storage } from "../storage/storage";
-import { audit, decodeAuditCursor, encodeAuditCursor } from "./audit";
+import type { AccountStore, Operator } from "../storage/account-store";
+import type { AuditStore } from "../storage/audit-store";
+import type { Admin } from "./admin";
+import { decodeAuditCursor, encodeAuditCursor } from "./audit";
 
 function summary(operator: Operator): OperatorSummary {
   return { username: operator.username, role: operator.role, disabled: operator.disabled };
 }
 
-/** What only admins may do: operators, API tokens and the audit log. Every change is audited. */
-export function adminRoutes(auth: Auth, guard: Guard, storage: Storage): Router {
+/** What only admins may do: operators, API tokens and the audit log. Every change is audited (by `Admin`). */
+export function adminRoutes(
+  admin: Admin,
+  guard: Guard,
+  storage: Pick<AccountStore, "listOperators" | "listTokens"> & Pick<AuditStore, "listAudit">,
+): Router {
   const router = Router();
 
   router.get("/api/operators", async (req, res) => {
@@ -30,12 +35,11 @@ export function adminRoutes(auth: Auth, guard: Guard, storage: Storage): Router 
   router.post("/api/operators", async (req, res) => {
     const principal = await guard.requireRole(req, ["admin"]);
     const { username, password, role } = parseInput(createOperatorSchema, req.body);
-    if (!(await auth.createOperator(username, password, role))) {
+    if (!(await admin.createOperator(principal, username, password, role))) {
       throw new HttpError(409, "username_taken", `The username "${username}" is taken.`, {
         username: "is taken",
       });
     }
-    await audit(storage, principal, "operator.created", username, `role ${role}`);
     res.status(201).json({ username, role });
   });
 
@@ -52,18 +56,12 @@ export function adminRoutes(auth: Auth, guard: Guard, storage: Storage): Router 
         "You cannot demote or disable yourself; ask another admin.",
       );
     }
-    const updated = await auth.updateOperator(req.params.username, {
+    const updated = await admin.updateOperator(principal, req.params.username, {
       ...(change.role === undefined ? {} : { role: change.role }),
       ...(change.disabled === undefined ? {} : { disabled: change.disabled }),
       ...(change.password === undefined ? {} : { password: change.password }),
     });
     if (updated === null) throw new HttpError(404, "not_found", "No operator has this username.");
-    const what = [
-      change.role === undefined ? "" : `role ${change.role}`,
-      change.disabled === undefined ? "" : change.disabled ? "disabled" : "enabled",
-      change.password === undefined ? "" : "password reset",
-    ].filter((part) => part !== "");
-    await audit(storage, principal, "operator.updated", updated.username, what.join(", "));
     res.json(summary(updated));
   });
 
@@ -84,16 +82,14 @@ export function adminRoutes(auth: Auth, guard: Guard, storage: Storage): Router 
   router.post("/api/tokens", async (req, res) => {
     const principal = await guard.requireRole(req, ["admin"]);
     const { name, role } = parseInput(createTokenSchema, req.body);
-    const { id, token } = await auth.createToken(name, role);
-    await audit(storage, principal, "token.created", id, `${name} (${role})`);
+    const { id, token } = await admin.createToken(principal, name, role);
     res.status(201).json({ id, name, role, token });
   });
 
   router.delete("/api/tokens/:id", async (req, res) => {
     const principal = await guard.requireRole(req, ["admin"]);
-    if (!(await auth.revokeToken(req.params.id)))
+    if (!(await admin.revokeToken(principal, req.params.id)))
       throw new HttpError(404, "not_found", "No live token has this id.");
-    await audit(storage, principal, "token.revoked", req.params.id);
     res.status(204).end();
   });
 

@@ -1,6 +1,6 @@
 import { createHash, randomBytes, randomUUID } from "node:crypto";
 import type { Role } from "../../shared/requests";
-import type { Operator, Storage } from "../storage/storage";
+import type { AccountStore, Operator } from "../storage/account-store";
 import { decoyHash, hashPassword, verifyPassword } from "./passwords";
 
 /** Who is calling: an operator logged in through the panel, or a newsroom tool with an API token. */
@@ -26,12 +26,18 @@ export const SESSION_ABSOLUTE_MS = 12 * 60 * 60 * 1000;
 const TOKEN_PREFIX = "ldk_";
 
 /** Tokens and session ids are 256 random bits, so a fast hash is enough to keep them unreadable at rest. */
-function sha256(secret: string): string {
+export function sha256(secret: string): string {
   return createHash("sha256").update(secret).digest("base64url");
 }
 
 function secret(): string {
   return randomBytes(32).toString("base64url");
+}
+
+/** A new API token: shown to its maker once; only its hash is stored. */
+export function mintToken(): { id: string; token: string; hash: string } {
+  const token = `${TOKEN_PREFIX}${secret()}`;
+  return { id: randomUUID(), token, hash: sha256(token) };
 }
 
 /** Which sessions just ended: one (logout) or all of an operator's (disabled, new password). */
@@ -45,12 +51,13 @@ export class Auth {
     this.endedListeners.add(listener);
   }
 
-  private sessionsEnded(ended: EndedSessions): void {
+  /** Tells the listeners that sessions ended (here, or through an admin's change). */
+  sessionsEnded(ended: EndedSessions): void {
     for (const listener of this.endedListeners) listener(ended);
   }
 
   constructor(
-    private readonly storage: Storage,
+    private readonly storage: AccountStore,
     private readonly now: () => Date = () => new Date(),
   ) {}
 
@@ -64,7 +71,7 @@ export class Auth {
     return password === undefined ? { created: true, generatedPassword: chosen } : { created: true };
   }
 
-  /** False when the username is taken. */
+  /** False when the username is taken. Unaudited: the first admin at start, and tests; an admin's goes through `Admin`. */
   async createOperator(username: string, password: string, role: Role): Promise<boolean> {
     const operator: Operator = {
       id: randomUUID(),
@@ -136,43 +143,23 @@ export class Auth {
     };
   }
 
-  /**
-   * Changes an operator's role, disables or enables them, or sets a new password. Disabling and a
-   * new password end every session the operator has, so the change holds at once.
-   */
-  async updateOperator(
-    username: string,
-    change: { role?: Role; disabled?: boolean; password?: string },
-  ): Promise<Operator | null> {
-    const operator = await this.storage.findOperatorByUsername(username);
-    if (operator === null) return null;
-    await this.storage.updateOperator(operator.id, {
-      ...(change.role === undefined ? {} : { role: change.role }),
-      ...(change.disabled === undefined ? {} : { disabled: change.disabled }),
-      ...(change.password === undefined ? {} : { passwordHash: await hashPassword(change.password) }),
-    });
-    if (change.disabled === true || change.password !== undefined) {
-      await this.storage.deleteSessionsOf(operator.id);
-      this.sessionsEnded({ operatorId: operator.id });
-    }
-    return this.storage.getOperator(operator.id);
-  }
-
   async logout(principal: Principal): Promise<void> {
     if (principal.kind !== "operator") return;
     await this.storage.deleteSession(principal.session.idHash);
     this.sessionsEnded({ idHash: principal.session.idHash });
   }
 
-  /** Creates an API token. The token itself is returned here once and never stored. */
+  /**
+   * Creates an API token, unaudited (tests and tools set up with it; an admin's token is made
+   * through `Admin`). The token itself is returned here once and never stored.
+   */
   async createToken(name: string, role: Role): Promise<{ id: string; token: string }> {
-    const id = randomUUID();
-    const token = `${TOKEN_PREFIX}${secret()}`;
+    const { id, token, hash } = mintToken();
     await this.storage.createToken({
       id,
       name,
       role,
-      hash: sha256(token),
+      hash,
       revoked: false,
       createdAt: this.now().toISOString(),
     });
@@ -184,9 +171,5 @@ export class Auth {
     const stored = await this.storage.findTokenByHash(sha256(token));
     if (stored === null || stored.revoked) return null;
     return { kind: "token", id: stored.id, name: stored.name, role: stored.role };
-  }
-
-  revokeToken(id: string): Promise<boolean> {
-    return this.storage.revokeToken(id);
   }
 }

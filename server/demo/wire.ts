@@ -1,6 +1,6 @@
 import type { Logger } from "pino";
 import { DEMO_SOURCE } from "../../shared/limits";
-import type { Storage } from "../storage/storage";
+import type { TopicStore } from "../storage/timeline-store";
 import type { Timeline } from "../timeline/timeline";
 
 const TOPICS = [
@@ -81,7 +81,7 @@ const BACKFILL = 6;
  * every `intervalMs`, round and round. Returns the function that stops it.
  */
 export async function startDemoWire(
-  storage: Storage,
+  storage: Pick<TopicStore, "createTopic">,
   timeline: Timeline,
   logger: Logger,
   intervalMs: number,

@@ -1,5 +1,4 @@
-import { z } from "zod";
-import type { AuditPosition, AuditRecord } from "./storage";
+import type { AuditPosition, AuditRecord } from "./audit-store";
 
 /*
  * The audit log is two sources read side by side: the audit table (origin 1) and the change log
@@ -9,21 +8,6 @@ import type { AuditPosition, AuditRecord } from "./storage";
  * the newest `limit` of both: its cost does not grow with the log. (PostgreSQL merges the union
  * through the same indexes by itself.)
  */
-
-/** One audit line as both storages select it (origin and ord make its position in the log). */
-export const auditRow = z
-  .object({
-    at: z.string(),
-    actor: z.string(),
-    action: z.string(),
-    target: z.string(),
-    detail: z.string(),
-    origin: z.union([z.literal(0), z.literal(1)]),
-    ord: z.number(),
-  })
-  .transform(
-    ({ origin, ord, ...entry }): AuditRecord => ({ ...entry, position: { at: entry.at, origin, ord } }),
-  );
 
 /** Newest first: time, then the audit table before the change log, then id or seq. */
 export function compareNewestFirst(a: AuditPosition, b: AuditPosition): number {

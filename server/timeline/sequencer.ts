@@ -1,8 +1,8 @@
 import type { Change } from "../../shared/item";
-import type { Storage } from "../storage/storage";
+import type { TimelineStore } from "../storage/timeline-store";
 
 /** Where a node reads the changes it missed: the storage, which holds every committed change. */
-export type ChangeLog = Pick<Storage, "changesSince" | "latestSeq">;
+export type ChangeLog = Pick<TimelineStore, "changesSince" | "latestSeq">;
 
 export interface SequencerOptions {
   /** How long a gap may stay open before the missing changes are read from storage. */

@@ -15,8 +15,9 @@ import {
   type IdempotencyClaim,
   LASTING_KEYS_PRINCIPAL,
   type Refusal,
-  type Storage,
-} from "../storage/storage";
+  type TimelineStore,
+  type TopicStore,
+} from "../storage/timeline-store";
 import { decodeCursor, encodeCursor } from "./cursor";
 import { decideCreate, decideEdit, decideRetract } from "./decisions";
 import { publicItem, publicRevisions, type View } from "./public";
@@ -102,7 +103,7 @@ export class Timeline {
   private epochRead: Promise<string> | undefined;
 
   constructor(
-    private readonly storage: Storage,
+    private readonly storage: TimelineStore & Pick<TopicStore, "listTopics">,
     options: TimelineOptions = {},
   ) {
     this.now = options.now ?? (() => new Date());

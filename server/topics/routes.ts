@@ -1,36 +1,35 @@
 import { Router } from "express";
 import { createTopicSchema, renameTopicSchema } from "../../shared/requests";
-import { audit } from "../admin/audit";
+import type { Admin } from "../admin/admin";
 import type { Guard } from "../auth/guard";
 import { HttpError, parseInput } from "../http/errors";
-import type { Storage } from "../storage/storage";
+import type { TopicStore } from "../storage/timeline-store";
 
-export function topicRoutes(storage: Storage, guard: Guard): Router {
+/** The topics: anyone lists them; an admin creates and renames them (audited, by `Admin`). */
+export function topicRoutes(topics: Pick<TopicStore, "listTopics">, admin: Admin, guard: Guard): Router {
   const router = Router();
 
   router.get("/api/topics", async (_req, res) => {
-    res.json(await storage.listTopics());
+    res.json(await topics.listTopics());
   });
 
   router.post("/api/topics", async (req, res) => {
     const principal = await guard.requireRole(req, ["admin"]);
     const topic = parseInput(createTopicSchema, req.body);
-    if (!(await storage.createTopic(topic))) {
+    if (!(await admin.createTopic(principal, topic))) {
       throw new HttpError(409, "topic_exists", `A topic with slug "${topic.slug}" exists already.`, {
         slug: "is taken",
       });
     }
-    await audit(storage, principal, "topic.created", topic.slug, topic.name);
     res.status(201).json(topic);
   });
 
   router.patch("/api/topics/:slug", async (req, res) => {
     const principal = await guard.requireRole(req, ["admin"]);
     const { name } = parseInput(renameTopicSchema, req.body);
-    if (!(await storage.renameTopic(req.params.slug, name))) {
+    if (!(await admin.renameTopic(principal, req.params.slug, name))) {
       throw new HttpError(404, "not_found", "No topic has this slug.");
     }
-    await audit(storage, principal, "topic.renamed", req.params.slug, name);
     res.json({ slug: req.params.slug, name });
   });
 

@@ -1,3 +1,4 @@
+import Database from "better-sqlite3";
 import { io, type Socket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
@@ -115,6 +116,47 @@ describe("managing the desk", () => {
       expect.objectContaining({ actor: "test admin", action: "topic.renamed", target: "world" }),
     );
     expect(entries).toContainEqual(expect.objectContaining({ action: "operator.updated", target: "writer" }));
+  });
+
+  it("makes no change whose audit line cannot be written: the log never misses one", async () => {
+    const desk = await startTestServer();
+    try {
+      const db = new Database(desk.file);
+      db.exec(
+        "CREATE TRIGGER refuse_audit BEFORE INSERT ON audit BEGIN SELECT RAISE(ABORT, 'audit refused'); END",
+      );
+      db.close();
+      const admin = { token: desk.adminToken };
+      const created = await call(desk.url, "POST", "/api/topics", {
+        ...admin,
+        body: { slug: "late", name: "Late" },
+      });
+      expect(created.status).toBe(500);
+      const renamed = await call(desk.url, "PATCH", "/api/topics/world", {
+        ...admin,
+        body: { name: "Globe" },
+      });
+      expect(renamed.status).toBe(500);
+      const operator = { username: "nightdesk", password: "nightdesk-password", role: "editor" };
+      expect((await call(desk.url, "POST", "/api/operators", { ...admin, body: operator })).status).toBe(500);
+      expect(
+        (await call(desk.url, "POST", "/api/tokens", { ...admin, body: { name: "wire", role: "editor" } }))
+          .status,
+      ).toBe(500);
+
+      expect((await call(desk.url, "GET", "/api/topics")).body).toEqual([
+        { slug: "politics", name: "Politics" },
+        { slug: "sport", name: "Sport" },
+        { slug: "world", name: "World" },
+      ]);
+      expect((await call(desk.url, "GET", "/api/operators", admin)).body).toEqual([]);
+      const tokens = z
+        .array(z.object({ name: z.string() }))
+        .parse((await call(desk.url, "GET", "/api/tokens", admin)).body);
+      expect(tokens.map((token) => token.name).sort()).toEqual(["test admin", "test wire"]);
+    } finally {
+      await desk.close();
+    }
   });
 
   it("answers 403 to an editor on every admin call", async () => {

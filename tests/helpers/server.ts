@@ -9,6 +9,8 @@ export interface TestServer {
   url: string;
   livedesk: LivedeskApp;
   storage: SqliteStorage;
+  /** The SQLite file, for a test that reaches around the storage. */
+  file: string;
   /** A bearer token with the admin role. */
   adminToken: string;
   /** A bearer token with the editor role. */
@@ -27,7 +29,8 @@ export function tempDir(): string {
  */
 export async function startTestServer(config: Omit<AppConfig, "clientDir"> = {}): Promise<TestServer> {
   const dir = tempDir();
-  const storage = SqliteStorage.open(path.join(dir, "livedesk.db"));
+  const file = path.join(dir, "livedesk.db");
+  const storage = SqliteStorage.open(file);
   const livedesk = await createApp(
     { ...config, clientDir: path.join(dir, "no-client") },
     { storage, logger: pino({ level: "silent" }) },
@@ -46,6 +49,7 @@ export async function startTestServer(config: Omit<AppConfig, "clientDir"> = {})
     url: `http://127.0.0.1:${port}`,
     livedesk,
     storage,
+    file,
     adminToken,
     editorToken,
     async close() {

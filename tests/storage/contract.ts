@@ -1,10 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
+  type AdminAuditLine,
   type AuditPosition,
   type AuditQuery,
   type Decision,
   type ItemDraft,
   LASTING_KEYS_PRINCIPAL,
+  type OperatorChange,
   type Storage,
 } from "../../server/storage/storage";
 import type { Item } from "../../shared/item";
@@ -26,11 +28,29 @@ const bump =
     return { ok: true, kind: "updated", item: { ...rest, ...fields, version: current.version + 1 } };
   };
 
-/** A storage opened for one test: `reopen` closes it and opens the same database again, as a restart does. */
+/** The audit line of an admin change in these tests. */
+const line = (target: string, detail = ""): AdminAuditLine => ({
+  at: "2026-03-01T09:00:00.000Z",
+  actor: "admin",
+  target,
+  detail,
+});
+
+/**
+ * A storage opened for one test: `reopen` closes it and opens the same database again, as a
+ * restart does. `tamper` writes straight into its database, around the storage, for the faults
+ * some cases need.
+ */
 export interface OpenedStorage {
   storage: Storage;
   reopen: () => Promise<Storage>;
   dispose: () => Promise<void>;
+  tamper: {
+    /** Removes an item's row, as someone with the database at hand might. */
+    dropItem: (id: string) => Promise<void>;
+    /** From now on, every insert into the audit table fails. */
+    failAuditWrites: () => Promise<void>;
+  };
 }
 
 /**
@@ -42,9 +62,10 @@ export function storageContract(name: string, open: () => Promise<OpenedStorage>
     let storage: Storage;
     let reopen: () => Promise<Storage>;
     let dispose: () => Promise<void>;
+    let tamper: OpenedStorage["tamper"];
 
     beforeEach(async () => {
-      ({ storage, reopen, dispose } = await open());
+      ({ storage, reopen, dispose, tamper } = await open());
     });
     afterEach(async () => {
       await dispose();
@@ -173,6 +194,91 @@ export function storageContract(name: string, open: () => Promise<OpenedStorage>
       const again = await storage.commit({ itemId: "b", decide: create(draft("b")), idempotency: lasting });
       expect(again).toMatchObject({ status: "replayed", item: { id: "a" } });
       expect(await storage.latestSeq()).toBe(1);
+    });
+
+    it("lets a retry whose key names an item that is gone go ahead, and the key then names the new item", async () => {
+      const claim = { principal: "token:1", key: "k-1", fingerprint: "f1" };
+      expect(
+        (await storage.commit({ itemId: "a", decide: create(draft("a")), idempotency: claim })).status,
+      ).toBe("committed");
+      await tamper.dropItem("a");
+      const retried = await storage.commit({ itemId: "b", decide: create(draft("b")), idempotency: claim });
+      expect(retried).toMatchObject({ status: "committed", change: { seq: 2, item: { id: "b" } } });
+      const again = await storage.commit({ itemId: "c", decide: create(draft("c")), idempotency: claim });
+      expect(again).toMatchObject({ status: "replayed", item: { id: "b" } });
+      const otherBody = await storage.commit({
+        itemId: "d",
+        decide: create(draft("d")),
+        idempotency: { ...claim, fingerprint: "f2" },
+      });
+      expect(otherBody).toEqual({ status: "key_reused", itemId: "b" });
+      expect(await storage.latestSeq()).toBe(2);
+    });
+
+    it("writes an admin change and its audit line together, or neither", async () => {
+      const topic = { slug: "world", name: "World" };
+      expect(await storage.applyAdminChange({ action: "topic.created", topic }, line("world", "World"))).toBe(
+        true,
+      );
+      // A change that does not apply (the slug is taken) leaves no line.
+      expect(await storage.applyAdminChange({ action: "topic.created", topic }, line("world", "Again"))).toBe(
+        false,
+      );
+      const operator = {
+        id: "op1",
+        username: "Ana",
+        role: "editor" as const,
+        passwordHash: "h",
+        disabled: false,
+      };
+      expect(await storage.applyAdminChange({ action: "operator.created", operator }, line("Ana"))).toBe(
+        true,
+      );
+      expect(
+        await storage.applyAdminChange(
+          { action: "operator.created", operator: { ...operator, id: "op2" } },
+          line("ana"),
+        ),
+      ).toBe(false);
+      expect(
+        (await storage.listAudit({ limit: 10 })).map((e) => [e.actor, e.action, e.target, e.detail]),
+      ).toEqual([
+        ["admin", "operator.created", "Ana", ""],
+        ["admin", "topic.created", "world", "World"],
+      ]);
+
+      // When its line cannot be written, the change is not made either.
+      await tamper.failAuditWrites();
+      const session = {
+        idHash: "s1",
+        operatorId: "op1",
+        csrfToken: "c",
+        createdAt: "2026-03-01T10:00:00.000Z",
+        lastSeenAt: "2026-03-01T10:00:00.000Z",
+      };
+      await storage.createSession(session);
+      const token = {
+        id: "t1",
+        name: "wire",
+        role: "editor" as const,
+        hash: "th",
+        revoked: false,
+        createdAt: session.createdAt,
+      };
+      const refused = [
+        { action: "topic.created", topic: { slug: "sport", name: "Sport" } },
+        { action: "topic.renamed", slug: "world", name: "World news" },
+        { action: "operator.created", operator: { ...operator, id: "op3", username: "Ben" } },
+        { action: "operator.updated", operatorId: "op1", change: { disabled: true }, endSessions: true },
+        { action: "token.created", token },
+      ] as const;
+      for (const change of refused) {
+        await expect(storage.applyAdminChange(change, line("x"))).rejects.toThrow();
+      }
+      expect(await storage.listTopics()).toEqual([topic]);
+      expect(await storage.listOperators()).toEqual([operator]);
+      expect(await storage.findSession("s1")).toEqual(session);
+      expect(await storage.listTokens()).toEqual([]);
     });
 
     it("lists in timeline order, pages by position, filters by topics and text, and hides retractions", async () => {
@@ -371,19 +477,31 @@ export function storageContract(name: string, open: () => Promise<OpenedStorage>
         ["t1", "wire", "2026-03-01T10:00:00.000Z"],
       ]);
       expect(await storage.findTokenByHash("th")).toMatchObject({ id: "t1", revoked: false });
-      expect(await storage.revokeToken("t1")).toBe(true);
-      expect(await storage.revokeToken("t1")).toBe(false);
+      expect(await storage.applyAdminChange({ action: "token.revoked", tokenId: "t1" }, line("t1"))).toBe(
+        true,
+      );
+      expect(await storage.applyAdminChange({ action: "token.revoked", tokenId: "t1" }, line("t1"))).toBe(
+        false,
+      );
       expect(await storage.findTokenByHash("th")).toMatchObject({ revoked: true });
 
-      expect(await storage.renameTopic("world", "World news")).toBe(true);
-      expect(await storage.renameTopic("nope", "x")).toBe(false);
+      const rename = (slug: string, name: string) =>
+        storage.applyAdminChange({ action: "topic.renamed", slug, name }, line(slug));
+      expect(await rename("world", "World news")).toBe(true);
+      expect(await rename("nope", "x")).toBe(false);
       expect(await storage.listTopics()).toEqual([{ slug: "world", name: "World news" }]);
 
+      const update = (operatorId: string, change: OperatorChange, endSessions: boolean) =>
+        storage.applyAdminChange(
+          { action: "operator.updated", operatorId, change, endSessions },
+          line(operatorId),
+        );
       await storage.createSession({ ...session, idHash: "s2" });
-      expect(await storage.updateOperator("op1", { role: "admin", disabled: true })).toBe(true);
-      expect(await storage.updateOperator("missing", { role: "admin" })).toBe(false);
+      expect(await update("op1", { role: "admin" }, false)).toBe(true);
+      expect(await update("missing", { role: "admin" }, true)).toBe(false);
+      expect(await storage.findSession("s2")).not.toBeNull();
+      expect(await update("op1", { disabled: true }, true)).toBe(true);
       expect(await storage.listOperators()).toEqual([{ ...operator, role: "admin", disabled: true }]);
-      await storage.deleteSessionsOf("op1");
       expect(await storage.findSession("s2")).toBeNull();
     });
 

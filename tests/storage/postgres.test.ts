@@ -22,8 +22,26 @@ afterAll(async () => {
 storageContract("PostgreSQL", async () => {
   const url = await server.createDatabase();
   let storage = await PgStorage.open(url);
+  // A connection of its own, around the storage, as someone with the database at hand would use.
+  const around = async (sql: string, params: string[] = []) => {
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      await client.query(sql, params);
+    } finally {
+      await client.end();
+    }
+  };
   return {
     storage,
+    tamper: {
+      dropItem: (id) => around("DELETE FROM items WHERE id = $1", [id]),
+      failAuditWrites: () =>
+        around(`
+          CREATE FUNCTION refuse_audit() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN RAISE EXCEPTION 'audit refused'; END $$;
+          CREATE TRIGGER refuse_audit BEFORE INSERT ON audit FOR EACH ROW EXECUTE FUNCTION refuse_audit();`),
+    },
     reopen: async () => {
       await storage.close();
       storage = await PgStorage.open(url);

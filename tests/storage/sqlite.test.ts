@@ -13,8 +13,24 @@ storageContract("SQLite", async () => {
   const dir = tempDir();
   const file = path.join(dir, "livedesk.db");
   let storage = SqliteStorage.open(file);
+  // A connection of its own, around the storage, as someone with the file at hand would use.
+  const around = async (sql: string, ...params: string[]) => {
+    const db = new Database(file);
+    try {
+      db.prepare(sql).run(...params);
+    } finally {
+      db.close();
+    }
+  };
   return {
     storage,
+    tamper: {
+      dropItem: (id) => around("DELETE FROM items WHERE id = ?", id),
+      failAuditWrites: () =>
+        around(
+          "CREATE TRIGGER refuse_audit BEFORE INSERT ON audit BEGIN SELECT RAISE(ABORT, 'audit refused'); END",
+        ),
+    },
     reopen: async () => {
       await storage.close();
       storage = SqliteStorage.open(file);

@@ -1,94 +1,34 @@
 import pg from "pg";
 import { z } from "zod";
-import {
-  type Change,
-  changeKindSchema,
-  type Item,
-  itemSchema,
-  type Topic,
-  topicSchema,
-} from "../../../shared/item";
-import { roleSchema } from "../../../shared/requests";
+import type { Change, Item, Topic } from "../../../shared/item";
 import { searchWords } from "../../../shared/search";
-import { auditRow } from "../audit";
+import type { Operator, StoredSession, StoredToken } from "../account-store";
+import type { AdminAuditLine, AdminChange, AuditEntry, AuditQuery, AuditRecord } from "../audit-store";
 import { asStorageError, StorageError } from "../errors";
+import {
+  auditRow,
+  changeRow,
+  epochRow,
+  itemColumn,
+  itemRow,
+  operatorRow,
+  sessionRow,
+  tokenRow,
+  topicRow,
+  valueRow,
+} from "../rows";
 import { toTsQuery } from "../search";
-import type {
-  AuditEntry,
-  AuditQuery,
-  AuditRecord,
-  CommitRequest,
-  CommitResult,
-  ItemQuery,
-  Operator,
-  OperatorChange,
-  Storage,
-  StoredSession,
-  StoredToken,
-} from "../storage";
-import { LASTING_KEYS_PRINCIPAL } from "../storage";
+import type { Storage } from "../storage";
+import {
+  type CommitRequest,
+  type CommitResult,
+  type ItemQuery,
+  LASTING_KEYS_PRINCIPAL,
+} from "../timeline-store";
 import { pgMigrations } from "./migrations";
 
 const INT8_OID = 20;
 const MIGRATION_LOCK = 4_711_001;
-
-const changeRow = z.object({ seq: z.number(), kind: changeKindSchema, item: itemSchema });
-const dataRow = z.object({ data: itemSchema });
-const valueRow = z.object({ value: z.number() });
-const epochRow = z.object({ epoch: z.string() });
-const operatorRow = z
-  .object({
-    id: z.string(),
-    username: z.string(),
-    role: roleSchema,
-    password_hash: z.string(),
-    disabled: z.boolean(),
-  })
-  .transform(
-    (r): Operator => ({
-      id: r.id,
-      username: r.username,
-      role: r.role,
-      passwordHash: r.password_hash,
-      disabled: r.disabled,
-    }),
-  );
-const sessionRow = z
-  .object({
-    id_hash: z.string(),
-    operator_id: z.string(),
-    csrf_token: z.string(),
-    created_at: z.string(),
-    last_seen_at: z.string(),
-  })
-  .transform(
-    (r): StoredSession => ({
-      idHash: r.id_hash,
-      operatorId: r.operator_id,
-      csrfToken: r.csrf_token,
-      createdAt: r.created_at,
-      lastSeenAt: r.last_seen_at,
-    }),
-  );
-const tokenRow = z
-  .object({
-    id: z.string(),
-    name: z.string(),
-    role: roleSchema,
-    hash: z.string(),
-    revoked: z.boolean(),
-    created_at: z.string(),
-  })
-  .transform(
-    (r): StoredToken => ({
-      id: r.id,
-      name: r.name,
-      role: r.role,
-      hash: r.hash,
-      revoked: r.revoked,
-      createdAt: r.created_at,
-    }),
-  );
 
 /** Every call to PostgreSQL has a deadline; a URL's query parameters of the same names override them. */
 export interface PgTimeouts {
@@ -165,7 +105,7 @@ const MIGRATION_MS = 10 * 60 * 1000;
 const FULL_REMEMBERED_MS = 10_000;
 
 const readRow = z.object({
-  data: z.nullable(itemSchema),
+  data: z.nullable(itemColumn),
   seq: z.number().nullable(),
   fingerprint: z.string().nullable(),
   item_id: z.string().nullable(),
@@ -255,7 +195,7 @@ export class PgStorage implements Storage {
       await client.query("SELECT pg_advisory_lock($1)", [MIGRATION_LOCK]);
       await client.query("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY)");
       const done = await client.query("SELECT count(*)::int AS value FROM schema_migrations");
-      const applied = valueRow.parse(done.rows[0]).value;
+      const applied = valueRow.parse(done.rows[0]);
       for (const [i, sql] of pgMigrations.entries()) {
         if (i < applied) continue;
         await client.query("BEGIN");
@@ -308,7 +248,16 @@ export class PgStorage implements Storage {
       if (claim !== undefined && read.item_id !== null) {
         if (read.fingerprint !== claim.fingerprint) return { status: "key_reused", itemId: read.item_id };
         const item = read.item_id === request.itemId ? read.data : await this.getItem(read.item_id);
-        return item === null ? { status: "key_reused", itemId: read.item_id } : { status: "replayed", item };
+        if (item !== null) return { status: "replayed", item };
+        // A key whose item is gone names nothing (as on SQLite): it is let go, and the commit goes
+        // ahead as if it were new. livedesk_commit refuses a key that exists, so it goes first;
+        // only while it still names a missing item, so a racing retry's new item keeps its key.
+        await this.query(
+          `DELETE FROM idempotency_keys k WHERE k.principal = $1 AND k.key = $2 AND k.item_id = $3
+             AND NOT EXISTS (SELECT 1 FROM items i WHERE i.id = k.item_id)`,
+          [claim.principal, claim.key, read.item_id],
+        );
+        continue;
       }
       const decision = request.decide(read.data);
       if (!decision.ok) return { status: "refused", refusal: decision.refusal };
@@ -342,7 +291,7 @@ export class PgStorage implements Storage {
 
   async getItem(id: string): Promise<Item | null> {
     const result = await this.query("SELECT data FROM items WHERE id = $1", [id]);
-    return result.rows[0] === undefined ? null : dataRow.parse(result.rows[0]).data;
+    return result.rows[0] === undefined ? null : itemRow.parse(result.rows[0]);
   }
 
   async listItems(query: ItemQuery): Promise<Item[]> {
@@ -371,7 +320,7 @@ export class PgStorage implements Storage {
         ? `SELECT items.data FROM changes JOIN items ON items.id = changes.item_id AND items.seq = changes.seq
            ${filter} ORDER BY changes.seq DESC LIMIT ${param(query.limit)}`
         : `SELECT data FROM items ${filter} ORDER BY published_at DESC, id DESC LIMIT ${param(query.limit)}`;
-    return (await this.query(sql, params)).rows.map((row) => dataRow.parse(row).data);
+    return (await this.query(sql, params)).rows.map((row) => itemRow.parse(row));
   }
 
   async listRevisions(id: string): Promise<Item[]> {
@@ -390,18 +339,18 @@ export class PgStorage implements Storage {
   }
 
   async latestSeq(): Promise<number> {
-    return valueRow.parse((await this.query("SELECT value FROM meta WHERE key = 'seq'")).rows[0]).value;
+    return valueRow.parse((await this.query("SELECT value FROM meta WHERE key = 'seq'")).rows[0]);
   }
 
   async epoch(): Promise<string> {
-    return epochRow.parse((await this.query("SELECT epoch FROM timeline_epoch WHERE id = 1")).rows[0]).epoch;
+    return epochRow.parse((await this.query("SELECT epoch FROM timeline_epoch WHERE id = 1")).rows[0]);
   }
 
   async renewEpoch(): Promise<string> {
     const result = await this.query(
       "UPDATE timeline_epoch SET epoch = replace(gen_random_uuid()::text, '-', '') WHERE id = 1 RETURNING epoch",
     );
-    return epochRow.parse(result.rows[0]).epoch;
+    return epochRow.parse(result.rows[0]);
   }
 
   async latestWindow(limit: number): Promise<Item[]> {
@@ -413,7 +362,7 @@ export class PgStorage implements Storage {
        ) AS window_items ORDER BY published_at DESC, id DESC`,
       [limit],
     );
-    return result.rows.map((row) => dataRow.parse(row).data);
+    return result.rows.map((row) => itemRow.parse(row));
   }
 
   async forgetIdempotencyKeys(olderThan: Date): Promise<number> {
@@ -429,7 +378,7 @@ export class PgStorage implements Storage {
 
   async listTopics(): Promise<Topic[]> {
     const result = await this.query("SELECT slug, name FROM topics ORDER BY lower(name), slug");
-    return result.rows.map((row) => topicSchema.parse(row));
+    return result.rows.map((row) => topicRow.parse(row));
   }
 
   async createTopic(topic: Topic): Promise<boolean> {
@@ -440,12 +389,8 @@ export class PgStorage implements Storage {
     return result.rowCount === 1;
   }
 
-  async renameTopic(slug: string, name: string): Promise<boolean> {
-    return (await this.query("UPDATE topics SET name = $1 WHERE slug = $2", [name, slug])).rowCount === 1;
-  }
-
   async countOperators(): Promise<number> {
-    return valueRow.parse((await this.query("SELECT count(*)::int AS value FROM operators")).rows[0]).value;
+    return valueRow.parse((await this.query("SELECT count(*)::int AS value FROM operators")).rows[0]);
   }
 
   async createOperator(operator: Operator): Promise<boolean> {
@@ -472,15 +417,6 @@ export class PgStorage implements Storage {
     );
   }
 
-  async updateOperator(id: string, change: OperatorChange): Promise<boolean> {
-    const result = await this.query(
-      `UPDATE operators SET role = coalesce($2, role), disabled = coalesce($3, disabled),
-         password_hash = coalesce($4, password_hash) WHERE id = $1`,
-      [id, change.role ?? null, change.disabled ?? null, change.passwordHash ?? null],
-    );
-    return result.rowCount === 1;
-  }
-
   async createSession(session: StoredSession): Promise<void> {
     await this.query(
       "INSERT INTO sessions (id_hash, operator_id, csrf_token, created_at, last_seen_at) VALUES ($1, $2, $3, $4, $5)",
@@ -501,10 +437,6 @@ export class PgStorage implements Storage {
     await this.query("DELETE FROM sessions WHERE id_hash = $1", [idHash]);
   }
 
-  async deleteSessionsOf(operatorId: string): Promise<void> {
-    await this.query("DELETE FROM sessions WHERE operator_id = $1", [operatorId]);
-  }
-
   async createToken(token: StoredToken): Promise<void> {
     await this.query(
       "INSERT INTO tokens (id, name, role, hash, revoked, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
@@ -515,13 +447,6 @@ export class PgStorage implements Storage {
   async findTokenByHash(hash: string): Promise<StoredToken | null> {
     const result = await this.query("SELECT * FROM tokens WHERE hash = $1", [hash]);
     return result.rows[0] === undefined ? null : tokenRow.parse(result.rows[0]);
-  }
-
-  async revokeToken(id: string): Promise<boolean> {
-    return (
-      (await this.query("UPDATE tokens SET revoked = true WHERE id = $1 AND NOT revoked", [id])).rowCount ===
-      1
-    );
   }
 
   async listTokens(): Promise<StoredToken[]> {
@@ -567,6 +492,24 @@ export class PgStorage implements Storage {
     return result.rows.map((row) => auditRow.parse(row));
   }
 
+  /**
+   * The change and its audit line in one statement, so in one transaction and one round trip:
+   * the change's data-modifying CTE (`changed`) returns the row it wrote, and the audit line is
+   * inserted for each row it returned (every CTE runs once, whether or not the outer query reads it).
+   */
+  async applyAdminChange(change: AdminChange, line: AdminAuditLine): Promise<boolean> {
+    const { ctes, params } = adminChangeSql(change);
+    const at = (i: number) => `$${params.length + i}`;
+    const result = await this.query(
+      `WITH ${ctes},
+         logged AS (INSERT INTO audit (at, actor, action, target, detail)
+           SELECT ${at(1)}, ${at(2)}, ${at(3)}, ${at(4)}, ${at(5)} FROM changed)
+       SELECT count(*)::int AS value FROM changed`,
+      [...params, line.at, line.actor, change.action, line.target, line.detail],
+    );
+    return valueRow.parse(result.rows[0]) === 1;
+  }
+
   async ping(): Promise<void> {
     await this.query("SELECT 1");
     if (this.fullAt !== undefined && Date.now() - this.fullAt < FULL_REMEMBERED_MS) {
@@ -583,5 +526,55 @@ export class PgStorage implements Storage {
       }),
     ]);
     clearTimeout(timer);
+  }
+}
+
+/**
+ * One admin change as data-modifying CTEs, the one named `changed` returning a row when the
+ * change applied and none when it did not.
+ */
+function adminChangeSql(change: AdminChange): { ctes: string; params: unknown[] } {
+  switch (change.action) {
+    case "topic.created":
+      return {
+        ctes: "changed AS (INSERT INTO topics (slug, name) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING slug)",
+        params: [change.topic.slug, change.topic.name],
+      };
+    case "topic.renamed":
+      return {
+        ctes: "changed AS (UPDATE topics SET name = $2 WHERE slug = $1 RETURNING slug)",
+        params: [change.slug, change.name],
+      };
+    case "operator.created": {
+      const { id, username, role, passwordHash, disabled } = change.operator;
+      return {
+        ctes: `changed AS (INSERT INTO operators (id, username, role, password_hash, disabled)
+                 VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING RETURNING id)`,
+        params: [id, username, role, passwordHash, disabled],
+      };
+    }
+    case "operator.updated": {
+      const { role, disabled, passwordHash } = change.change;
+      // The sessions end in a CTE that reads the updated row, so only when the change applied.
+      return {
+        ctes: `changed AS (UPDATE operators SET role = coalesce($2, role), disabled = coalesce($3, disabled),
+                 password_hash = coalesce($4, password_hash) WHERE id = $1 RETURNING id),
+               ended AS (DELETE FROM sessions WHERE $5::boolean AND operator_id IN (SELECT id FROM changed))`,
+        params: [change.operatorId, role ?? null, disabled ?? null, passwordHash ?? null, change.endSessions],
+      };
+    }
+    case "token.created": {
+      const { id, name, role, hash, revoked, createdAt } = change.token;
+      return {
+        ctes: `changed AS (INSERT INTO tokens (id, name, role, hash, revoked, created_at)
+                 VALUES ($1, $2, $3, $4, $5, $6) RETURNING id)`,
+        params: [id, name, role, hash, revoked, createdAt],
+      };
+    }
+    case "token.revoked":
+      return {
+        ctes: "changed AS (UPDATE tokens SET revoked = true WHERE id = $1 AND NOT revoked RETURNING id)",
+        params: [change.tokenId],
+      };
   }
 }

@@ -2,32 +2,31 @@ import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { z } from "zod";
-import {
-  type Change,
-  changeKindSchema,
-  type Item,
-  itemSchema,
-  type Topic,
-  topicSchema,
-} from "../../../shared/item";
-import { roleSchema } from "../../../shared/requests";
-import { auditRow, boundFor, changeKindOf, mergePage } from "../audit";
+import type { Change, Item, Topic } from "../../../shared/item";
+import type { Operator, StoredSession, StoredToken } from "../account-store";
+import { boundFor, changeKindOf, mergePage } from "../audit";
+import type { AdminAuditLine, AdminChange, AuditEntry, AuditQuery, AuditRecord } from "../audit-store";
 import { asStorageError, StorageError } from "../errors";
+import {
+  auditRow,
+  changeRow,
+  epochRow,
+  idempotencyRow,
+  itemRow,
+  operatorRow,
+  sessionRow,
+  tokenRow,
+  topicRow,
+  valueRow,
+} from "../rows";
 import { searchText, toFtsQuery } from "../search";
-import type {
-  AuditEntry,
-  AuditQuery,
-  AuditRecord,
-  CommitRequest,
-  CommitResult,
-  ItemQuery,
-  Operator,
-  OperatorChange,
-  Storage,
-  StoredSession,
-  StoredToken,
-} from "../storage";
-import { LASTING_KEYS_PRINCIPAL } from "../storage";
+import type { Storage } from "../storage";
+import {
+  type CommitRequest,
+  type CommitResult,
+  type ItemQuery,
+  LASTING_KEYS_PRINCIPAL,
+} from "../timeline-store";
 import { migrations } from "./migrations";
 
 /**
@@ -35,74 +34,6 @@ import { migrations } from "./migrations";
  * checkpoint need room beyond the rows themselves.
  */
 const MIN_FREE_BYTES = 1024 * 1024;
-
-const itemJson = z.string().transform((s, ctx) => {
-  const parsed = itemSchema.safeParse(JSON.parse(s));
-  if (!parsed.success) {
-    ctx.addIssue({ code: "custom", message: `stored item does not parse: ${parsed.error.message}` });
-    return z.NEVER;
-  }
-  return parsed.data;
-});
-const dataRow = z.object({ data: itemJson });
-const changeRow = z.object({ seq: z.number(), kind: changeKindSchema, item: itemJson });
-const valueRow = z.object({ value: z.number() });
-const epochRow = z.object({ epoch: z.string() });
-const countRow = z.object({ count: z.number() });
-const idempotencyRow = z.object({ fingerprint: z.string(), item_id: z.string() });
-const operatorRow = z
-  .object({
-    id: z.string(),
-    username: z.string(),
-    role: roleSchema,
-    password_hash: z.string(),
-    disabled: z.number(),
-  })
-  .transform(
-    (r): Operator => ({
-      id: r.id,
-      username: r.username,
-      role: r.role,
-      passwordHash: r.password_hash,
-      disabled: r.disabled !== 0,
-    }),
-  );
-const sessionRow = z
-  .object({
-    id_hash: z.string(),
-    operator_id: z.string(),
-    csrf_token: z.string(),
-    created_at: z.string(),
-    last_seen_at: z.string(),
-  })
-  .transform(
-    (r): StoredSession => ({
-      idHash: r.id_hash,
-      operatorId: r.operator_id,
-      csrfToken: r.csrf_token,
-      createdAt: r.created_at,
-      lastSeenAt: r.last_seen_at,
-    }),
-  );
-const tokenRow = z
-  .object({
-    id: z.string(),
-    name: z.string(),
-    role: roleSchema,
-    hash: z.string(),
-    revoked: z.number(),
-    created_at: z.string(),
-  })
-  .transform(
-    (r): StoredToken => ({
-      id: r.id,
-      name: r.name,
-      role: r.role,
-      hash: r.hash,
-      revoked: r.revoked !== 0,
-      createdAt: r.created_at,
-    }),
-  );
 
 /**
  * The embedded default. WAL with `synchronous=FULL`, so a change is on disk before it is
@@ -147,7 +78,7 @@ export class SqliteStorage implements Storage {
   }
 
   private migrate(): void {
-    const applied = valueRow.parse({ value: this.db.pragma("user_version", { simple: true }) }).value;
+    const applied = valueRow.parse({ value: this.db.pragma("user_version", { simple: true }) });
     const pending = migrations.slice(applied);
     this.db.transaction(() => {
       pending.forEach((sql, i) => {
@@ -172,7 +103,7 @@ export class SqliteStorage implements Storage {
 
   private readItem(id: string): Item | null {
     const row = this.statement("SELECT data FROM items WHERE id = ?").get(id);
-    return row === undefined ? null : dataRow.parse(row).data;
+    return row === undefined ? null : itemRow.parse(row);
   }
 
   private readonly commitTransaction = (request: CommitRequest): CommitResult => {
@@ -184,8 +115,9 @@ export class SqliteStorage implements Storage {
       if (row !== undefined) {
         const earlier = idempotencyRow.parse(row);
         if (earlier.fingerprint !== claim.fingerprint)
-          return { status: "key_reused", itemId: earlier.item_id };
-        const item = this.readItem(earlier.item_id);
+          return { status: "key_reused", itemId: earlier.itemId };
+        // A key whose item is gone names nothing: the commit goes ahead and the key names the new item.
+        const item = this.readItem(earlier.itemId);
         if (item !== null) return { status: "replayed", item };
       }
     }
@@ -194,7 +126,7 @@ export class SqliteStorage implements Storage {
 
     const seq = valueRow.parse(
       this.statement("UPDATE meta SET value = value + 1 WHERE key = 'seq' RETURNING value").get(),
-    ).value;
+    );
     const { id, ...fields } = decision.item;
     const item: Item = { id, seq, ...fields };
     const data = JSON.stringify(item);
@@ -317,7 +249,7 @@ export class SqliteStorage implements Storage {
         : `SELECT data FROM items ${filter} ORDER BY published_at DESC, id DESC LIMIT ?`;
     return this.statement(sql)
       .all(...params, query.limit)
-      .map((row) => dataRow.parse(row).data);
+      .map((row) => itemRow.parse(row));
   }
 
   async listRevisions(id: string): Promise<Item[]> {
@@ -333,11 +265,11 @@ export class SqliteStorage implements Storage {
   }
 
   async latestSeq(): Promise<number> {
-    return valueRow.parse(this.statement("SELECT value FROM meta WHERE key = 'seq'").get()).value;
+    return valueRow.parse(this.statement("SELECT value FROM meta WHERE key = 'seq'").get());
   }
 
   async epoch(): Promise<string> {
-    return epochRow.parse(this.statement("SELECT epoch FROM timeline_epoch WHERE id = 1").get()).epoch;
+    return epochRow.parse(this.statement("SELECT epoch FROM timeline_epoch WHERE id = 1").get());
   }
 
   async renewEpoch(): Promise<string> {
@@ -345,7 +277,7 @@ export class SqliteStorage implements Storage {
       this.statement(
         "UPDATE timeline_epoch SET epoch = lower(hex(randomblob(16))) WHERE id = 1 RETURNING epoch",
       ).get(),
-    ).epoch;
+    );
   }
 
   async latestWindow(limit: number): Promise<Item[]> {
@@ -356,7 +288,7 @@ export class SqliteStorage implements Storage {
            SELECT data, published_at, id FROM items WHERE status = 'published' AND pinned = 1
          ) ORDER BY published_at DESC, id DESC`,
     ).all(limit);
-    return rows.map((row) => dataRow.parse(row).data);
+    return rows.map((row) => itemRow.parse(row));
   }
 
   async forgetIdempotencyKeys(olderThan: Date): Promise<number> {
@@ -369,25 +301,29 @@ export class SqliteStorage implements Storage {
   async listTopics(): Promise<Topic[]> {
     return this.statement("SELECT slug, name FROM topics ORDER BY name COLLATE NOCASE, slug")
       .all()
-      .map((row) => topicSchema.parse(row));
+      .map((row) => topicRow.parse(row));
   }
 
   async createTopic(topic: Topic): Promise<boolean> {
+    return this.insertTopic(topic);
+  }
+
+  private insertTopic(topic: Topic): boolean {
     const result = this.statement(
       "INSERT INTO topics (slug, name, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
     ).run(topic.slug, topic.name, new Date().toISOString());
     return result.changes === 1;
   }
 
-  async renameTopic(slug: string, name: string): Promise<boolean> {
-    return this.statement("UPDATE topics SET name = ? WHERE slug = ?").run(name, slug).changes === 1;
-  }
-
   async countOperators(): Promise<number> {
-    return countRow.parse(this.statement("SELECT count(*) AS count FROM operators").get()).count;
+    return valueRow.parse(this.statement("SELECT count(*) AS value FROM operators").get());
   }
 
   async createOperator(operator: Operator): Promise<boolean> {
+    return this.insertOperator(operator);
+  }
+
+  private insertOperator(operator: Operator): boolean {
     const result = this.statement(
       "INSERT INTO operators (id, username, role, password_hash, disabled) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
     ).run(operator.id, operator.username, operator.role, operator.passwordHash, operator.disabled ? 1 : 0);
@@ -410,18 +346,6 @@ export class SqliteStorage implements Storage {
       .map((row) => operatorRow.parse(row));
   }
 
-  async updateOperator(id: string, change: OperatorChange): Promise<boolean> {
-    const current = await this.getOperator(id);
-    if (current === null) return false;
-    this.statement("UPDATE operators SET role = ?, disabled = ?, password_hash = ? WHERE id = ?").run(
-      change.role ?? current.role,
-      (change.disabled ?? current.disabled) ? 1 : 0,
-      change.passwordHash ?? current.passwordHash,
-      id,
-    );
-    return true;
-  }
-
   async createSession(session: StoredSession): Promise<void> {
     this.statement(
       "INSERT INTO sessions (id_hash, operator_id, csrf_token, created_at, last_seen_at) VALUES (?, ?, ?, ?, ?)",
@@ -441,11 +365,11 @@ export class SqliteStorage implements Storage {
     this.statement("DELETE FROM sessions WHERE id_hash = ?").run(idHash);
   }
 
-  async deleteSessionsOf(operatorId: string): Promise<void> {
-    this.statement("DELETE FROM sessions WHERE operator_id = ?").run(operatorId);
+  async createToken(token: StoredToken): Promise<void> {
+    this.insertToken(token);
   }
 
-  async createToken(token: StoredToken): Promise<void> {
+  private insertToken(token: StoredToken): void {
     this.statement(
       "INSERT INTO tokens (id, name, role, hash, revoked, created_at) VALUES (?, ?, ?, ?, ?, ?)",
     ).run(token.id, token.name, token.role, token.hash, token.revoked ? 1 : 0, token.createdAt);
@@ -458,6 +382,10 @@ export class SqliteStorage implements Storage {
   }
 
   async appendAudit(entry: AuditEntry): Promise<void> {
+    this.insertAudit(entry);
+  }
+
+  private insertAudit(entry: AuditEntry): void {
     this.statement("INSERT INTO audit (at, actor, action, target, detail) VALUES (?, ?, ?, ?, ?)").run(
       entry.at,
       entry.actor,
@@ -517,8 +445,59 @@ export class SqliteStorage implements Storage {
     return row === undefined ? null : tokenRow.parse(row);
   }
 
-  async revokeToken(id: string): Promise<boolean> {
-    return this.statement("UPDATE tokens SET revoked = 1 WHERE id = ? AND revoked = 0").run(id).changes === 1;
+  /**
+   * The change and its audit line in one transaction. better-sqlite3 runs it start to end without
+   * yielding, so no group commit of the timeline can interleave with it.
+   */
+  async applyAdminChange(change: AdminChange, line: AdminAuditLine): Promise<boolean> {
+    try {
+      return this.db.transaction(() => {
+        const applied = this.applyChange(change);
+        if (applied) this.insertAudit({ ...line, action: change.action });
+        return applied;
+      })();
+    } catch (error) {
+      throw asStorageError(error) ?? error;
+    }
+  }
+
+  /** One admin change, inside the caller's transaction; false when it did not apply. */
+  private applyChange(change: AdminChange): boolean {
+    switch (change.action) {
+      case "topic.created":
+        return this.insertTopic(change.topic);
+      case "topic.renamed":
+        return (
+          this.statement("UPDATE topics SET name = ? WHERE slug = ?").run(change.name, change.slug)
+            .changes === 1
+        );
+      case "operator.created":
+        return this.insertOperator(change.operator);
+      case "operator.updated": {
+        const { role, disabled, passwordHash } = change.change;
+        const updated = this.statement(
+          `UPDATE operators SET role = coalesce(?, role), disabled = coalesce(?, disabled),
+             password_hash = coalesce(?, password_hash) WHERE id = ?`,
+        ).run(
+          role ?? null,
+          disabled === undefined ? null : disabled ? 1 : 0,
+          passwordHash ?? null,
+          change.operatorId,
+        );
+        if (updated.changes !== 1) return false;
+        if (change.endSessions)
+          this.statement("DELETE FROM sessions WHERE operator_id = ?").run(change.operatorId);
+        return true;
+      }
+      case "token.created":
+        this.insertToken(change.token);
+        return true;
+      case "token.revoked":
+        return (
+          this.statement("UPDATE tokens SET revoked = 1 WHERE id = ? AND revoked = 0").run(change.tokenId)
+            .changes === 1
+        );
+    }
   }
 
   /** Bytes the database's file system has left for it, or Infinity when it cannot tell. */
