@@ -114,6 +114,41 @@ describe("PostgreSQL storage", () => {
     await Promise.all(nodes.map((node) => node.close()));
   });
 
+  it("commits a new item in one round trip and a change to an item in two", async () => {
+    const sent: string[] = [];
+    const storage = await PgStorage.open(await server.createDatabase(), { onQuery: (sql) => sent.push(sql) });
+    try {
+      const claim = { principal: "token:1", key: "k-1", fingerprint: "f1" };
+      const created = await storage.commit({
+        itemId: "a",
+        decide: (current) =>
+          current === null
+            ? { ok: true, kind: "created", item: sampleDraft("a") }
+            : { ok: false, refusal: { code: "version_conflict", current } },
+        idempotency: claim,
+      });
+      expect(created).toMatchObject({ status: "committed", change: { seq: 1 } });
+      expect(sent).toHaveLength(1);
+      sent.length = 0;
+      const edited = await storage.commit({
+        itemId: "a",
+        decide: (current) => {
+          if (current === null) return { ok: false, refusal: { code: "not_found" } };
+          const { seq: _seq, ...rest } = current;
+          return {
+            ok: true,
+            kind: "updated",
+            item: { ...rest, headline: "Edited", version: current.version + 1 },
+          };
+        },
+      });
+      expect(edited).toMatchObject({ status: "committed", change: { seq: 2, item: { headline: "Edited" } } });
+      expect(sent).toHaveLength(2);
+    } finally {
+      await storage.close();
+    }
+  });
+
   it("gives every PostgreSQL call a deadline, which DATABASE_URL's parameters may change", () => {
     expect(pgTimeouts("postgres://db/livedesk")).toEqual(DEFAULT_PG_TIMEOUTS);
     expect(

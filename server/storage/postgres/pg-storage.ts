@@ -22,6 +22,8 @@ import type { Storage } from "../storage";
 import {
   type CommitRequest,
   type CommitResult,
+  type Decision,
+  type IdempotencyClaim,
   type ItemQuery,
   LASTING_KEYS_PRINCIPAL,
 } from "../timeline-store";
@@ -113,10 +115,11 @@ const readRow = z.object({
 const committedRow = z.object({ seq: z.number().nullable() });
 
 /**
- * PostgreSQL, for several nodes sharing one timeline. A commit is two round trips: read the item
- * and the idempotency key and decide, without a lock; then one call of `livedesk_commit`, which
- * locks the seq counter row, checks nothing changed since the read, and writes the item, its
- * topics, the change and the key, all in the statement's own transaction. Writers on all nodes
+ * PostgreSQL, for several nodes sharing one timeline. A commit of a change to an item is two
+ * round trips: read the item and the idempotency key and decide, without a lock; then one call of
+ * `livedesk_commit`, which locks the seq counter row, checks nothing changed since the read, and
+ * writes the item, its topics, the change and the key, all in the statement's own transaction. A
+ * new item is one round trip: decided as new without the read, which livedesk_commit checks. Writers on all nodes
  * take turns on the seq row, so the seq a commit takes is the next one and it commits before the
  * next writer reads the counter: gapless, and commit order is seq order. The lock is never held
  * while PostgreSQL waits for a node, so a node that freezes cannot stop the others.
@@ -125,9 +128,13 @@ export class PgStorage implements Storage {
   /** When a write last failed for want of disk, until a commit succeeds. */
   private fullAt: number | undefined;
 
-  private constructor(private readonly pool: pg.Pool) {}
+  private constructor(
+    private readonly pool: pg.Pool,
+    private readonly onQuery: (sql: string) => void,
+  ) {}
 
-  static async open(url: string): Promise<PgStorage> {
+  /** `onQuery` hears of every statement sent (a round trip each), as tests count them. */
+  static async open(url: string, options: { onQuery?: (sql: string) => void } = {}): Promise<PgStorage> {
     const timeouts = pgTimeouts(url);
     const pool = new pg.Pool({
       connectionString: url,
@@ -151,7 +158,7 @@ export class PgStorage implements Storage {
       await pool.end().catch(() => {});
       throw error;
     }
-    return new PgStorage(pool);
+    return new PgStorage(pool, options.onQuery ?? (() => {}));
   }
 
   /**
@@ -161,6 +168,7 @@ export class PgStorage implements Storage {
    */
   private async query(sql: string, params?: unknown[]): Promise<pg.QueryResult> {
     try {
+      this.onQuery(sql);
       return await this.pool.query(sql, params);
     } catch (error) {
       const failure =
@@ -229,6 +237,14 @@ export class PgStorage implements Storage {
 
   async commit(request: CommitRequest): Promise<CommitResult> {
     const claim = request.idempotency;
+    // A new item (what a publish makes) is decided without a read: livedesk_commit checks under
+    // the seq lock that no item has its id and that its key is unused, so a publish commits in one
+    // round trip. When either is not so it writes nothing, and the commit reads and decides below.
+    const unread = request.decide(null);
+    if (unread.ok) {
+      const change = await this.write(unread, null, claim);
+      if (change !== null) return { status: "committed", change };
+    }
     const started = Date.now();
     for (let attempt = 0; Date.now() - started < COMMIT_RETRY_MS; attempt += 1) {
       if (attempt > 0) {
@@ -261,32 +277,43 @@ export class PgStorage implements Storage {
       }
       const decision = request.decide(read.data);
       if (!decision.ok) return { status: "refused", refusal: decision.refusal };
-      const { id, ...fields } = decision.item;
-      // seq 0 stands in until livedesk_commit stamps the one it takes.
-      const draft: Item = { id, seq: 0, ...fields };
-      const committed = committedRow.parse(
-        (
-          await this.query("SELECT livedesk_commit($1, $2, $3, $4, $5, $6, $7, $8, $9) AS seq", [
-            id,
-            read.seq,
-            decision.kind,
-            draft,
-            draft.topics,
-            claim?.principal ?? null,
-            claim?.key ?? null,
-            claim?.fingerprint ?? null,
-            searchWords(`${draft.headline} ${draft.summary}`),
-          ])
-        ).rows[0],
-      );
-      if (committed.seq === null) continue; // changed since the read: read and decide again
-      this.fullAt = undefined;
-      return {
-        status: "committed",
-        change: { seq: committed.seq, kind: decision.kind, item: { ...draft, seq: committed.seq } },
-      };
+      const change = await this.write(decision, read.seq, claim);
+      if (change === null) continue; // changed since the read: read and decide again
+      return { status: "committed", change };
     }
     throw new StorageError("unavailable", `item ${request.itemId} kept changing while it was committed`);
+  }
+
+  /**
+   * One call of livedesk_commit: the change, when the item's seq is still `readSeq` (null: no
+   * such item) and the key is unused; null when not, and then nothing was written.
+   */
+  private async write(
+    decision: Extract<Decision, { ok: true }>,
+    readSeq: number | null,
+    claim: IdempotencyClaim | undefined,
+  ): Promise<Change | null> {
+    const { id, ...fields } = decision.item;
+    // seq 0 stands in until livedesk_commit stamps the one it takes.
+    const draft: Item = { id, seq: 0, ...fields };
+    const committed = committedRow.parse(
+      (
+        await this.query("SELECT livedesk_commit($1, $2, $3, $4, $5, $6, $7, $8, $9) AS seq", [
+          id,
+          readSeq,
+          decision.kind,
+          draft,
+          draft.topics,
+          claim?.principal ?? null,
+          claim?.key ?? null,
+          claim?.fingerprint ?? null,
+          searchWords(`${draft.headline} ${draft.summary}`),
+        ])
+      ).rows[0],
+    );
+    if (committed.seq === null) return null;
+    this.fullAt = undefined;
+    return { seq: committed.seq, kind: decision.kind, item: { ...draft, seq: committed.seq } };
   }
 
   async getItem(id: string): Promise<Item | null> {
