@@ -1,7 +1,6 @@
-import { randomUUID } from "node:crypto";
 import type { Topic } from "../../shared/item";
 import type { Role } from "../../shared/requests";
-import { type Auth, authorName, mintToken, type Principal } from "../auth/auth";
+import { type Auth, authorName, mintToken, newOperator, type Principal } from "../auth/auth";
 import { hashPassword } from "../auth/passwords";
 import type { AccountStore, Operator } from "../storage/account-store";
 import type { AdminChange, AdminStore } from "../storage/audit-store";
@@ -51,13 +50,7 @@ export class Admin {
     password: string,
     role: Role,
   ): Promise<boolean> {
-    const operator: Operator = {
-      id: randomUUID(),
-      username,
-      role,
-      passwordHash: await hashPassword(password),
-      disabled: false,
-    };
+    const operator = await newOperator(username, password, role);
     return this.apply(principal, { action: "operator.created", operator }, username, `role ${role}`);
   }
 

@@ -40,6 +40,11 @@ export function mintToken(): { id: string; token: string; hash: string } {
   return { id: randomUUID(), token, hash: sha256(token) };
 }
 
+/** A new, enabled operator with a fresh id; only the password's hash is kept. */
+export async function newOperator(username: string, password: string, role: Role): Promise<Operator> {
+  return { id: randomUUID(), username, role, passwordHash: await hashPassword(password), disabled: false };
+}
+
 /** Which sessions just ended: one (logout) or all of an operator's (disabled, new password). */
 export type EndedSessions = { idHash: string } | { operatorId: string };
 
@@ -73,14 +78,7 @@ export class Auth {
 
   /** False when the username is taken. Unaudited: the first admin at start, and tests; an admin's goes through `Admin`. */
   async createOperator(username: string, password: string, role: Role): Promise<boolean> {
-    const operator: Operator = {
-      id: randomUUID(),
-      username,
-      role,
-      passwordHash: await hashPassword(password),
-      disabled: false,
-    };
-    return this.storage.createOperator(operator);
+    return this.storage.createOperator(await newOperator(username, password, role));
   }
 
   /**
