@@ -26,7 +26,7 @@ export const SESSION_ABSOLUTE_MS = 12 * 60 * 60 * 1000;
 const TOKEN_PREFIX = "ldk_";
 
 /** Tokens and session ids are 256 random bits, so a fast hash is enough to keep them unreadable at rest. */
-export function sha256(secret: string): string {
+function sha256(secret: string): string {
   return createHash("sha256").update(secret).digest("base64url");
 }
 
