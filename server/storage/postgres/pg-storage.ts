@@ -10,6 +10,7 @@ import {
 } from "../../../shared/item";
 import { roleSchema } from "../../../shared/requests";
 import { searchWords } from "../../../shared/search";
+import { SqlWireStore, type WireStore } from "../../wires/store";
 import { auditRow } from "../audit";
 import { asStorageError, StorageError } from "../errors";
 import { toTsQuery } from "../search";
@@ -28,6 +29,7 @@ import type {
 } from "../storage";
 import { LASTING_KEYS_PRINCIPAL } from "../storage";
 import { pgMigrations } from "./migrations";
+import { pgSqlClient } from "./wires";
 
 const INT8_OID = 20;
 const MIGRATION_LOCK = 4_711_001;
@@ -572,6 +574,11 @@ export class PgStorage implements Storage {
     if (this.fullAt !== undefined && Date.now() - this.fullAt < FULL_REMEMBERED_MS) {
       throw new StorageError("full", "PostgreSQL's disk was full at the last write.");
     }
+  }
+
+  /** The followed wires, kept in this database (server/wires/store.ts). */
+  wires(): WireStore {
+    return new SqlWireStore(pgSqlClient((sql, params) => this.query(sql, params)));
   }
 
   async close(): Promise<void> {

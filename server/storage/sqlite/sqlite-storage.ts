@@ -11,6 +11,7 @@ import {
   topicSchema,
 } from "../../../shared/item";
 import { roleSchema } from "../../../shared/requests";
+import { SqlWireStore, type WireStore } from "../../wires/store";
 import { auditRow, boundFor, changeKindOf, mergePage } from "../audit";
 import { asStorageError, StorageError } from "../errors";
 import { searchText, toFtsQuery } from "../search";
@@ -29,6 +30,7 @@ import type {
 } from "../storage";
 import { LASTING_KEYS_PRINCIPAL } from "../storage";
 import { migrations } from "./migrations";
+import { sqliteSqlClient } from "./wires";
 
 /**
  * Below this much room the disk counts as full for `/readyz`: a group commit and the WAL's
@@ -541,6 +543,11 @@ export class SqliteStorage implements Storage {
     if (free < MIN_FREE_BYTES || (this.fullAt !== undefined && free < this.fullAt.free + MIN_FREE_BYTES)) {
       throw new StorageError("full", `The disk of ${this.file} is full (${free} bytes free).`);
     }
+  }
+
+  /** The followed wires, kept in this database (server/wires/store.ts). */
+  wires(): WireStore {
+    return new SqlWireStore(sqliteSqlClient(this.db));
   }
 
   async close(): Promise<void> {
