@@ -5,7 +5,7 @@ import { createItemSchema, type PatchItemInput } from "../../shared/requests";
 import type { PollResult } from "../../shared/wires";
 import { type Author, type Timeline, TimelineError } from "../timeline/timeline";
 import type { WireEntry } from "./parse";
-import type { EntryRecord, SourceRecord, WireStore } from "./store";
+import type { EntryRecord, EntryState, SourceRecord, WireStore } from "./store";
 
 /*
  * What a wire's entries do to the timeline: a new entry becomes an item (or waits in Incoming),
@@ -120,6 +120,22 @@ async function updateItem(
   return false;
 }
 
+function recordOf(source: SourceRecord, entry: WireEntry, state: EntryState, now: Date): EntryRecord {
+  return {
+    id: newId(),
+    sourceId: source.id,
+    guid: entry.guid,
+    state,
+    itemId: null,
+    contentHash: entry.contentHash,
+    headline: entry.headline,
+    summary: entry.summary,
+    url: entry.url,
+    publishedAt: entry.publishedAt,
+    receivedAt: now.toISOString(),
+  };
+}
+
 /**
  * Applies one fetch's entries. The first fetch of a source takes only its newest
  * FIRST_POLL_ENTRIES_MAX; entries are applied oldest first, so the timeline's changes follow the wire.
@@ -132,11 +148,15 @@ export async function ingest(
   const result: PollResult = { created: 0, updated: 0, held: 0, skipped: 0 };
   const ordered = newestFirst(entries);
   const taken = source.lastSuccessAt === null ? ordered.slice(0, FIRST_POLL_ENTRIES_MAX) : ordered;
-  result.skipped += ordered.length - taken.length;
+  // The older entries of a new source are remembered as passed over, so later fetches leave them be.
+  for (const entry of ordered.slice(taken.length)) {
+    await deps.store.insertEntry(recordOf(source, entry, "passed", deps.now()));
+    result.skipped += 1;
+  }
   for (const entry of taken.reverse()) {
     const known = await deps.store.findEntry(source.id, entry.guid);
     if (known !== null) {
-      if (known.contentHash === entry.contentHash || known.state === "discarded") {
+      if (known.contentHash === entry.contentHash || known.state === "discarded" || known.state === "passed") {
         result.skipped += 1;
         continue;
       }
@@ -157,19 +177,7 @@ export async function ingest(
       await deps.store.updateEntry(changed, known.state);
       continue;
     }
-    const record: EntryRecord = {
-      id: newId(),
-      sourceId: source.id,
-      guid: entry.guid,
-      state: source.mode === "hold" ? "held" : "published",
-      itemId: null,
-      contentHash: entry.contentHash,
-      headline: entry.headline,
-      summary: entry.summary,
-      url: entry.url,
-      publishedAt: entry.publishedAt,
-      receivedAt: deps.now().toISOString(),
-    };
+    const record = recordOf(source, entry, source.mode === "hold" ? "held" : "published", deps.now());
     if (source.mode === "hold") {
       if (await deps.store.insertEntry(record)) result.held += 1;
       continue;

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { parseFeed } from "feedsmith";
-import { convert } from "html-to-text";
+import { compile } from "html-to-text";
 import { HEADLINE_MAX, SUMMARY_MAX, URL_MAX } from "../../shared/limits";
 
 /*
@@ -58,27 +58,26 @@ export function cut(text: string, max: number): string {
  * decoded, whitespace folded, links as their words only.
  */
 export function plainText(html: string): string {
-  const text = convert(html, {
-    wordwrap: false,
-    decodeEntities: true,
-    selectors: [
-      { selector: "a", options: { ignoreHref: true } },
-      { selector: "img", format: "skip" },
-      { selector: "script", format: "skip" },
-      { selector: "style", format: "skip" },
-      { selector: "iframe", format: "skip" },
-      { selector: "h1", options: { uppercase: false } },
-      { selector: "h2", options: { uppercase: false } },
-      { selector: "h3", options: { uppercase: false } },
-      { selector: "h4", options: { uppercase: false } },
-      { selector: "h5", options: { uppercase: false } },
-      { selector: "h6", options: { uppercase: false } },
-      { selector: "table", format: "block" },
-      { selector: "th", options: { uppercase: false } },
-    ],
-  });
-  return clean(text);
+  return clean(toText(html));
 }
+
+const toText = compile({
+  wordwrap: false,
+  decodeEntities: true,
+  selectors: [
+    { selector: "a", options: { ignoreHref: true } },
+    { selector: "img", format: "skip" },
+    { selector: "script", format: "skip" },
+    { selector: "style", format: "skip" },
+    { selector: "iframe", format: "skip" },
+    { selector: "h1", options: { uppercase: false } },
+    { selector: "h2", options: { uppercase: false } },
+    { selector: "h3", options: { uppercase: false } },
+    { selector: "h4", options: { uppercase: false } },
+    { selector: "h5", options: { uppercase: false } },
+    { selector: "h6", options: { uppercase: false } },
+  ],
+});
 
 function httpUrl(value: string | undefined): string | null {
   if (value === undefined) return null;
@@ -189,6 +188,11 @@ export function parseWire(text: string): WireDocument {
     throw new WireError("The document declares XML entities; livedesk does not read those.");
   if (/<!DOCTYPE\s+html/i.test(text) || /^\s*<html[\s>]/i.test(text)) {
     throw new WireError("The address answers with an HTML page, not a feed.");
+  }
+  // Counted before parsing, so that a huge document costs a scan, not a parse.
+  const tags = text.match(/<(?:[A-Za-z0-9_-]+:)?(?:item|entry)[\s>]/g)?.length ?? 0;
+  if (tags > WIRE_ENTRIES_MAX) {
+    throw new WireError(`The feed holds ${tags} entries; livedesk reads at most ${WIRE_ENTRIES_MAX}.`);
   }
   let raw: RawEntry[];
   let ttlSeconds: number | null;

@@ -17,8 +17,11 @@ export interface SourceRecord extends WireSource {
   adaptiveSeconds: number;
 }
 
-/** What became of a wire entry: in the timeline, waiting in Incoming, or discarded by an operator. */
-export type EntryState = "published" | "held" | "discarded";
+/**
+ * What became of a wire entry: in the timeline, waiting in Incoming, discarded by an operator, or
+ * passed over (older than the newest entries a new source's first fetch takes).
+ */
+export type EntryState = "published" | "held" | "discarded" | "passed";
 
 export interface EntryRecord {
   id: string;
@@ -163,7 +166,7 @@ const sourceRow = z
     }),
   );
 
-const entryState = z.enum(["published", "held", "discarded"]);
+const entryState = z.enum(["published", "held", "discarded", "passed"]);
 const entryColumns = {
   id: z.string(),
   source_id: z.string(),
