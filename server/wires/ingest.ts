@@ -156,7 +156,11 @@ export async function ingest(
   for (const entry of taken.reverse()) {
     const known = await deps.store.findEntry(source.id, entry.guid);
     if (known !== null) {
-      if (known.contentHash === entry.contentHash || known.state === "discarded" || known.state === "passed") {
+      if (
+        known.contentHash === entry.contentHash ||
+        known.state === "discarded" ||
+        known.state === "passed"
+      ) {
         result.skipped += 1;
         continue;
       }
