@@ -1,0 +1,104 @@
+import { useCallback, useEffect, useState } from "react";
+import { z } from "zod";
+import { itemSchema } from "../../../shared/item";
+import { type IncomingEntry, incomingEntrySchema } from "../../../shared/wires";
+import { formatExact } from "../components/RelativeTime";
+import { onIncomingChanged } from "../socket";
+import { ApiError, noContent, operatorCall } from "./api";
+import { useLoad } from "./useLoad";
+
+const incomingSchema = z.array(incomingEntrySchema);
+
+function IncomingRow({ entry, settled }: { entry: IncomingEntry; settled: (message: string) => void }) {
+  const [breaking, setBreaking] = useState(false);
+  const [problem, setProblem] = useState<string | null>(null);
+  const failed = (caught: unknown) =>
+    setProblem(caught instanceof ApiError ? caught.message : "The server could not be reached; try again.");
+  const publish = async () => {
+    try {
+      await operatorCall("POST", `/api/incoming/${entry.id}/publish`, itemSchema, { breaking });
+      settled(`Published “${entry.headline}”${breaking ? " as breaking" : ""}.`);
+    } catch (caught) {
+      failed(caught);
+    }
+  };
+  const discard = async () => {
+    try {
+      await operatorCall("DELETE", `/api/incoming/${entry.id}`, noContent);
+      settled(`Discarded “${entry.headline}”.`);
+    } catch (caught) {
+      failed(caught);
+    }
+  };
+  const id = `incoming-${entry.id}`;
+  return (
+    <article className="row" aria-labelledby={`${id}-headline`}>
+      <div className="row-text">
+        <h3 className="row-headline" id={`${id}-headline`} dir="auto">
+          {entry.headline}
+        </h3>
+        <p className="row-meta">
+          <span>{entry.sourceName}</span>
+          <span>{formatExact(entry.publishedAt)}</span>
+          {entry.url !== null && (
+            <a href={entry.url} rel="noopener noreferrer" target="_blank">
+              Open the original<span className="sr-only"> of {entry.headline}</span>
+            </a>
+          )}
+        </p>
+        {entry.summary !== "" && (
+          <p className="summary" dir="auto">
+            {entry.summary}
+          </p>
+        )}
+        {problem !== null && (
+          <p role="alert" className="field-error">
+            {problem}
+          </p>
+        )}
+      </div>
+      <div className="row-actions">
+        <label className="check">
+          <input type="checkbox" checked={breaking} onChange={(event) => setBreaking(event.target.checked)} />
+          Breaking<span className="sr-only"> {entry.headline}</span>
+        </label>
+        <button type="button" className="primary" onClick={() => void publish()}>
+          Publish<span className="sr-only"> {entry.headline}</span>
+        </button>
+        <button type="button" onClick={() => void discard()}>
+          Discard<span className="sr-only"> {entry.headline}</span>
+        </button>
+      </div>
+    </article>
+  );
+}
+
+/** Incoming: wire entries held for an operator, live; each published (maybe as breaking) or discarded. */
+export function IncomingScreen() {
+  const load = useCallback(() => operatorCall("GET", "/api/incoming", incomingSchema), []);
+  const { data: entries, failed, reload } = useLoad(load);
+  const [message, setMessage] = useState<string | null>(null);
+  useEffect(() => onIncomingChanged(reload), [reload]);
+  return (
+    <section aria-labelledby="incoming-heading">
+      <h2 id="incoming-heading">Incoming</h2>
+      <p role="status">{message}</p>
+      {failed && <p role="alert">Incoming could not be loaded; try again.</p>}
+      {entries !== undefined && entries.length === 0 && (
+        <p>Nothing is waiting: held wire entries appear here.</p>
+      )}
+      <div role="feed" aria-label="Held entries" aria-busy={entries === undefined}>
+        {(entries ?? []).map((entry) => (
+          <IncomingRow
+            key={entry.id}
+            entry={entry}
+            settled={(text) => {
+              setMessage(text);
+              reload();
+            }}
+          />
+        ))}
+      </div>
+    </section>
+  );
+}

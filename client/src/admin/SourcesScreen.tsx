@@ -1,0 +1,310 @@
+import { type FormEvent, useCallback, useEffect, useState } from "react";
+import { z } from "zod";
+import {
+  createSourceSchema,
+  pollResultSchema,
+  type SourceMode,
+  WIRE_INTERVAL_MAX_SECONDS,
+  WIRE_INTERVAL_MIN_SECONDS,
+  type WireSource,
+  wireSourceSchema,
+} from "../../../shared/wires";
+import { formatExact } from "../components/RelativeTime";
+import { adviceBySchema, adviceFromServer, namesOf, type Words } from "./advice";
+import { ApiError, operatorCall } from "./api";
+import { Field, fieldError, TopicChoice } from "./fields";
+import { useFieldErrors } from "./useFieldErrors";
+import { useLoad } from "./useLoad";
+
+/** A wire's fields in the admin's words. */
+const SOURCE_WORDS: Words = {
+  url: () => "Enter the feed's full address, starting with https:// or http://.",
+  name: (problem) =>
+    problem === "missing"
+      ? "Write the wire's name, e.g. the agency's: readers see it as the source."
+      : problem === "too_long"
+        ? "Shorten the name to 200 characters or fewer."
+        : "Remove line breaks, tabs and other invisible characters from the name.",
+  topics: (problem) =>
+    problem === "missing" || problem === "too_short"
+      ? "Choose at least one topic for the wire's items."
+      : "Choose the topics again: one of them no longer exists.",
+  intervalSeconds: () =>
+    `Enter a whole number of seconds from ${WIRE_INTERVAL_MIN_SECONDS} to ${WIRE_INTERVAL_MAX_SECONDS}, or leave it empty.`,
+};
+
+/** A wire's health at a glance, in words. */
+export function healthOf(source: WireSource): string {
+  if (!source.enabled) return source.disabledReason === null ? "Paused" : `Stopped: ${source.disabledReason}`;
+  if (source.lastFetchedAt === null) return "Not fetched yet";
+  if (source.lastError !== null) return `Failing (${source.consecutiveErrors} in a row): ${source.lastError}`;
+  return "Healthy";
+}
+
+interface Draft {
+  url: string;
+  name: string;
+  topics: string[];
+  mode: SourceMode;
+  interval: string;
+}
+
+const EMPTY: Draft = { url: "", name: "", topics: [], mode: "publish", interval: "" };
+
+function bodyOf(draft: Draft) {
+  const interval = draft.interval.trim();
+  return {
+    url: draft.url.trim(),
+    name: draft.name,
+    topics: draft.topics,
+    mode: draft.mode,
+    intervalSeconds: interval === "" ? null : Number(interval),
+  };
+}
+
+/** The form that adds a wire or edits one. */
+function SourceForm({
+  idPrefix,
+  initial,
+  submitLabel,
+  onSaved,
+  save,
+}: {
+  idPrefix: string;
+  initial: Draft;
+  submitLabel: string;
+  onSaved: (source: WireSource) => void;
+  save: (body: ReturnType<typeof bodyOf>) => Promise<WireSource>;
+}) {
+  const [draft, setDraft] = useState(initial);
+  const [message, setMessage] = useState<string | null>(null);
+  const { errors, formRef, refuse, clear, touch } = useFieldErrors();
+  const set = <K extends keyof Draft>(key: K, value: Draft[K], field: string = key) => {
+    setDraft((current) => ({ ...current, [key]: value }));
+    touch(field);
+  };
+  const refused = (advice: Record<string, string>) => {
+    refuse(advice);
+    setMessage(`Not saved yet: check ${namesOf(advice)} above.`);
+  };
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    const body = bodyOf(draft);
+    const advice = adviceBySchema(createSourceSchema, body, SOURCE_WORDS);
+    if (Object.keys(advice).length > 0) {
+      refused(advice);
+      return;
+    }
+    try {
+      const source = await save(body);
+      clear();
+      setMessage(`Saved ${source.name}.`);
+      onSaved(source);
+    } catch (caught) {
+      if (!(caught instanceof ApiError)) {
+        setMessage("The server could not be reached; try again.");
+        return;
+      }
+      const fromServer = adviceFromServer(caught.fields, SOURCE_WORDS);
+      if (Object.keys(fromServer).length > 0) refused(fromServer);
+      else setMessage(caught.message);
+    }
+  };
+  return (
+    <form ref={formRef} onSubmit={submit} noValidate>
+      <Field id={`${idPrefix}-url`} label="Feed address" error={fieldError(errors, "url")}>
+        {(describedBy, invalid) => (
+          <input
+            id={`${idPrefix}-url`}
+            type="url"
+            inputMode="url"
+            value={draft.url}
+            onChange={(event) => set("url", event.target.value)}
+            aria-describedby={describedBy}
+            aria-invalid={invalid}
+          />
+        )}
+      </Field>
+      <Field id={`${idPrefix}-name`} label="Name" error={fieldError(errors, "name")}>
+        {(describedBy, invalid) => (
+          <input
+            id={`${idPrefix}-name`}
+            value={draft.name}
+            onChange={(event) => set("name", event.target.value)}
+            aria-describedby={describedBy}
+            aria-invalid={invalid}
+          />
+        )}
+      </Field>
+      <TopicChoice
+        idPrefix={idPrefix}
+        selected={draft.topics}
+        onChange={(topics) => set("topics", topics)}
+        error={fieldError(errors, "topics")}
+      />
+      <fieldset className="field">
+        <legend>New entries</legend>
+        <label className="check">
+          <input
+            type="radio"
+            name={`${idPrefix}-mode`}
+            checked={draft.mode === "publish"}
+            onChange={() => set("mode", "publish")}
+          />
+          Publish at once
+        </label>
+        <label className="check">
+          <input
+            type="radio"
+            name={`${idPrefix}-mode`}
+            checked={draft.mode === "hold"}
+            onChange={() => set("mode", "hold")}
+          />
+          Hold in Incoming
+        </label>
+      </fieldset>
+      <Field
+        id={`${idPrefix}-interval`}
+        label="Interval in seconds"
+        error={fieldError(errors, "intervalSeconds")}
+        hint="Leave empty to follow the wire's own rhythm (5 minutes until it is known)."
+      >
+        {(describedBy, invalid) => (
+          <input
+            id={`${idPrefix}-interval`}
+            inputMode="numeric"
+            value={draft.interval}
+            onChange={(event) => set("interval", event.target.value, "intervalSeconds")}
+            aria-describedby={describedBy}
+            aria-invalid={invalid}
+          />
+        )}
+      </Field>
+      <button type="submit" className="primary">
+        {submitLabel}
+      </button>
+      <p role="status">{message}</p>
+    </form>
+  );
+}
+
+function SourceRow({ source, reload }: { source: WireSource; reload: () => void }) {
+  const [editing, setEditing] = useState(false);
+  const [message, setMessage] = useState<string | null>(null);
+  const act = async (work: () => Promise<string>) => {
+    try {
+      setMessage(await work());
+    } catch (caught) {
+      setMessage(caught instanceof ApiError ? caught.message : "The server could not be reached; try again.");
+    }
+    reload();
+  };
+  const pollNow = () =>
+    act(async () => {
+      const result = await operatorCall("POST", `/api/sources/${source.id}/poll`, pollResultSchema);
+      return `Fetched: ${result.created} new, ${result.updated} updated, ${result.held} held, ${result.skipped} unchanged.`;
+    });
+  const toggle = () =>
+    act(async () => {
+      await operatorCall("PATCH", `/api/sources/${source.id}`, wireSourceSchema, {
+        enabled: !source.enabled,
+      });
+      return source.enabled ? `Paused ${source.name}.` : `Following ${source.name} again.`;
+    });
+  return (
+    <li className="row" aria-labelledby={`source-${source.id}-name`}>
+      <div className="row-text">
+        <p className="row-headline" id={`source-${source.id}-name`}>
+          {source.name}
+        </p>
+        <p className="row-meta">
+          <span>{source.url}</span>
+          <span>{source.mode === "hold" ? "held in Incoming" : "published at once"}</span>
+          <span>{source.entriesCreated} entries</span>
+        </p>
+        <p className="row-meta">
+          <span>{healthOf(source)}</span>
+          {source.lastFetchedAt !== null && <span>last fetched {formatExact(source.lastFetchedAt)}</span>}
+          {source.enabled && <span>next {formatExact(source.nextFetchAt)}</span>}
+        </p>
+        <p role="status" className="hint">
+          {message}
+        </p>
+      </div>
+      <div className="row-actions">
+        <button type="button" onClick={() => void pollNow()}>
+          Poll now<span className="sr-only"> {source.name}</span>
+        </button>
+        <button type="button" onClick={() => void toggle()}>
+          {source.enabled ? "Pause" : "Enable"}
+          <span className="sr-only"> {source.name}</span>
+        </button>
+        <button type="button" aria-expanded={editing} onClick={() => setEditing(!editing)}>
+          Edit<span className="sr-only"> {source.name}</span>
+        </button>
+      </div>
+      {editing && (
+        <section aria-label={`Edit ${source.name}`} className="row-edit">
+          <SourceForm
+            idPrefix={`edit-${source.id}`}
+            initial={{
+              url: source.url,
+              name: source.name,
+              topics: source.topics,
+              mode: source.mode,
+              interval: source.intervalSeconds === null ? "" : String(source.intervalSeconds),
+            }}
+            submitLabel="Save wire"
+            save={(body) => operatorCall("PATCH", `/api/sources/${source.id}`, wireSourceSchema, body)}
+            onSaved={() => {
+              setEditing(false);
+              reload();
+            }}
+          />
+        </section>
+      )}
+    </li>
+  );
+}
+
+const sourcesSchema = z.array(wireSourceSchema);
+const HEALTH_REFRESH_MS = 5000;
+
+/** Sources: the wires livedesk follows, their health, and a form to follow another. */
+export function SourcesScreen() {
+  const load = useCallback(() => operatorCall("GET", "/api/sources", sourcesSchema), []);
+  const { data: sources, failed, reload } = useLoad(load);
+  const [formKey, setFormKey] = useState(0);
+  const [added, setAdded] = useState<string | null>(null);
+  // Wires are fetched in the background: their health is read again every few seconds.
+  useEffect(() => {
+    const timer = setInterval(reload, HEALTH_REFRESH_MS);
+    return () => clearInterval(timer);
+  }, [reload]);
+  return (
+    <section aria-labelledby="sources-heading">
+      <h2 id="sources-heading">Sources</h2>
+      {failed && <p role="alert">The wires could not be loaded; try again.</p>}
+      {sources !== undefined && sources.length === 0 && <p>No wires yet: add the first one below.</p>}
+      <ul className="plain-list" aria-label="Wires">
+        {(sources ?? []).map((source) => (
+          <SourceRow key={source.id} source={source} reload={reload} />
+        ))}
+      </ul>
+      <h3>Add a wire</h3>
+      <SourceForm
+        key={formKey}
+        idPrefix="source"
+        initial={EMPTY}
+        submitLabel="Add wire"
+        save={(body) => operatorCall("POST", "/api/sources", wireSourceSchema, body)}
+        onSaved={(source) => {
+          setFormKey((key) => key + 1);
+          setAdded(`Added ${source.name}; it is fetched within a few seconds.`);
+          reload();
+        }}
+      />
+      <p role="status">{added}</p>
+    </section>
+  );
+}

@@ -1,0 +1,113 @@
+import { wireSourceSchema } from "../../shared/wires";
+import { DESK_ADMIN_PASSWORD } from "../helpers/desk";
+import { document, type FeedServer, startFeedServer } from "../helpers/feed-server";
+import { atom, rss } from "../wires/feeds";
+import { expect, seriousViolations, test } from "./fixtures";
+import { AdminPage } from "./pages/admin";
+import { DashboardPage } from "./pages/dashboard";
+
+/** Wires are fetched in the background (the poller's tick, then the screen's refresh): give them time. */
+const WIRE = { timeout: 20_000 };
+
+let feeds: FeedServer;
+test.beforeAll(async () => {
+  feeds = await startFeedServer();
+});
+test.afterAll(async () => {
+  await feeds.close();
+});
+
+const story = [
+  {
+    id: "urn:e2e:2",
+    title: "Wire talks resume in Geneva",
+    html: "<p>Delegations met.</p>",
+    date: "2026-03-01T11:00:00.000Z",
+  },
+  {
+    id: "urn:e2e:1",
+    title: "Wire ceasefire holds overnight",
+    html: "<p>No shelling.</p>",
+    date: "2026-03-01T10:00:00.000Z",
+  },
+];
+
+test("an admin follows a wire in the panel; its entries reach Incoming live and are published or discarded by keyboard", async ({
+  page,
+  context,
+  desk,
+}) => {
+  feeds.route("/ministry.atom", document(atom(story), "application/atom+xml"));
+  const incoming = new AdminPage(page);
+  await incoming.login("admin", DESK_ADMIN_PASSWORD);
+  await page.getByRole("navigation", { name: "Panel" }).getByRole("link", { name: "Incoming" }).click();
+  await expect(page.getByRole("heading", { name: "Incoming" })).toBeVisible();
+  const held = page.getByRole("feed", { name: "Held entries" });
+
+  // A second tab of the same admin adds the wire; the first one never reloads.
+  const sourcesPage = await context.newPage();
+  await sourcesPage.goto(`${desk.url}/admin/sources`);
+  await sourcesPage.getByRole("textbox", { name: "Feed address" }).fill(`${feeds.url}/ministry.atom`);
+  await sourcesPage.getByRole("textbox", { name: "Name", exact: true }).fill("Ministry");
+  await sourcesPage.getByRole("group", { name: "Topics" }).getByRole("checkbox", { name: "World" }).check();
+  await sourcesPage.getByRole("radio", { name: "Hold in Incoming" }).check();
+  await sourcesPage.getByRole("button", { name: "Add wire" }).click();
+  await expect(sourcesPage.getByRole("status").filter({ hasText: "Added Ministry" })).toBeVisible();
+  const row = sourcesPage.getByRole("listitem", { name: "Ministry" });
+  await expect(row.getByText("Healthy")).toBeVisible(WIRE);
+  await expect(row.getByText("2 entries")).toBeVisible();
+  expect(await seriousViolations(sourcesPage)).toEqual([]);
+
+  const talks = held.getByRole("article", { name: "Wire talks resume in Geneva" });
+  await expect(talks).toBeVisible(WIRE);
+  await expect(held.getByRole("article", { name: "Wire ceasefire holds overnight" })).toBeVisible();
+  expect(await seriousViolations(page)).toEqual([]);
+
+  await talks.getByRole("checkbox", { name: /Breaking/ }).focus();
+  await page.keyboard.press("Space");
+  await page.keyboard.press("Tab");
+  await expect(talks.getByRole("button", { name: /^Publish/ })).toBeFocused();
+  await page.keyboard.press("Enter");
+  await expect(
+    page.getByRole("status").filter({ hasText: "Published “Wire talks resume in Geneva” as breaking." }),
+  ).toBeVisible();
+  await expect(talks).toHaveCount(0);
+
+  const ceasefire = held.getByRole("article", { name: "Wire ceasefire holds overnight" });
+  await ceasefire.getByRole("button", { name: /^Discard/ }).focus();
+  await page.keyboard.press("Enter");
+  await expect(ceasefire).toHaveCount(0);
+  await expect(page.getByText("Nothing is waiting")).toBeVisible();
+
+  const dashboard = new DashboardPage(await context.newPage());
+  await dashboard.open();
+  await expect(dashboard.article("Wire talks resume in Geneva")).toBeVisible();
+  await expect(dashboard.article("Wire ceasefire holds overnight")).toHaveCount(0);
+});
+
+test("an entry changed upstream shows as Updated on the dashboard", async ({ page, desk }) => {
+  let body = rss([{ ...story[0], id: "urn:e2e:upd", title: "Wire bridge closed for repairs" }]);
+  feeds.route("/agency.rss", (_req, res) =>
+    res.writeHead(200, { "content-type": "application/rss+xml" }).end(body),
+  );
+  const source = wireSourceSchema.parse(
+    await desk.callAsAdmin("POST", "/api/sources", {
+      url: `${feeds.url}/agency.rss`,
+      name: "Agency",
+      topics: ["world"],
+      enabled: false,
+    }),
+  );
+  await desk.callAsAdmin("POST", `/api/sources/${source.id}/poll`);
+  const dashboard = new DashboardPage(page);
+  await dashboard.open();
+  const article = dashboard.article("Wire bridge closed for repairs");
+  await expect(article).toBeVisible();
+  await expect(article.getByText(/Updated/)).toHaveCount(0);
+
+  body = rss([{ ...story[0], id: "urn:e2e:upd", title: "Wire bridge closed for repairs until Friday" }]);
+  await desk.callAsAdmin("POST", `/api/sources/${source.id}/poll`);
+  const updated = dashboard.article("Wire bridge closed for repairs until Friday");
+  await expect(updated).toBeVisible();
+  await expect(updated.getByText(/Updated/)).toBeVisible();
+});
