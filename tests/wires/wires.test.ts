@@ -385,6 +385,42 @@ describe("a hostile or broken wire", () => {
   });
 });
 
+describe("politeness", () => {
+  it("fetches one wire of a host at a time from a node", async () => {
+    let inFlight = 0;
+    let most = 0;
+    const slow: Parameters<FeedServer["route"]>[1] = (_req, res) => {
+      inFlight += 1;
+      most = Math.max(most, inFlight);
+      setTimeout(() => {
+        inFlight -= 1;
+        res.writeHead(200, { "content-type": "application/xml" }).end(rss(story));
+      }, 200);
+    };
+    const sources = await Promise.all([
+      addSource(serve(slow)),
+      addSource(serve(slow)),
+      addSource(serve(slow)),
+    ]);
+    const results = await Promise.all(sources.map(poll));
+    expect(results.map((r) => r.created)).toEqual([2, 2, 2]);
+    expect(most).toBe(1);
+  });
+
+  it("adapts the interval to how often the wire publishes", async () => {
+    const every20Minutes = entries(10).map((e, i) => ({
+      ...e,
+      date: new Date(Date.parse("2026-03-01T12:00:00.000Z") - i * 20 * 60_000).toISOString(),
+    }));
+    const source = await addSource(serve(document(rss(every20Minutes), "application/xml")));
+    await poll(source);
+    const wait = Date.parse((await sourceNow(source)).nextFetchAt) - Date.now();
+    // Half the 20-minute gap: about 10 minutes, not the default 5.
+    expect(wait).toBeGreaterThan(590_000);
+    expect(wait).toBeLessThan(610_000);
+  });
+});
+
 describe("/api/sources", () => {
   it("lets admins manage wires and editors see them; names each bad field", async () => {
     const body = { url: `${feeds.url}/x`, name: "X", topics: ["world"] };
