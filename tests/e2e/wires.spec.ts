@@ -1,6 +1,6 @@
 import { wireSourceSchema } from "../../shared/wires";
 import { DESK_ADMIN_PASSWORD } from "../helpers/desk";
-import { document, type FeedServer, startFeedServer } from "../helpers/feed-server";
+import { type FeedServer, serveDocument, startFeedServer } from "../helpers/feed-server";
 import { atom, rss } from "../wires/feeds";
 import { expect, seriousViolations, test } from "./fixtures";
 import { AdminPage } from "./pages/admin";
@@ -37,7 +37,7 @@ test("an admin follows a wire in the panel; its entries reach Incoming live and 
   context,
   desk,
 }) => {
-  feeds.route("/ministry.atom", document(atom(story), "application/atom+xml"));
+  feeds.route("/ministry.atom", serveDocument(atom(story), "application/atom+xml"));
   const incoming = new AdminPage(page);
   await incoming.login("admin", DESK_ADMIN_PASSWORD);
   await page.getByRole("navigation", { name: "Panel" }).getByRole("link", { name: "Incoming" }).click();
@@ -110,4 +110,57 @@ test("an entry changed upstream shows as Updated on the dashboard", async ({ pag
   const updated = dashboard.article("Wire bridge closed for repairs until Friday");
   await expect(updated).toBeVisible();
   await expect(updated.getByText(/Updated/)).toBeVisible();
+});
+
+test.describe("on a phone, with reduced motion", () => {
+  test.use({ viewport: { width: 390, height: 844 }, reducedMotion: "reduce" });
+
+  test("Sources and Incoming fit in 390px and stay accessible", async ({ page, desk }) => {
+    feeds.route(
+      "/phone.json",
+      serveDocument(
+        JSON.stringify({
+          version: "https://jsonfeed.org/version/1.1",
+          title: "Outlet",
+          items: [
+            {
+              id: "urn:phone:1",
+              title: "Phone wire: a rather long headline about the harbour reopening after the storm passed",
+              content_html: "<p>Ships are queueing.</p>",
+              url: "https://outlet.example/a-very-long-address/that-goes-on/and-on/harbour-reopens-after-storm",
+            },
+          ],
+        }),
+        "application/feed+json",
+      ),
+    );
+    const source = wireSourceSchema.parse(
+      await desk.callAsAdmin("POST", "/api/sources", {
+        url: `${feeds.url}/phone.json`,
+        name: "Outlet on a phone",
+        topics: ["world"],
+        mode: "hold",
+        enabled: false,
+      }),
+    );
+    await desk.callAsAdmin("POST", `/api/sources/${source.id}/poll`);
+    const admin = new AdminPage(page);
+    await admin.login("admin", DESK_ADMIN_PASSWORD);
+    for (const [screen, landmark] of [
+      ["Sources", page.getByRole("listitem", { name: "Outlet on a phone" })],
+      ["Incoming", page.getByRole("article", { name: /^Phone wire/ })],
+    ] as const) {
+      await page.getByRole("navigation", { name: "Panel" }).getByRole("link", { name: screen }).click();
+      await expect(landmark).toBeVisible();
+      for (const button of await landmark.getByRole("button").all()) {
+        const box = await button.boundingBox();
+        expect(
+          box !== null && box.x >= 0 && box.x + box.width <= 390,
+          `${screen}: a button is off screen`,
+        ).toBe(true);
+      }
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+      expect(await seriousViolations(page)).toEqual([]);
+    }
+  });
 });

@@ -53,7 +53,7 @@ export async function startFeedServer(): Promise<FeedServer> {
 }
 
 /** Answers with `body` as `type`; an ETag, when given, makes a matching If-None-Match a 304. */
-export function document(
+export function serveDocument(
   body: string | Buffer,
   type: string,
   etag?: string,

@@ -12,7 +12,7 @@ import {
   type WireSource,
   wireSourceSchema,
 } from "../../shared/wires";
-import { document, type FeedServer, startFeedServer } from "../helpers/feed-server";
+import { type FeedServer, serveDocument, startFeedServer } from "../helpers/feed-server";
 import { call, errorOf, publish } from "../helpers/http";
 import { Reader } from "../helpers/reader";
 import { startTestServer, type TestServer, tempDir } from "../helpers/server";
@@ -105,7 +105,7 @@ describe("following a wire", () => {
   ])(
     "turns a %s wire's entries into items with link, time, source and origin",
     async (_format, body, type) => {
-      const source = await addSource(serve(document(body, type)));
+      const source = await addSource(serve(serveDocument(body, type)));
       expect(await poll(source)).toEqual({ created: 2, updated: 0, held: 0, skipped: 0 });
       const items = await itemsOf(source);
       expect(items.map((i) => i.headline)).toEqual(["Talks resume in Geneva", "Ceasefire holds overnight"]);
@@ -131,7 +131,7 @@ describe("following a wire", () => {
   it("creates nothing on a re-poll, and asks conditionally with the ETag and Last-Modified it was given", async () => {
     const lastModified = "Sun, 01 Mar 2026 11:00:00 GMT";
     const path = serve(
-      document(rss(story), "application/rss+xml", '"v1"', { "last-modified": lastModified }),
+      serveDocument(rss(story), "application/rss+xml", '"v1"', { "last-modified": lastModified }),
     );
     const source = await addSource(path);
     expect((await poll(source)).created).toBe(2);
@@ -142,7 +142,7 @@ describe("following a wire", () => {
     expect((await sourceNow(source)).lastStatus).toBe(304);
 
     // A wire without validators answers in full each time: still nothing new.
-    const plain = await addSource(serve(document(rss(story), "application/rss+xml")));
+    const plain = await addSource(serve(serveDocument(rss(story), "application/rss+xml")));
     await poll(plain);
     expect(await poll(plain)).toEqual({ created: 0, updated: 0, held: 0, skipped: 2 });
     expect(await itemsOf(plain)).toHaveLength(2);
@@ -198,7 +198,7 @@ describe("following a wire", () => {
     const newer = await publish(server.url, server.editorToken, { headline: "Published by hand just now" });
     const source = await addSource(
       serve(
-        document(
+        serveDocument(
           rss([
             {
               id: "late",
@@ -220,7 +220,9 @@ describe("following a wire", () => {
 
 describe("Incoming (mode hold)", () => {
   it("holds entries for an operator, who publishes one (edited) and discards another; neither comes back", async () => {
-    const source = await addSource(serve(document(atom(story), "application/atom+xml")), { mode: "hold" });
+    const source = await addSource(serve(serveDocument(atom(story), "application/atom+xml")), {
+      mode: "hold",
+    });
     expect(await poll(source)).toEqual({ created: 0, updated: 0, held: 2, skipped: 0 });
     expect(await itemsOf(source)).toEqual([]);
     const held = (await incoming()).filter((e) => e.sourceId === source.id);
@@ -252,7 +254,7 @@ describe("Incoming (mode hold)", () => {
   });
 
   it("refuses a bad edit with the field named, and readers cannot see Incoming", async () => {
-    const source = await addSource(serve(document(jsonFeed(story), "application/feed+json")), {
+    const source = await addSource(serve(serveDocument(jsonFeed(story), "application/feed+json")), {
       mode: "hold",
     });
     await poll(source);
@@ -278,7 +280,7 @@ describe("a hostile or broken wire", () => {
   it.each<[string, Parameters<FeedServer["route"]>[1], RegExp]>([
     [
       "a DOCTYPE with entities",
-      document(
+      serveDocument(
         `<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY a "ha"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">]><rss version="2.0"><channel><item><title>&b;</title></item></channel></rss>`,
         "application/rss+xml",
       ),
@@ -286,7 +288,7 @@ describe("a hostile or broken wire", () => {
     ],
     [
       "an external entity",
-      document(
+      serveDocument(
         `<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY x SYSTEM "file:///etc/passwd">]><rss version="2.0"><channel><item><title>&x;</title></item></channel></rss>`,
         "application/rss+xml",
       ),
@@ -306,16 +308,20 @@ describe("a hostile or broken wire", () => {
     ["a server that never answers", () => {}, /did not answer within/],
     [
       "an HTML page",
-      document("<!DOCTYPE html><html><body><h1>Our news</h1></body></html>", "text/html"),
+      serveDocument("<!DOCTYPE html><html><body><h1>Our news</h1></body></html>", "text/html"),
       /HTML page/,
     ],
     [
       "bytes that are not the declared encoding",
-      document(brokenUtf8, "application/rss+xml"),
+      serveDocument(brokenUtf8, "application/rss+xml"),
       /not valid utf-8/,
     ],
-    ["an encoding nobody knows", document(rss(story), "application/rss+xml; charset=klingon-8"), /klingon-8/],
-    ["10,000 entries", document(rss(entries(10_000)), "application/rss+xml"), /10000 entries/],
+    [
+      "an encoding nobody knows",
+      serveDocument(rss(story), "application/rss+xml; charset=klingon-8"),
+      /klingon-8/,
+    ],
+    ["10,000 entries", serveDocument(rss(entries(10_000)), "application/rss+xml"), /10000 entries/],
     ["an error status", (_req, res) => res.writeHead(500).end(), /HTTP 500/],
   ])("%s ends as an error on its source, with nothing created", async (_what, route, error) => {
     const source = await addSource(serve(route));
@@ -369,7 +375,7 @@ describe("a hostile or broken wire", () => {
     expect(Date.parse((await sourceNow(busy)).nextFetchAt) - Date.now()).toBeGreaterThan(7100_000);
 
     const cached = await addSource(
-      serve(document(rss(story), "application/xml", undefined, { "cache-control": "max-age=1800" })),
+      serve(serveDocument(rss(story), "application/xml", undefined, { "cache-control": "max-age=1800" })),
     );
     await poll(cached);
     expect(Date.parse((await sourceNow(cached)).nextFetchAt) - Date.now()).toBeGreaterThan(1700_000);
@@ -412,7 +418,7 @@ describe("politeness", () => {
       ...e,
       date: new Date(Date.parse("2026-03-01T12:00:00.000Z") - i * 20 * 60_000).toISOString(),
     }));
-    const source = await addSource(serve(document(rss(every20Minutes), "application/xml")));
+    const source = await addSource(serve(serveDocument(rss(every20Minutes), "application/xml")));
     await poll(source);
     const wait = Date.parse((await sourceNow(source)).nextFetchAt) - Date.now();
     // Half the 20-minute gap: about 10 minutes, not the default 5.
@@ -460,7 +466,7 @@ describe("/api/sources", () => {
   });
 
   it("shows each wire's health in /metrics", async () => {
-    const source = await addSource(serve(document(rss(story), "application/xml")));
+    const source = await addSource(serve(serveDocument(rss(story), "application/xml")));
     await poll(source);
     const metrics = await (await fetch(`${server.url}/metrics`)).text();
     expect(metrics).toContain(`livedesk_wire_fetches_total{source="${source.id}"} 1`);
