@@ -1,7 +1,7 @@
 import { wireSourceSchema } from "../../shared/wires";
 import { DESK_ADMIN_PASSWORD } from "../helpers/desk";
 import { type FeedServer, serveDocument, startFeedServer } from "../helpers/feed-server";
-import { atom, rss } from "../wires/feeds";
+import { atom, jsonFeed, rss } from "../wires/feeds";
 import { expect, seriousViolations, test } from "./fixtures";
 import { AdminPage } from "./pages/admin";
 import { DashboardPage } from "./pages/dashboard";
@@ -32,7 +32,14 @@ const story = [
   },
 ];
 
-test("an admin follows a wire in the panel; its entries reach Incoming live and are published or discarded by keyboard", async ({
+const agencyStory = [
+  { id: "urn:agency:port", title: "Agency wire: port reopens", date: "2026-03-01T09:00:00.000Z" },
+];
+const outletStory = [
+  { id: "urn:outlet:rail", title: "Outlet wire: trains run again", date: "2026-03-01T09:30:00.000Z" },
+];
+
+test("an admin follows three wires of three formats in the panel; they fill the timeline, and held entries reach Incoming live and are published or discarded by keyboard", async ({
   page,
   context,
   desk,
@@ -44,18 +51,26 @@ test("an admin follows a wire in the panel; its entries reach Incoming live and 
   await expect(page.getByRole("heading", { name: "Incoming" })).toBeVisible();
   const held = page.getByRole("feed", { name: "Held entries" });
 
-  // A second tab of the same admin adds the wire; the first one never reloads.
+  // A second tab of the same admin adds three wires of three formats; the first tab never reloads.
+  feeds.route("/agency.rss", serveDocument(rss(agencyStory), "application/rss+xml"));
+  feeds.route("/outlet.json", serveDocument(jsonFeed(outletStory), "application/feed+json"));
   const sourcesPage = await context.newPage();
   await sourcesPage.goto(`${desk.url}/admin/sources`);
-  await sourcesPage.getByRole("textbox", { name: "Feed address" }).fill(`${feeds.url}/ministry.atom`);
-  await sourcesPage.getByRole("textbox", { name: "Name", exact: true }).fill("Ministry");
-  await sourcesPage.getByRole("group", { name: "Topics" }).getByRole("checkbox", { name: "World" }).check();
-  await sourcesPage.getByRole("radio", { name: "Hold in Incoming" }).check();
-  await sourcesPage.getByRole("button", { name: "Add wire" }).click();
-  await expect(sourcesPage.getByRole("status").filter({ hasText: "Added Ministry" })).toBeVisible();
-  const row = sourcesPage.getByRole("listitem", { name: "Ministry" });
-  await expect(row.getByText("Healthy")).toBeVisible(WIRE);
+  const addWire = async (path: string, name: string, mode: "Publish at once" | "Hold in Incoming") => {
+    await sourcesPage.getByRole("textbox", { name: "Feed address" }).fill(`${feeds.url}${path}`);
+    await sourcesPage.getByRole("textbox", { name: "Name", exact: true }).fill(name);
+    await sourcesPage.getByRole("group", { name: "Topics" }).getByRole("checkbox", { name: "World" }).check();
+    await sourcesPage.getByRole("radio", { name: mode }).check();
+    await sourcesPage.getByRole("button", { name: "Add wire" }).click();
+    await expect(sourcesPage.getByRole("status").filter({ hasText: `Added ${name}` })).toBeVisible();
+    const row = sourcesPage.getByRole("listitem", { name });
+    await expect(row.getByText("Healthy")).toBeVisible(WIRE);
+    return row;
+  };
+  const row = await addWire("/ministry.atom", "Ministry", "Hold in Incoming");
   await expect(row.getByText("2 entries")).toBeVisible();
+  await addWire("/agency.rss", "Agency", "Publish at once");
+  await addWire("/outlet.json", "Outlet", "Publish at once");
   expect(await seriousViolations(sourcesPage)).toEqual([]);
 
   const talks = held.getByRole("article", { name: "Wire talks resume in Geneva" });
@@ -63,13 +78,17 @@ test("an admin follows a wire in the panel; its entries reach Incoming live and 
   await expect(held.getByRole("article", { name: "Wire ceasefire holds overnight" })).toBeVisible();
   expect(await seriousViolations(page)).toEqual([]);
 
+  // Edited before publishing, then marked breaking and published, all by keyboard.
+  await talks.getByRole("button", { name: /^Edit/ }).focus();
+  await page.keyboard.press("Enter");
+  await talks.getByRole("textbox", { name: "Headline" }).fill("Geneva talks resume");
   await talks.getByRole("checkbox", { name: /Breaking/ }).focus();
   await page.keyboard.press("Space");
   await page.keyboard.press("Tab");
   await expect(talks.getByRole("button", { name: /^Publish/ })).toBeFocused();
   await page.keyboard.press("Enter");
   await expect(
-    page.getByRole("status").filter({ hasText: "Published “Wire talks resume in Geneva” as breaking." }),
+    page.getByRole("status").filter({ hasText: "Published “Geneva talks resume” as breaking." }),
   ).toBeVisible();
   await expect(talks).toHaveCount(0);
 
@@ -81,8 +100,10 @@ test("an admin follows a wire in the panel; its entries reach Incoming live and 
 
   const dashboard = new DashboardPage(await context.newPage());
   await dashboard.open();
-  await expect(dashboard.article("Wire talks resume in Geneva")).toBeVisible();
+  await expect(dashboard.article("Geneva talks resume")).toBeVisible();
   await expect(dashboard.article("Wire ceasefire holds overnight")).toHaveCount(0);
+  await expect(dashboard.article("Agency wire: port reopens")).toBeVisible();
+  await expect(dashboard.article("Outlet wire: trains run again")).toBeVisible();
 });
 
 test("an entry changed upstream shows as Updated on the dashboard", async ({ page, desk }) => {

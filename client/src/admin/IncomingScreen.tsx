@@ -4,6 +4,7 @@ import { itemSchema } from "../../../shared/item";
 import { type IncomingEntry, incomingEntrySchema } from "../../../shared/wires";
 import { formatExact } from "../components/RelativeTime";
 import { onIncomingChanged } from "../socket";
+import { adviceFromServer } from "./advice";
 import { ApiError, noContent, operatorCall } from "./api";
 import { useLoad } from "./useLoad";
 
@@ -11,13 +12,26 @@ const incomingSchema = z.array(incomingEntrySchema);
 
 function IncomingRow({ entry, settled }: { entry: IncomingEntry; settled: (message: string) => void }) {
   const [breaking, setBreaking] = useState(false);
+  const [editing, setEditing] = useState(false);
+  const [headline, setHeadline] = useState(entry.headline);
+  const [summary, setSummary] = useState(entry.summary);
   const [problem, setProblem] = useState<string | null>(null);
-  const failed = (caught: unknown) =>
-    setProblem(caught instanceof ApiError ? caught.message : "The server could not be reached; try again.");
+  const failed = (caught: unknown) => {
+    if (!(caught instanceof ApiError)) {
+      setProblem("The server could not be reached; try again.");
+      return;
+    }
+    const advice = adviceFromServer(caught.fields);
+    setProblem(Object.keys(advice).length > 0 ? Object.values(advice).join(" ") : caught.message);
+  };
   const publish = async () => {
+    const edits = {
+      ...(headline === entry.headline ? {} : { headline }),
+      ...(summary === entry.summary ? {} : { summary }),
+    };
     try {
-      await operatorCall("POST", `/api/incoming/${entry.id}/publish`, itemSchema, { breaking });
-      settled(`Published “${entry.headline}”${breaking ? " as breaking" : ""}.`);
+      await operatorCall("POST", `/api/incoming/${entry.id}/publish`, itemSchema, { breaking, ...edits });
+      settled(`Published “${edits.headline ?? entry.headline}”${breaking ? " as breaking" : ""}.`);
     } catch (caught) {
       failed(caught);
     }
@@ -51,6 +65,29 @@ function IncomingRow({ entry, settled }: { entry: IncomingEntry; settled: (messa
             {entry.summary}
           </p>
         )}
+        {editing && (
+          <div className="incoming-edit">
+            <div className="field">
+              <label htmlFor={`${id}-edit-headline`}>Headline</label>
+              <input
+                id={`${id}-edit-headline`}
+                value={headline}
+                dir="auto"
+                onChange={(event) => setHeadline(event.target.value)}
+              />
+            </div>
+            <div className="field">
+              <label htmlFor={`${id}-edit-summary`}>Summary</label>
+              <textarea
+                id={`${id}-edit-summary`}
+                value={summary}
+                dir="auto"
+                rows={4}
+                onChange={(event) => setSummary(event.target.value)}
+              />
+            </div>
+          </div>
+        )}
         {problem !== null && (
           <p role="alert" className="field-error">
             {problem}
@@ -58,6 +95,9 @@ function IncomingRow({ entry, settled }: { entry: IncomingEntry; settled: (messa
         )}
       </div>
       <div className="row-actions">
+        <button type="button" aria-expanded={editing} onClick={() => setEditing(!editing)}>
+          Edit<span className="sr-only"> {entry.headline}</span>
+        </button>
         <label className="check">
           <input type="checkbox" checked={breaking} onChange={(event) => setBreaking(event.target.checked)} />
           Breaking<span className="sr-only"> {entry.headline}</span>
