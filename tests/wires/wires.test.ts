@@ -1,6 +1,9 @@
 import path from "node:path";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import { pino } from "pino";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { z } from "zod";
 import { createApp, type LivedeskApp } from "../../server/app";
 import { SqliteStorage } from "../../server/storage/sqlite/sqlite-storage";
 import { type Item, itemPageSchema, itemSchema } from "../../shared/item";
@@ -331,6 +334,34 @@ describe("a hostile or broken wire", () => {
     expect(after.consecutiveErrors).toBe(1);
     expect(await itemsOf(source)).toEqual([]);
     expect((await call(server.url, "GET", "/healthz")).status).toBe(200);
+  });
+
+  it("leaves the server's memory where it was, however many hostile fetches it makes", async () => {
+    // A collection on demand, so that the heap is measured without garbage in it.
+    setFlagsFromString("--expose-gc");
+    const collect = z.function().parse(runInNewContext("gc"));
+    const huge = await addSource(
+      serve((_req, res) => {
+        res.writeHead(200, { "content-type": "application/rss+xml" });
+        res.end(
+          `<rss version="2.0"><channel><item><title>${"a".repeat(6 * 1024 * 1024)}</title></item></channel></rss>`,
+        );
+      }),
+    );
+    const many = await addSource(serve(serveDocument(rss(entries(10_000)), "application/rss+xml")));
+    const round = async () => {
+      await poll(huge);
+      await poll(many);
+    };
+    for (let i = 0; i < 3; i += 1) await round();
+    collect();
+    const before = process.memoryUsage().heapUsed;
+    for (let i = 0; i < 15; i += 1) await round();
+    collect();
+    const grown = process.memoryUsage().heapUsed - before;
+    expect(grown).toBeLessThan(8 * 1024 * 1024);
+    expect(await itemsOf(huge)).toEqual([]);
+    expect(await itemsOf(many)).toEqual([]);
   });
 
   it("a wire that cannot be reached ends as an error on its source", async () => {
