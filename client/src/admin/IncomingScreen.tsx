@@ -5,12 +5,13 @@ import { type IncomingEntry, incomingEntrySchema } from "../../../shared/wires";
 import { formatExact } from "../components/RelativeTime";
 import { onIncomingChanged } from "../socket";
 import { adviceFromServer } from "./advice";
-import { ApiError, noContent, operatorCall } from "./api";
+import { ApiError, noContent, useOperatorCall } from "./api";
 import { useLoad } from "./useLoad";
 
 const incomingSchema = z.array(incomingEntrySchema);
 
 function IncomingRow({ entry, settled }: { entry: IncomingEntry; settled: (message: string) => void }) {
+  const operatorCall = useOperatorCall();
   const [breaking, setBreaking] = useState(false);
   const [editing, setEditing] = useState(false);
   const [headline, setHeadline] = useState(entry.headline);
@@ -115,7 +116,8 @@ function IncomingRow({ entry, settled }: { entry: IncomingEntry; settled: (messa
 
 /** Incoming: wire entries held for an operator, live; each published (maybe as breaking) or discarded. */
 export function IncomingScreen() {
-  const load = useCallback(() => operatorCall("GET", "/api/incoming", incomingSchema), []);
+  const operatorCall = useOperatorCall();
+  const load = useCallback(() => operatorCall("GET", "/api/incoming", incomingSchema), [operatorCall]);
   const { data: entries, failed, reload } = useLoad(load);
   const [message, setMessage] = useState<string | null>(null);
   useEffect(() => onIncomingChanged(reload), [reload]);

@@ -11,7 +11,7 @@ import {
 } from "../../../shared/wires";
 import { formatExact } from "../components/RelativeTime";
 import { adviceBySchema, adviceFromServer, namesOf, type Words } from "./advice";
-import { ApiError, operatorCall } from "./api";
+import { ApiError, useOperatorCall } from "./api";
 import { Field, fieldError, TopicChoice } from "./fields";
 import { useFieldErrors } from "./useFieldErrors";
 import { useLoad } from "./useLoad";
@@ -189,6 +189,7 @@ function SourceForm({
 }
 
 function SourceRow({ source, reload }: { source: WireSource; reload: () => void }) {
+  const operatorCall = useOperatorCall();
   const [editing, setEditing] = useState(false);
   const [message, setMessage] = useState<string | null>(null);
   const act = async (work: () => Promise<string>) => {
@@ -272,7 +273,8 @@ const HEALTH_REFRESH_MS = 5000;
 
 /** Sources: the wires livedesk follows, their health, and a form to follow another. */
 export function SourcesScreen() {
-  const load = useCallback(() => operatorCall("GET", "/api/sources", sourcesSchema), []);
+  const operatorCall = useOperatorCall();
+  const load = useCallback(() => operatorCall("GET", "/api/sources", sourcesSchema), [operatorCall]);
   const { data: sources, failed, reload } = useLoad(load);
   const [formKey, setFormKey] = useState(0);
   const [added, setAdded] = useState<string | null>(null);
