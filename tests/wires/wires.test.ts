@@ -197,6 +197,27 @@ describe("following a wire", () => {
     }
   });
 
+  it("leaves an item an operator retracted retracted, whatever the wire does with its entry", async () => {
+    let body = rss(story);
+    const source = await addSource(
+      serve((_req, res) => res.writeHead(200, { "content-type": "application/xml" }).end(body)),
+    );
+    await poll(source);
+    const [talks] = await itemsOf(source);
+    const retracted = await call(server.url, "POST", `/api/items/${talks?.id}/retract`, {
+      token: server.editorToken,
+      body: { reason: "Not confirmed" },
+    });
+    expect(retracted.status).toBe(200);
+    body = rss([
+      { ...(story[0] ?? { id: "", title: "" }), title: "Talks resume in Geneva, again" },
+      ...story.slice(1),
+    ]);
+    expect(await poll(source)).toEqual({ created: 0, updated: 0, held: 0, skipped: 2 });
+    const [after] = await itemsOf(source);
+    expect(after).toMatchObject({ id: talks?.id, status: "retracted", headline: "Talks resume in Geneva" });
+  });
+
   it("places a late entry by its published time, below newer items", async () => {
     const newer = await publish(server.url, server.editorToken, { headline: "Published by hand just now" });
     const source = await addSource(
@@ -254,6 +275,26 @@ describe("Incoming (mode hold)", () => {
     expect(await poll(source)).toEqual({ created: 0, updated: 0, held: 0, skipped: 2 });
     expect((await incoming()).filter((e) => e.sourceId === source.id)).toEqual([]);
     expect(await itemsOf(source)).toHaveLength(1);
+  });
+
+  it("shows a held entry's upstream edit in Incoming, still held", async () => {
+    let body = rss(story);
+    const source = await addSource(
+      serve((_req, res) => res.writeHead(200, { "content-type": "application/xml" }).end(body)),
+      { mode: "hold" },
+    );
+    await poll(source);
+    body = rss([
+      { ...(story[0] ?? { id: "", title: "" }), title: "Talks resume in Geneva, delegates say" },
+      ...story.slice(1),
+    ]);
+    expect(await poll(source)).toEqual({ created: 0, updated: 1, held: 0, skipped: 1 });
+    const held = (await incoming()).filter((e) => e.sourceId === source.id);
+    expect(held.map((e) => e.headline)).toEqual([
+      "Talks resume in Geneva, delegates say",
+      "Ceasefire holds overnight",
+    ]);
+    expect(await itemsOf(source)).toEqual([]);
   });
 
   it("refuses a bad edit with the field named, and readers cannot see Incoming", async () => {
