@@ -106,6 +106,23 @@ test("an admin follows three wires of three formats in the panel; they fill the 
   await expect(dashboard.article("Outlet wire: trains run again")).toBeVisible();
 });
 
+test("the wire form says what to fix beside each bad field and focuses the first", async ({ page }) => {
+  const admin = new AdminPage(page);
+  await admin.login("admin", DESK_ADMIN_PASSWORD);
+  await page.getByRole("navigation", { name: "Panel" }).getByRole("link", { name: "Sources" }).click();
+  await page.getByRole("textbox", { name: "Feed address" }).fill("ftp://agency.example/feed");
+  await page.getByRole("textbox", { name: "Interval in seconds" }).fill("5");
+  await page.getByRole("button", { name: "Add wire" }).click();
+  const address = page.getByRole("textbox", { name: "Feed address" });
+  await expect(address).toBeFocused();
+  await expect(address).toHaveAccessibleDescription(/starting with https:\/\/ or http:\/\//);
+  await expect(page.getByText("Write the wire's name")).toBeVisible();
+  await expect(page.getByText("Choose at least one topic for the wire's items.")).toBeVisible();
+  await expect(page.getByRole("textbox", { name: "Interval in seconds" })).toHaveAccessibleDescription(
+    /from 30 to 86400/,
+  );
+});
+
 test("an entry changed upstream shows as Updated on the dashboard", async ({ page, desk }) => {
   let body = rss([{ ...story[0], id: "urn:e2e:upd", title: "Wire bridge closed for repairs" }]);
   feeds.route("/agency.rss", (_req, res) =>
