@@ -6,6 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest
 import { z } from "zod";
 import { createApp, type LivedeskApp } from "../../server/app";
 import { SqliteStorage } from "../../server/storage/sqlite/sqlite-storage";
+import type { EntryRecord } from "../../server/wires/store";
 import { type Item, itemPageSchema, itemSchema } from "../../shared/item";
 import {
   type IncomingEntry,
@@ -546,6 +547,59 @@ describe("/api/sources", () => {
     expect(metrics).toMatch(
       new RegExp(`livedesk_wire_last_success_timestamp_seconds\\{source="${source.id}"\\} \\d+`),
     );
+  });
+});
+
+describe("a node that stops between publishing an entry's item and recording the entry", () => {
+  it("gets the same item back on the next fetch, not a second one", async () => {
+    const storage = SqliteStorage.open(path.join(tempDir(), "livedesk.db"));
+    const store = storage.wires();
+    let failNext = true;
+    // The fault: recording the first entry fails, after its item was committed.
+    const faulty = new Proxy(store, {
+      get(target, property, receiver) {
+        if (property !== "insertEntry") return Reflect.get(target, property, receiver);
+        return async (entry: EntryRecord) => {
+          if (failNext) {
+            failNext = false;
+            throw new Error("the node stopped here");
+          }
+          return target.insertEntry(entry);
+        };
+      },
+    });
+    const node = await createApp(
+      { clientDir: "/nonexistent", wires: { tickMs: 3_600_000 } },
+      { storage, logger: pino({ level: "silent" }), wires: faulty },
+    );
+    try {
+      await node.listen(0, "127.0.0.1");
+      const address = node.httpServer.address();
+      if (address === null || typeof address === "string") throw new Error("not listening");
+      const url = `http://127.0.0.1:${address.port}`;
+      const token = (await node.auth.createToken("admin", "admin")).token;
+      await call(url, "POST", "/api/topics", { token, body: { slug: "world", name: "World" } });
+      const created = await call(url, "POST", "/api/sources", {
+        token,
+        body: {
+          url: `${feeds.url}${serve(serveDocument(rss(story.slice(1)), "application/xml"))}`,
+          name: "W",
+          topics: ["world"],
+        },
+      });
+      const source = wireSourceSchema.parse(created.body);
+      await call(url, "POST", `/api/sources/${source.id}/poll`, { token });
+      const failed = wireSourceSchema.parse(
+        (await call(url, "GET", `/api/sources/${source.id}`, { token })).body,
+      );
+      expect(failed.lastError).toMatch(/the node stopped here/);
+      const again = await call(url, "POST", `/api/sources/${source.id}/poll`, { token });
+      expect(pollResultSchema.parse(again.body).created).toBe(1);
+      const { items } = itemPageSchema.parse((await call(url, "GET", "/api/items")).body);
+      expect(items.map((i) => i.headline)).toEqual(["Ceasefire holds overnight"]);
+    } finally {
+      await node.close(500);
+    }
   });
 });
 
