@@ -202,3 +202,35 @@ test.describe("on a phone, with reduced motion", () => {
     }
   });
 });
+
+test("removing a wire asks first, then takes its held entries with it", async ({ page, desk }) => {
+  feeds.route(
+    "/removed.rss",
+    serveDocument(rss([{ id: "urn:rm:1", title: "Wire to be removed: entry" }]), "application/rss+xml"),
+  );
+  const source = wireSourceSchema.parse(
+    await desk.callAsAdmin("POST", "/api/sources", {
+      url: `${feeds.url}/removed.rss`,
+      name: "Short-lived",
+      topics: ["world"],
+      mode: "hold",
+      enabled: false,
+    }),
+  );
+  await desk.callAsAdmin("POST", `/api/sources/${source.id}/poll`);
+  const admin = new AdminPage(page);
+  await admin.login("admin", DESK_ADMIN_PASSWORD);
+  await page.getByRole("navigation", { name: "Panel" }).getByRole("link", { name: "Sources" }).click();
+  await page
+    .getByRole("listitem", { name: "Short-lived" })
+    .getByRole("button", { name: "Remove Short-lived" })
+    .click();
+  const dialog = page.getByRole("dialog", { name: "Stop following “Short-lived”?" });
+  await expect(dialog).toContainText("Its entries waiting in Incoming go with it");
+  await dialog.getByRole("button", { name: "Remove Short-lived" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Removed Short-lived." })).toBeVisible();
+  await expect(page.getByRole("listitem", { name: "Short-lived" })).toHaveCount(0);
+  await page.getByRole("navigation", { name: "Panel" }).getByRole("link", { name: "Incoming" }).click();
+  await expect(page.getByRole("heading", { name: "Incoming" })).toBeVisible();
+  await expect(page.getByRole("article", { name: "Wire to be removed: entry" })).toHaveCount(0);
+});

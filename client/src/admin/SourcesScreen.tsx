@@ -11,7 +11,8 @@ import {
 } from "../../../shared/wires";
 import { formatExact } from "../components/RelativeTime";
 import { adviceBySchema, adviceFromServer, namesOf, type Words } from "./advice";
-import { ApiError, useOperatorCall } from "./api";
+import { ApiError, noContent, useOperatorCall } from "./api";
+import { ConfirmDialog } from "./ConfirmDialog";
 import { Field, fieldError, TopicChoice } from "./fields";
 import { useFieldErrors } from "./useFieldErrors";
 import { useLoad } from "./useLoad";
@@ -188,9 +189,19 @@ function SourceForm({
   );
 }
 
-function SourceRow({ source, reload }: { source: WireSource; reload: () => void }) {
+function SourceRow({
+  source,
+  reload,
+  announce,
+}: {
+  source: WireSource;
+  reload: () => void;
+  /** Says something under the screen, where it is still heard once this row is gone. */
+  announce: (text: string) => void;
+}) {
   const operatorCall = useOperatorCall();
   const [editing, setEditing] = useState(false);
+  const [removing, setRemoving] = useState(false);
   const [message, setMessage] = useState<string | null>(null);
   const act = async (work: () => Promise<string>) => {
     try {
@@ -243,7 +254,33 @@ function SourceRow({ source, reload }: { source: WireSource; reload: () => void 
         <button type="button" aria-expanded={editing} onClick={() => setEditing(!editing)}>
           Edit<span className="sr-only"> {source.name}</span>
         </button>
+        <button type="button" className="danger" onClick={() => setRemoving(true)}>
+          Remove<span className="sr-only"> {source.name}</span>
+        </button>
       </div>
+      {removing && (
+        <ConfirmDialog
+          question={{
+            title: `Stop following “${source.name}”?`,
+            consequence: `Its entries waiting in Incoming go with it; the items it already published stay in the timeline.`,
+            confirm: `Remove ${source.name}`,
+            danger: true,
+          }}
+          onConfirm={async () => {
+            try {
+              await operatorCall("DELETE", `/api/sources/${source.id}`, noContent);
+              announce(`Removed ${source.name}.`);
+            } catch (caught) {
+              setMessage(
+                caught instanceof ApiError ? caught.message : "The server could not be reached; try again.",
+              );
+            }
+            setRemoving(false);
+            reload();
+          }}
+          onClose={() => setRemoving(false)}
+        />
+      )}
       {editing && (
         <section aria-label={`Edit ${source.name}`} className="row-edit">
           <SourceForm
@@ -277,7 +314,7 @@ export function SourcesScreen() {
   const load = useCallback(() => operatorCall("GET", "/api/sources", sourcesSchema), [operatorCall]);
   const { data: sources, failed, reload } = useLoad(load);
   const [formKey, setFormKey] = useState(0);
-  const [added, setAdded] = useState<string | null>(null);
+  const [said, setSaid] = useState<string | null>(null);
   // Wires are fetched in the background: their health is read again every few seconds.
   useEffect(() => {
     const timer = setInterval(reload, HEALTH_REFRESH_MS);
@@ -290,7 +327,7 @@ export function SourcesScreen() {
       {sources !== undefined && sources.length === 0 && <p>No wires yet: add the first one below.</p>}
       <ul className="plain-list" aria-label="Wires">
         {(sources ?? []).map((source) => (
-          <SourceRow key={source.id} source={source} reload={reload} />
+          <SourceRow key={source.id} source={source} reload={reload} announce={setSaid} />
         ))}
       </ul>
       <h3>Add a wire</h3>
@@ -302,11 +339,11 @@ export function SourcesScreen() {
         save={(body) => operatorCall("POST", "/api/sources", wireSourceSchema, body)}
         onSaved={(source) => {
           setFormKey((key) => key + 1);
-          setAdded(`Added ${source.name}; it is fetched within a few seconds.`);
+          setSaid(`Added ${source.name}; it is fetched within a few seconds.`);
           reload();
         }}
       />
-      <p role="status">{added}</p>
+      <p role="status">{said}</p>
     </section>
   );
 }
