@@ -447,6 +447,13 @@ describe("a hostile or broken wire", () => {
     await poll(busy);
     expect(Date.parse((await sourceNow(busy)).nextFetchAt) - Date.now()).toBeGreaterThan(7100_000);
 
+    const at = new Date(Date.now() + 3 * 3600_000).toUTCString();
+    const dated = await addSource(serve((_req, res) => res.writeHead(429, { "retry-after": at }).end()));
+    await poll(dated);
+    expect(Date.parse((await sourceNow(dated)).nextFetchAt) - Date.now()).toBeGreaterThan(
+      3 * 3600_000 - 120_000,
+    );
+
     const cached = await addSource(
       serve(serveDocument(rss(story), "application/xml", undefined, { "cache-control": "max-age=1800" })),
     );
