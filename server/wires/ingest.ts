@@ -24,11 +24,12 @@ export function wireAuthor(source: Pick<SourceRecord, "id" | "name">): Author {
 }
 
 /**
- * The idempotency key of an entry's item: if the node stops between publishing the item and
- * recording the entry, the next fetch publishes again and gets the same item back.
+ * The lasting identity of an entry's item (Timeline.publishOnce): if the node stops between
+ * publishing the item and recording the entry, the next fetch, however much later, gets the same
+ * item back; two editors publishing one held entry at once get one item.
  */
 export function entryKey(sourceId: string, guid: string): string {
-  return createHash("sha256").update(`${sourceId}\u0000${guid}`).digest("base64url");
+  return `wire:${createHash("sha256").update(`${sourceId}\u0000${guid}`).digest("base64url")}`;
 }
 
 /** Newest first by the entry's time; entries without one keep the feed's order, after the dated ones. */
@@ -78,7 +79,7 @@ export async function publishEntry(
     source: source.name,
     ...(publishedAt === undefined ? {} : { publishedAt }),
   });
-  const { item } = await timeline.publish(input, wireAuthor(source), entryKey(source.id, guid), {
+  const { item } = await timeline.publishOnce(input, wireAuthor(source), entryKey(source.id, guid), {
     sourceId: source.id,
     guid,
   });
