@@ -134,18 +134,10 @@ export async function createApp(config: AppConfig, deps: AppDeps): Promise<Lived
   app.use(adminRoutes(auth, guard, storage));
   // Set once the Socket.IO server exists (below).
   let incomingChanged = () => {};
-  const poller =
-    deps.wires === undefined
-      ? undefined
-      : new WirePoller(
-          deps.wires,
-          timeline,
-          logger,
-          new WireMetrics(metrics.registry),
-          () => incomingChanged(),
-          config.wires,
-        );
-  if (deps.wires !== undefined && poller !== undefined) {
+  let poller: WirePoller | undefined;
+  if (deps.wires !== undefined) {
+    const wireMetrics = new WireMetrics(metrics.registry);
+    poller = new WirePoller(deps.wires, timeline, logger, wireMetrics, () => incomingChanged(), config.wires);
     app.use(
       wireRoutes({
         store: deps.wires,
