@@ -184,9 +184,12 @@ function rawEntries(text: string): { raw: RawEntry[]; ttlSeconds: number | null 
  * feed (an HTML page), and one with more than WIRE_ENTRIES_MAX entries.
  */
 export function parseWire(text: string): WireDocument {
-  if (/<!ENTITY/i.test(text))
+  // The prolog: what comes before the root element, where a DOCTYPE and its entities would be.
+  const prolog = text.slice(0, Math.max(0, text.search(/<[A-Za-z]/)));
+  if (/<!ENTITY/i.test(prolog)) {
     throw new WireError("The document declares XML entities; livedesk does not read those.");
-  if (/<!DOCTYPE\s+html/i.test(text) || /^\s*<html[\s>]/i.test(text)) {
+  }
+  if (/<!DOCTYPE\s+html/i.test(prolog) || /^\s*<html[\s>]/i.test(text)) {
     throw new WireError("The address answers with an HTML page, not a feed.");
   }
   // Counted before parsing, so that a huge document costs a scan, not a parse.
