@@ -1,11 +1,10 @@
-import { z } from "zod";
-import { type SourceMode, sourceModeSchema, type WireSource } from "../../shared/wires";
+import type { SourceMode, WireSource } from "../../shared/wires";
+import { changedColumns, entryRow, heldRow, SOURCE_COLUMNS, sourceRow } from "./rows";
 
 /*
  * What livedesk keeps about followed wires: the sources with their health and lease, and one row
  * per entry seen (its identity, what became of it, and, while held, its text). The same SQL runs
- * on SQLite and PostgreSQL (times are ISO 8601 text, flags 0/1, topics JSON text), so the rows are
- * mapped here once for both.
+ * on SQLite and PostgreSQL, and rows.ts maps its rows once for both.
  */
 
 /** A source as stored: what the API shows, plus what the poller needs. */
@@ -107,123 +106,6 @@ export interface SqlClient {
   all(sql: string, params: readonly unknown[]): Promise<unknown[]>;
   /** The number of rows changed. */
   run(sql: string, params: readonly unknown[]): Promise<number>;
-}
-
-const flag = z.union([z.boolean(), z.number()]).transform((v) => v === true || v === 1);
-const count = z.union([z.number(), z.string()]).transform(Number);
-const topicsJson = z.string().transform((s, ctx) => {
-  const parsed = z.array(z.string()).safeParse(JSON.parse(s));
-  if (!parsed.success) {
-    ctx.addIssue({ code: "custom", message: "stored topics do not parse" });
-    return z.NEVER;
-  }
-  return parsed.data;
-});
-
-const sourceRow = z
-  .object({
-    id: z.string(),
-    url: z.string(),
-    name: z.string(),
-    topics: topicsJson,
-    mode: sourceModeSchema,
-    enabled: flag,
-    interval_seconds: count.nullable(),
-    adaptive_seconds: count,
-    created_at: z.string(),
-    last_fetched_at: z.string().nullable(),
-    last_success_at: z.string().nullable(),
-    last_status: count.nullable(),
-    last_error: z.string().nullable(),
-    next_fetch_at: z.string(),
-    consecutive_errors: count,
-    disabled_reason: z.string().nullable(),
-    entries_created: count,
-    etag: z.string().nullable(),
-    last_modified: z.string().nullable(),
-  })
-  .transform(
-    (r): SourceRecord => ({
-      id: r.id,
-      url: r.url,
-      name: r.name,
-      topics: r.topics,
-      mode: r.mode,
-      enabled: r.enabled,
-      intervalSeconds: r.interval_seconds,
-      adaptiveSeconds: r.adaptive_seconds,
-      createdAt: r.created_at,
-      lastFetchedAt: r.last_fetched_at,
-      lastSuccessAt: r.last_success_at,
-      lastStatus: r.last_status,
-      lastError: r.last_error,
-      nextFetchAt: r.next_fetch_at,
-      consecutiveErrors: r.consecutive_errors,
-      disabledReason: r.disabled_reason,
-      entriesCreated: r.entries_created,
-      etag: r.etag,
-      lastModified: r.last_modified,
-    }),
-  );
-
-const entryState = z.enum(["published", "held", "discarded", "passed"]);
-const entryColumns = {
-  id: z.string(),
-  source_id: z.string(),
-  guid: z.string(),
-  state: entryState,
-  item_id: z.string().nullable(),
-  content_hash: z.string(),
-  headline: z.string(),
-  summary: z.string(),
-  url: z.string().nullable(),
-  published_at: z.string().nullable(),
-  received_at: z.string(),
-};
-type EntryColumns = z.infer<z.ZodObject<typeof entryColumns>>;
-function entryOf(r: EntryColumns): EntryRecord {
-  return {
-    id: r.id,
-    sourceId: r.source_id,
-    guid: r.guid,
-    state: r.state,
-    itemId: r.item_id,
-    contentHash: r.content_hash,
-    headline: r.headline,
-    summary: r.summary,
-    url: r.url,
-    publishedAt: r.published_at,
-    receivedAt: r.received_at,
-  };
-}
-const entryRow = z.object(entryColumns).transform(entryOf);
-const heldRow = z
-  .object({ ...entryColumns, source_name: z.string() })
-  .transform((r): HeldEntry => ({ ...entryOf(r), sourceName: r.source_name }));
-
-const SOURCE_COLUMNS = `id, url, name, topics, mode, enabled, interval_seconds, adaptive_seconds, created_at,
-  last_fetched_at, last_success_at, last_status, last_error, next_fetch_at, consecutive_errors,
-  disabled_reason, entries_created, etag, last_modified`;
-
-/** The columns a change sets, with the values as stored. */
-function changedColumns(c: SourceChange): [string, unknown][] {
-  const sets: [string, unknown][] = [];
-  const set = (column: string, value: unknown) => {
-    if (value !== undefined) sets.push([column, value]);
-  };
-  set("url", c.url);
-  set("name", c.name);
-  set("topics", c.topics === undefined ? undefined : JSON.stringify(c.topics));
-  set("mode", c.mode);
-  set("interval_seconds", c.intervalSeconds);
-  set("enabled", c.enabled === undefined ? undefined : c.enabled ? 1 : 0);
-  set("disabled_reason", c.disabledReason);
-  set("consecutive_errors", c.consecutiveErrors);
-  set("last_error", c.lastError);
-  set("next_fetch_at", c.nextFetchAt);
-  set("etag", c.etag);
-  set("last_modified", c.lastModified);
-  return sets;
 }
 
 /** The wire store on any SQL backend that runs the migrations of this feature. */
