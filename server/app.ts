@@ -23,7 +23,7 @@ import { importRoutes } from "./import/routes";
 import { Metrics } from "./metrics";
 import { ninjsRoutes } from "./ninjs/routes";
 import { pageRoutes } from "./pages/routes";
-import { attachPanelSocket } from "./panel/socket";
+import { attachPanelSocket, OPERATORS_ROOM } from "./panel/socket";
 import type { Storage } from "./storage/storage";
 import { DEFAULT_SOCKET_BUFFER_MAX_BYTES, limitSlowReaders } from "./timeline/backpressure";
 import { RecentChanges } from "./timeline/recent";
@@ -32,6 +32,10 @@ import { ChangeSequencer, type SequencerOptions } from "./timeline/sequencer";
 import { attachTimelineSocket, type LivedeskServer } from "./timeline/socket";
 import { Timeline } from "./timeline/timeline";
 import { topicRoutes } from "./topics/routes";
+import { WireMetrics } from "./wires/metrics";
+import { type PollerOptions, WirePoller } from "./wires/poller";
+import { wireRoutes } from "./wires/routes";
+import type { WireStore } from "./wires/store";
 
 export interface AppConfig extends Partial<SecurityConfig> {
   /** Folder of the built dashboard (`vite build`); pages answer 503 while it is missing. */
@@ -43,6 +47,8 @@ export interface AppConfig extends Partial<SecurityConfig> {
   websubHub?: string | undefined;
   /** Tests only: how the sequencer waits on gaps and checks storage (defaults in sequencer.ts). */
   sequencer?: Pick<SequencerOptions, "gapWaitMs" | "checkEveryMs">;
+  /** How this node follows wires (tests shorten the poller's tick and the fetch deadline). */
+  wires?: PollerOptions;
 }
 
 export interface AppDeps {
@@ -50,6 +56,8 @@ export interface AppDeps {
   logger: Logger;
   /** How changes reach the other nodes; one node alone needs none. */
   fanout?: Fanout & { adapter?: () => Parameters<LivedeskServer["adapter"]>[0] };
+  /** Where followed wires are kept; without it this node neither follows wires nor serves their API. */
+  wires?: WireStore;
 }
 
 export interface LivedeskApp {
@@ -127,6 +135,23 @@ export async function createApp(config: AppConfig, deps: AppDeps): Promise<Lived
   app.use(topicRoutes(storage, admin, guard));
   app.use(authRoutes(auth, guard, config.loginLimits));
   app.use(adminRoutes(admin, guard, storage));
+  // Set once the Socket.IO server exists (below).
+  let incomingChanged = () => {};
+  let poller: WirePoller | undefined;
+  if (deps.wires !== undefined) {
+    const wireMetrics = new WireMetrics(metrics.registry);
+    poller = new WirePoller(deps.wires, timeline, logger, wireMetrics, () => incomingChanged(), config.wires);
+    app.use(
+      wireRoutes({
+        store: deps.wires,
+        poller,
+        storage,
+        timeline,
+        guard,
+        incomingChanged: () => incomingChanged(),
+      }),
+    );
+  }
   app.use("/api", (req) => {
     throw new HttpError(404, "not_found", `There is no API call ${req.method} ${req.path}.`);
   });
@@ -164,6 +189,7 @@ export async function createApp(config: AppConfig, deps: AppDeps): Promise<Lived
     allowRequest: (req, callback) => callback(null, originAllowed(req, allowedOrigins)),
   });
   attachPanelSocket(io, auth, logger);
+  incomingChanged = () => io.to(OPERATORS_ROOM).emit("incoming:changed");
   if (deps.fanout?.adapter !== undefined) io.adapter(deps.fanout.adapter());
   const recent = new RecentChanges(timeline);
   const socket = attachTimelineSocket(io, recent, logger, (local) => fanout.viewers(local));
@@ -205,6 +231,7 @@ export async function createApp(config: AppConfig, deps: AppDeps): Promise<Lived
   const forgetTimer = setInterval(forgetKeys, 60 * 60 * 1000);
   forgetTimer.unref();
   void forgetKeys();
+  poller?.start();
 
   return {
     app,
@@ -236,6 +263,7 @@ export async function createApp(config: AppConfig, deps: AppDeps): Promise<Lived
     async close(graceMs = 5000) {
       clearInterval(forgetTimer);
       websub?.close();
+      const pollerClosed = poller?.close();
       stopLimiting();
       socket.stop();
       sequencer.close();
@@ -256,6 +284,7 @@ export async function createApp(config: AppConfig, deps: AppDeps): Promise<Lived
       clearTimeout(socketTimer);
       clearTimeout(timer);
       await new Promise<void>((resolve) => io.close(() => resolve()));
+      await pollerClosed;
       // Side by side: neither needs the other any more, and the shutdown has a budget.
       const [fanoutClosed, storageClosed] = await Promise.all([
         within(fanout.close(), DEPENDENCY_CLOSE_MS),

@@ -5,7 +5,6 @@ import { RedisFanout } from "./fanout/redis-fanout";
 import { createLogger } from "./logger";
 import { PgStorage } from "./storage/postgres/pg-storage";
 import { SqliteStorage } from "./storage/sqlite/sqlite-storage";
-import type { Storage } from "./storage/storage";
 import { surviveUnhandledRejections } from "./unhandled-rejections";
 
 /** SIGTERM ends the process within this, however the shutdown goes. */
@@ -15,7 +14,7 @@ const SHUTDOWN_DEADLINE_MS = 9500;
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
   const { logger, close: closeLog, flush: flushLog } = createLogger(config.logLevel);
-  let storage: Storage;
+  let storage: PgStorage | SqliteStorage;
   if (config.database.kind === "postgres") {
     storage = await PgStorage.open(config.database.url);
     logger.info("opened PostgreSQL storage");
@@ -34,7 +33,7 @@ async function main(): Promise<void> {
       frameAncestors: config.frameAncestors,
       websubHub: config.websubHub,
     },
-    { storage, logger, ...(fanout === undefined ? {} : { fanout }) },
+    { storage, logger, wires: storage.wires(), ...(fanout === undefined ? {} : { fanout }) },
   );
   surviveUnhandledRejections(logger, livedesk.metrics);
   const admin = await livedesk.auth.bootstrapAdmin(config.adminPassword);

@@ -78,6 +78,8 @@ export interface ServerToClientEvents {
   presence: (presence: Presence) => void;
   /** Only to sockets of logged-in operators. */
   "panel:presence": (presence: PanelPresence) => void;
+  /** Only to sockets of logged-in operators: wire entries arrived in (or left) Incoming; read it again. */
+  "incoming:changed": () => void;
 }
 
 /** Events a client emits. */

@@ -12,6 +12,13 @@ export type ItemStatus = z.infer<typeof itemStatusSchema>;
 /** The headline the public sees on an item withdrawn by a legal kill, in place of its own. */
 export const WITHDRAWN_HEADLINE = "Withdrawn";
 
+/**
+ * Where a wire item came from: the followed source and the entry's identity in it (its guid, else
+ * its link, else a hash of its title and date).
+ */
+export const originSchema = z.object({ sourceId: z.string(), guid: z.string() });
+export type Origin = z.infer<typeof originSchema>;
+
 /** One news item as the server stores and sends it. */
 export const itemSchema = z.object({
   id: z.string().check(z.minLength(1)),
@@ -41,6 +48,8 @@ export const itemSchema = z.object({
    */
   contentUpdatedAt: z._default(z.nullable(z.string()), null),
   author: z.string(),
+  /** Set on items that came from a followed wire; items stored before the field existed read as null. */
+  origin: z._default(z.nullable(originSchema), null),
 });
 export type Item = z.infer<typeof itemSchema>;
 

@@ -47,6 +47,17 @@ export function retryNow(): void {
   current.disconnect().connect();
 }
 
+const incomingListeners = new Set<() => void>();
+
+/**
+ * Calls `listener` when wire entries arrive in or leave Incoming, and on every (re)connect, since
+ * an operator's socket hears of Incoming only while connected. Returns the unsubscribe function.
+ */
+export function onIncomingChanged(listener: () => void): () => void {
+  incomingListeners.add(listener);
+  return () => incomingListeners.delete(listener);
+}
+
 /** Tells the other operators which item this one is editing (null: none). */
 export function sendEditing(itemId: string | null): void {
   current?.emit("panel:editing", { itemId });
@@ -132,6 +143,11 @@ export function connect(desk: DeskStore): () => void {
   });
   socket.on("presence", ({ viewers }) => store().setViewers(viewers));
   socket.on("panel:presence", ({ operators }) => store().setOperatorsOnline(operators));
+  const incomingChanged = () => {
+    for (const listener of incomingListeners) listener();
+  };
+  socket.on("incoming:changed", incomingChanged);
+  socket.on("connect", incomingChanged);
 
   const onOffline = () => store().setConnection("offline");
   // Timers of a hidden tab are slowed down, and no backoff knows when the network is back.

@@ -5,7 +5,8 @@ import type { Auth } from "../auth/auth";
 import { SESSION_COOKIE } from "../auth/guard";
 import type { LivedeskServer } from "../timeline/socket";
 
-const OPERATORS_ROOM = "operators";
+/** Every logged-in operator's sockets. */
+export const OPERATORS_ROOM = "operators";
 /** The sockets of one session, and of all of an operator's sessions: closed when those end. */
 const sessionRoom = (sessionHash: string) => `session:${sessionHash}`;
 const operatorRoom = (operatorId: string) => `operator:${operatorId}`;

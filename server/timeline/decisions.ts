@@ -1,4 +1,4 @@
-import type { Item } from "../../shared/item";
+import type { Item, Origin } from "../../shared/item";
 import type { CreateItemInput, PatchItemInput, RetractItemInput } from "../../shared/requests";
 import type { Decision } from "../storage/storage";
 
@@ -9,6 +9,7 @@ export function decideCreate(
   input: CreateItemInput,
   author: string,
   now: string,
+  origin: Origin | null = null,
 ): Decision {
   if (current !== null) throw new Error(`item id ${id} is already taken`);
   return {
@@ -31,6 +32,7 @@ export function decideCreate(
       updatedAt: now,
       contentUpdatedAt: null,
       author,
+      origin,
     },
   };
 }

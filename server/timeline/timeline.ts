@@ -1,7 +1,7 @@
 import { createHash, getRandomValues } from "node:crypto";
 import { monotonicFactory } from "ulid";
 import type { SyncChanges, SyncReset } from "../../shared/events";
-import { type Change, fingerprintOf, type Item, isFingerprintOf } from "../../shared/item";
+import { type Change, fingerprintOf, type Item, isFingerprintOf, type Origin } from "../../shared/item";
 import { SYNC_MAX_CHANGES, SYNC_WINDOW } from "../../shared/limits";
 import type {
   CreateItemInput,
@@ -157,6 +157,7 @@ export class Timeline {
     input: CreateItemInput,
     author: Author,
     idempotencyKey?: string,
+    origin: Origin | null = null,
   ): Promise<{ item: Item; replayed: boolean }> {
     return this.create(
       input,
@@ -168,6 +169,7 @@ export class Timeline {
             key: idempotencyKey,
             fingerprint: createHash("sha256").update(JSON.stringify(input)).digest("base64url"),
           },
+      origin,
     );
   }
 
@@ -180,20 +182,27 @@ export class Timeline {
     input: CreateItemInput,
     author: Author,
     identity: string,
+    origin: Origin | null = null,
   ): Promise<{ item: Item; replayed: boolean }> {
-    return this.create(input, author, {
-      principal: LASTING_KEYS_PRINCIPAL,
-      key: identity,
-      // The identity alone decides: the same block imported later (another time, other topics)
-      // is the same item, not a reused key.
-      fingerprint: identity,
-    });
+    return this.create(
+      input,
+      author,
+      {
+        principal: LASTING_KEYS_PRINCIPAL,
+        key: identity,
+        // The identity alone decides: the same block imported later (another time, other topics)
+        // is the same item, not a reused key.
+        fingerprint: identity,
+      },
+      origin,
+    );
   }
 
   private async create(
     input: CreateItemInput,
     author: Author,
     idempotency: IdempotencyClaim | undefined,
+    origin: Origin | null = null,
   ): Promise<{ item: Item; replayed: boolean }> {
     await this.checkTopics(input.topics);
     this.checkNotInFuture(input.publishedAt);
@@ -201,7 +210,7 @@ export class Timeline {
     const now = this.now().toISOString();
     const result = await this.storage.commit({
       itemId: id,
-      decide: (current) => decideCreate(current, id, input, author.name, now),
+      decide: (current) => decideCreate(current, id, input, author.name, now, origin),
       ...(idempotency === undefined ? {} : { idempotency }),
     });
     // The item the key made comes with the refusal, so a client whose answer was lost can show it.

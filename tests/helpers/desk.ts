@@ -107,6 +107,11 @@ export class Desk {
     return this.process?.child.pid;
   }
 
+  /** A call with the admin's session, for what only admins may do (follow a wire, say). */
+  async callAsAdmin(method: string, pathname: string, body?: unknown): Promise<unknown> {
+    return this.call(method, pathname, body, this.adminHeaders);
+  }
+
   async createTopic(slug: string, name: string): Promise<void> {
     await this.call("POST", "/api/topics", { slug, name }, this.adminHeaders);
   }

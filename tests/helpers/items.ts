@@ -20,6 +20,7 @@ export function sampleDraft(id: string, fields: Partial<ItemDraft> = {}): ItemDr
     updatedAt: "2026-03-01T10:00:00.000Z",
     contentUpdatedAt: null,
     author: "test",
+    origin: null,
     ...fields,
   };
 }

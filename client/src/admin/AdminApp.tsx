@@ -8,14 +8,17 @@ import { noContent, useOperatorCall } from "./api";
 import { Desk } from "./Desk";
 import { forgetDraft } from "./draft";
 import { ImportScreen } from "./ImportScreen";
+import { IncomingScreen } from "./IncomingScreen";
 import { Login } from "./Login";
 import { OperatorsScreen } from "./OperatorsScreen";
 import { PanelConnection } from "./PanelConnection";
 import { Presence } from "./Presence";
+import { SourcesScreen } from "./SourcesScreen";
 import { TokensScreen } from "./TokensScreen";
 import { TopicsScreen } from "./TopicsScreen";
 
 const ADMIN_SCREENS = [
+  { path: "/sources", label: "Sources" },
   { path: "/topics", label: "Topics" },
   { path: "/operators", label: "Operators" },
   { path: "/tokens", label: "API tokens" },
@@ -83,6 +86,7 @@ export function AdminApp() {
         <nav aria-label="Panel">
           <NavLink path="/" label="Desk" />
           <NavLink path="/import" label="Import" />
+          <NavLink path="/incoming" label="Incoming" />
           {session.role === "admin" &&
             ADMIN_SCREENS.map((screen) => <NavLink key={screen.path} {...screen} />)}
           <a href="/">Reader view</a>
@@ -104,6 +108,14 @@ export function AdminApp() {
           </Route>
           <Route path="/import">
             <ImportScreen />
+          </Route>
+          <Route path="/incoming">
+            <IncomingScreen />
+          </Route>
+          <Route path="/sources">
+            <AdminOnly>
+              <SourcesScreen />
+            </AdminOnly>
           </Route>
           <Route path="/topics">
             <AdminOnly>

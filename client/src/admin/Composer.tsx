@@ -29,6 +29,7 @@ function previewOf(draft: Draft, author: string): Item {
     updatedAt: now,
     contentUpdatedAt: null,
     author,
+    origin: null,
   };
 }
 

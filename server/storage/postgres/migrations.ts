@@ -135,4 +135,52 @@ export const pgMigrations: readonly string[] = [
   -- rows as it shows, however long the log (see listAudit).
   CREATE INDEX changes_audit ON changes ((item->>'updatedAt'), seq);
   `,
+  `
+  -- Followed wires (server/wires/store.ts). Times are ISO 8601 UTC text, flags 0/1, topics JSON
+  -- text, so one set of statements runs on both storages. The lease (lease_owner, lease_until)
+  -- lets exactly one node fetch a source at a time.
+  CREATE TABLE wire_sources (
+    id TEXT PRIMARY KEY,
+    url TEXT NOT NULL,
+    name TEXT NOT NULL,
+    topics TEXT NOT NULL,
+    mode TEXT NOT NULL,
+    enabled INTEGER NOT NULL,
+    interval_seconds INTEGER,
+    adaptive_seconds INTEGER NOT NULL,
+    created_at TEXT NOT NULL,
+    last_fetched_at TEXT,
+    last_success_at TEXT,
+    last_status INTEGER,
+    last_error TEXT,
+    next_fetch_at TEXT NOT NULL,
+    consecutive_errors INTEGER NOT NULL DEFAULT 0,
+    disabled_reason TEXT,
+    entries_created INTEGER NOT NULL DEFAULT 0,
+    etag TEXT,
+    last_modified TEXT,
+    lease_owner TEXT,
+    lease_until TEXT
+  );
+  CREATE INDEX wire_sources_due ON wire_sources (next_fetch_at);
+
+  -- Every entry a wire has shown, by its identity in that wire (guid, else link, else a hash of
+  -- title and date), and what became of it: published (item_id), held for an operator, or
+  -- discarded. A re-poll finds it here and creates nothing.
+  CREATE TABLE wire_entries (
+    id TEXT PRIMARY KEY,
+    source_id TEXT NOT NULL,
+    guid TEXT NOT NULL,
+    state TEXT NOT NULL,
+    item_id TEXT,
+    content_hash TEXT NOT NULL,
+    headline TEXT NOT NULL,
+    summary TEXT NOT NULL,
+    url TEXT,
+    published_at TEXT,
+    received_at TEXT NOT NULL,
+    UNIQUE (source_id, guid)
+  );
+  CREATE INDEX wire_entries_state ON wire_entries (state);
+  `,
 ];

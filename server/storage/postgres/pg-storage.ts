@@ -4,6 +4,7 @@ import type { Change, Item, Topic } from "../../../shared/item";
 import { searchWords } from "../../../shared/search";
 import type { Operator, StoredSession, StoredToken } from "../account-store";
 import type { AdminAuditLine, AdminChange, AuditEntry, AuditQuery, AuditRecord } from "../audit-store";
+import { SqlWireStore, type WireStore } from "../../wires/store";
 import { asStorageError, StorageError } from "../errors";
 import {
   auditRow,
@@ -29,6 +30,7 @@ import {
 } from "../timeline-store";
 import { adminChangeSql } from "./admin-changes";
 import { pgMigrations } from "./migrations";
+import { pgSqlClient } from "./wires";
 
 const INT8_OID = 20;
 const MIGRATION_LOCK = 4_711_001;
@@ -543,6 +545,11 @@ export class PgStorage implements Storage {
     if (this.fullAt !== undefined && Date.now() - this.fullAt < FULL_REMEMBERED_MS) {
       throw new StorageError("full", "PostgreSQL's disk was full at the last write.");
     }
+  }
+
+  /** The followed wires, kept in this database (server/wires/store.ts). */
+  wires(): WireStore {
+    return new SqlWireStore(pgSqlClient((sql, params) => this.query(sql, params)));
   }
 
   async close(): Promise<void> {

@@ -6,6 +6,7 @@ import type { Change, Item, Topic } from "../../../shared/item";
 import type { Operator, StoredSession, StoredToken } from "../account-store";
 import { boundFor, changeKindOf, mergePage } from "../audit";
 import type { AdminAuditLine, AdminChange, AuditEntry, AuditQuery, AuditRecord } from "../audit-store";
+import { SqlWireStore, type WireStore } from "../../wires/store";
 import { asStorageError, StorageError } from "../errors";
 import {
   auditRow,
@@ -28,6 +29,7 @@ import {
   LASTING_KEYS_PRINCIPAL,
 } from "../timeline-store";
 import { migrations } from "./migrations";
+import { sqliteSqlClient } from "./wires";
 
 /**
  * Below this much room the disk counts as full for `/readyz`: a group commit and the WAL's
@@ -520,6 +522,11 @@ export class SqliteStorage implements Storage {
     if (free < MIN_FREE_BYTES || (this.fullAt !== undefined && free < this.fullAt.free + MIN_FREE_BYTES)) {
       throw new StorageError("full", `The disk of ${this.file} is full (${free} bytes free).`);
     }
+  }
+
+  /** The followed wires, kept in this database (server/wires/store.ts). */
+  wires(): WireStore {
+    return new SqlWireStore(sqliteSqlClient(this.db));
   }
 
   async close(): Promise<void> {
