@@ -2,9 +2,9 @@ import pg from "pg";
 import { z } from "zod";
 import type { Change, Item, Topic } from "../../../shared/item";
 import { searchWords } from "../../../shared/search";
+import { SqlWireStore, type WireStore } from "../../wires/store";
 import type { Operator, StoredSession, StoredToken } from "../account-store";
 import type { AdminAuditLine, AdminChange, AuditEntry, AuditQuery, AuditRecord } from "../audit-store";
-import { SqlWireStore, type WireStore } from "../../wires/store";
 import { asStorageError, StorageError } from "../errors";
 import {
   auditRow,

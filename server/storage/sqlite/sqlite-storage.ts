@@ -3,10 +3,10 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import { z } from "zod";
 import type { Change, Item, Topic } from "../../../shared/item";
+import { SqlWireStore, type WireStore } from "../../wires/store";
 import type { Operator, StoredSession, StoredToken } from "../account-store";
 import { boundFor, changeKindOf, mergePage } from "../audit";
 import type { AdminAuditLine, AdminChange, AuditEntry, AuditQuery, AuditRecord } from "../audit-store";
-import { SqlWireStore, type WireStore } from "../../wires/store";
 import { asStorageError, StorageError } from "../errors";
 import {
   auditRow,
