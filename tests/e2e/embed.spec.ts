@@ -1,0 +1,160 @@
+import type { Page } from "@playwright/test";
+import { Desk } from "../helpers/desk";
+import { startPartnerSite } from "../helpers/partner-site";
+import { expect, seriousViolations, test } from "./fixtures";
+import { EmbedFrame } from "./pages/embed";
+
+/*
+ * A partner's page on another site embeds the ticker and the feed through /embed.js, as the
+ * snippet in docs/embeds.md tells partners to. Its own livedesk per test file, allowing the
+ * partner's origin in LIVEDESK_FRAME_ANCESTORS.
+ */
+
+const NEW_TAB = " (opens in a new tab)";
+
+function partnerPage(desk: string, embeds: string): string {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8" /><title>Partner news</title></head>
+<body><main><h1>The partner's front page</h1>${embeds}</main>
+<script src="${desk}/embed.js" async></script></body></html>`;
+}
+
+let desk: Desk;
+let partner: { url: string; close(): Promise<void> };
+
+test.beforeAll(async () => {
+  // The partner's origin is only known once it listens; the page it serves names livedesk's.
+  let html = "";
+  partner = await startPartnerSite(() => html);
+  desk = await Desk.start({ env: { LIVEDESK_FRAME_ANCESTORS: new URL(partner.url).origin } });
+  html = partnerPage(
+    desk.url,
+    `<div data-livedesk="ticker" data-topic="politics"><a href="${desk.url}/embed/ticker?topic=politics">Breaking news on livedesk</a></div>
+<div data-livedesk="feed" data-topic="sport weather" data-limit="3" data-compact><a href="${desk.url}/embed/feed?topic=sport&amp;topic=weather">News on livedesk</a></div>`,
+  );
+});
+test.afterAll(async () => {
+  await desk?.stop();
+  await partner?.close();
+});
+
+async function openPartner(page: Page): Promise<{ ticker: EmbedFrame; feed: EmbedFrame }> {
+  await page.goto(partner.url);
+  const ticker = new EmbedFrame(page, "ticker");
+  const feed = new EmbedFrame(page, "feed");
+  await expect(ticker.status).toHaveText("Live");
+  await expect(feed.status).toHaveText("Live");
+  return { ticker, feed };
+}
+
+test("a partner's page shows the live ticker of its topic, linking to the permalink in a new tab", async ({
+  page,
+}) => {
+  const { ticker } = await openPartner(page);
+  const flash = await desk.publish({ headline: "Cabinet resigns", topics: ["politics"], breaking: true });
+  await desk.publish({ headline: "Stadium evacuated", topics: ["sport"], breaking: true });
+  await desk.publish({ headline: "Committee meets", topics: ["politics"] });
+  await expect(ticker.headline(`Cabinet resigns${NEW_TAB}`)).toBeVisible();
+  const last = await desk.publish({ headline: "Parliament dissolved", topics: ["politics"], breaking: true });
+  await expect(ticker.headlines()).toHaveText([
+    `Parliament dissolved${NEW_TAB}`,
+    `Cabinet resigns${NEW_TAB}`,
+  ]);
+  // Other topics, and news that is not breaking, stay off this ticker.
+  await expect(ticker.frame.getByText("Stadium evacuated")).toHaveCount(0);
+  await expect(ticker.frame.getByText("Committee meets")).toHaveCount(0);
+
+  // A correction reaches the partner's page too; a retraction takes the headline off it.
+  await desk.edit(flash, { headline: "Cabinet resigns in full", correction: "All ministers, not some." });
+  await expect(ticker.headlines()).toHaveText([
+    `Parliament dissolved${NEW_TAB}`,
+    `Cabinet resigns in full${NEW_TAB}`,
+  ]);
+  await desk.retract(last, "Not confirmed.");
+  await expect(ticker.headlines()).toHaveText([`Cabinet resigns in full${NEW_TAB}`]);
+
+  const popup = page.waitForEvent("popup");
+  await ticker.headline(`Cabinet resigns in full${NEW_TAB}`).click();
+  const permalink = await popup;
+  await expect(permalink).toHaveURL(`${desk.url}/items/${flash.id}`);
+  await expect(permalink.getByRole("heading", { level: 1, name: "Cabinet resigns in full" })).toBeVisible();
+  await permalink.close();
+  // The partner's page stayed where it was.
+  await expect(page).toHaveURL(partner.url);
+});
+
+test("the iframe grows and shrinks with the embed, and heeds no one else's height", async ({ page }) => {
+  const { feed } = await openPartner(page);
+  const heightOf = async () => Math.round((await feed.iframe.boundingBox())?.height ?? 0);
+  const contentHeight = () =>
+    feed.frame
+      .locator("body")
+      .evaluate((body) => Math.ceil(body.firstElementChild?.getBoundingClientRect().height ?? 0));
+  await expect.poll(async () => (await heightOf()) - (await contentHeight())).toBe(0);
+  const before = await heightOf();
+  for (const headline of ["Final postponed", "Heatwave warning", "Derby sold out"])
+    await desk.publish({ headline, topics: [headline === "Heatwave warning" ? "weather" : "sport"] });
+  await expect(feed.headlines()).toHaveCount(3);
+  await expect.poll(heightOf).toBeGreaterThan(before);
+  await expect.poll(async () => (await heightOf()) - (await contentHeight())).toBe(0);
+
+  // A message in the embed's words from the partner's own page (not from livedesk) changes nothing.
+  const settled = await heightOf();
+  await page.evaluate(() => window.postMessage({ type: "livedesk:embed-height", height: 7 }, "*"));
+  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(resolve)));
+  expect(await heightOf()).toBe(settled);
+});
+
+test("the feed shows its topics' newest items up to its limit, headlines only when compact", async ({
+  page,
+}) => {
+  const { feed } = await openPartner(page);
+  const shown = ["Rain returns", "Cup draw made", "Coach resigns", "Storm clears"];
+  for (const headline of shown)
+    await desk.publish({
+      headline,
+      summary: `${headline}: details.`,
+      topics: [headline.includes("r") ? "weather" : "sport"],
+    });
+  await desk.publish({ headline: "Budget passed", topics: ["politics"] });
+  await expect(feed.headlines()).toHaveText(
+    shown
+      .slice(1)
+      .reverse()
+      .map((h) => `${h}${NEW_TAB}`),
+  );
+  await expect(feed.frame.getByText("Storm clears: details.")).toHaveCount(0);
+  expect(await seriousViolations(page)).toEqual([]);
+});
+
+test("the embeds catch up after the server restarts", async ({ page }) => {
+  test.setTimeout(90_000);
+  const { ticker } = await openPartner(page);
+  await desk.publish({ headline: "Before the restart", topics: ["politics"], breaking: true });
+  await expect(ticker.headline(`Before the restart${NEW_TAB}`)).toBeVisible();
+  await desk.kill();
+  await expect(ticker.status).not.toHaveText("Live");
+  await desk.restart();
+  // Published while the embed is still away, and after it is back: both arrive, once, in order.
+  await desk.publish({ headline: "During the outage", topics: ["politics"], breaking: true });
+  await expect(ticker.status).toHaveText("Live", { timeout: 30_000 });
+  await desk.publish({ headline: "After the restart", topics: ["politics"], breaking: true });
+  await expect(ticker.headlines().first()).toHaveText(`After the restart${NEW_TAB}`);
+  const headlines = await ticker.headlines().allTextContents();
+  expect(headlines.slice(0, 3)).toEqual(
+    ["After the restart", "During the outage", "Before the restart"].map((h) => `${h}${NEW_TAB}`),
+  );
+  expect(new Set(headlines).size).toBe(headlines.length);
+});
+
+test("without scripts a partner's page keeps a plain link to the embed", async ({ browser }) => {
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  try {
+    const page = await context.newPage();
+    await page.goto(partner.url);
+    const link = page.getByRole("link", { name: "Breaking news on livedesk" });
+    await expect(link).toHaveAttribute("href", `${desk.url}/embed/ticker?topic=politics`);
+    await expect(page.locator("iframe")).toHaveCount(0);
+  } finally {
+    await context.close();
+  }
+});
