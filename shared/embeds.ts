@@ -116,3 +116,26 @@ export function embedUrl(origin: string, options: EmbedOptions): string {
  * listens to, from the embed's own origin: the height the iframe should have to show it whole.
  */
 export const EMBED_HEIGHT_MESSAGE = "livedesk:embed-height";
+
+const ATTRIBUTE_ESCAPES: Record<string, string> = { "&": "&amp;", '"': "&quot;", "<": "&lt;", ">": "&gt;" };
+
+function attribute(text: string): string {
+  return text.replace(/[&"<>]/g, (char) => ATTRIBUTE_ESCAPES[char] ?? char);
+}
+
+/**
+ * The HTML a partner pastes into their page to embed livedesk at `origin`: the div `/embed.js`
+ * turns into the iframe, holding a plain link to the embed for readers without scripts.
+ */
+export function embedSnippet(origin: string, options: EmbedOptions): string {
+  const data = [`data-livedesk="${options.kind}"`];
+  if (options.topics.length > 0) data.push(`data-topic="${attribute(options.topics.join(" "))}"`);
+  if (options.limit !== EMBED_LIMIT_DEFAULT[options.kind]) data.push(`data-limit="${options.limit}"`);
+  if (options.theme !== "auto") data.push(`data-theme="${options.theme}"`);
+  if (options.compact) data.push("data-compact");
+  const text = options.kind === "ticker" ? "Breaking news on livedesk" : "News on livedesk";
+  return [
+    `<div ${data.join(" ")}><a href="${attribute(embedUrl(origin, options))}">${text}</a></div>`,
+    `<script src="${attribute(origin)}/embed.js" async></script>`,
+  ].join("\n");
+}

@@ -1,7 +1,8 @@
 import type { Page } from "@playwright/test";
-import { Desk } from "../helpers/desk";
+import { DESK_ADMIN_PASSWORD, Desk } from "../helpers/desk";
 import { startPartnerSite } from "../helpers/partner-site";
 import { expect, seriousViolations, test } from "./fixtures";
+import { AdminPage } from "./pages/admin";
 import { EmbedFrame } from "./pages/embed";
 
 /*
@@ -12,25 +13,28 @@ import { EmbedFrame } from "./pages/embed";
 
 const NEW_TAB = " (opens in a new tab)";
 
-function partnerPage(desk: string, embeds: string): string {
+/** A partner's page with `embeds` (the divs and the loader's script tag) in its main part. */
+function partnerPage(embeds: string): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8" /><title>Partner news</title></head>
-<body><main><h1>The partner's front page</h1>${embeds}</main>
-<script src="${desk}/embed.js" async></script></body></html>`;
+<body><main><h1>The partner's front page</h1>${embeds}</main></body></html>`;
 }
 
 let desk: Desk;
 let partner: { url: string; close(): Promise<void> };
+/** What the partner's site serves: the page of every test but the snippet's. */
+let html = "";
+let frontPage = "";
 
 test.beforeAll(async () => {
   // The partner's origin is only known once it listens; the page it serves names livedesk's.
-  let html = "";
   partner = await startPartnerSite(() => html);
   desk = await Desk.start({ env: { LIVEDESK_FRAME_ANCESTORS: new URL(partner.url).origin } });
-  html = partnerPage(
-    desk.url,
+  frontPage = partnerPage(
     `<div data-livedesk="ticker" data-topic="politics"><a href="${desk.url}/embed/ticker?topic=politics">Breaking news on livedesk</a></div>
-<div data-livedesk="feed" data-topic="sport weather" data-limit="3" data-compact><a href="${desk.url}/embed/feed?topic=sport&amp;topic=weather">News on livedesk</a></div>`,
+<div data-livedesk="feed" data-topic="sport weather" data-limit="3" data-compact><a href="${desk.url}/embed/feed?topic=sport&amp;topic=weather">News on livedesk</a></div>
+<script src="${desk.url}/embed.js" async></script>`,
   );
+  html = frontPage;
 });
 test.afterAll(async () => {
   await desk?.stop();
@@ -155,6 +159,40 @@ test("without scripts a partner's page keeps a plain link to the embed", async (
     await expect(link).toHaveAttribute("href", `${desk.url}/embed/ticker?topic=politics`);
     await expect(page.locator("iframe")).toHaveCount(0);
   } finally {
+    await context.close();
+  }
+});
+
+test("the snippet from the operator panel, pasted into a partner's page, shows the embed", async ({
+  browser,
+}) => {
+  const context = await browser.newContext({
+    baseURL: desk.url,
+    permissions: ["clipboard-read", "clipboard-write"],
+  });
+  try {
+    const page = await context.newPage();
+    const admin = new AdminPage(page);
+    await admin.login("admin", DESK_ADMIN_PASSWORD);
+    await page.getByRole("navigation", { name: "Panel" }).getByRole("link", { name: "Embed" }).click();
+    await page.getByRole("combobox", { name: "What to embed" }).selectOption("Feed");
+    await page.getByRole("group", { name: "Topics" }).getByRole("checkbox", { name: "Politics" }).check();
+    await page.getByRole("textbox", { name: "Headlines shown" }).fill("2");
+    await page.getByRole("button", { name: "Copy snippet" }).click();
+    await expect(page.getByRole("status").filter({ hasText: "Snippet copied." })).toBeVisible();
+    const snippet = await page.evaluate(() => navigator.clipboard.readText());
+    await expect(page.getByRole("textbox", { name: "Snippet" })).toHaveValue(snippet);
+    expect(snippet).toContain(`<script src="${desk.url}/embed.js" async></script>`);
+
+    html = partnerPage(snippet);
+    for (const headline of ["Vote delayed", "Minister quits", "Poll opens"])
+      await desk.publish({ headline, topics: ["politics"] });
+    const partnerTab = await context.newPage();
+    await partnerTab.goto(partner.url);
+    const feed = new EmbedFrame(partnerTab, "feed");
+    await expect(feed.headlines()).toHaveText([`Poll opens${NEW_TAB}`, `Minister quits${NEW_TAB}`]);
+  } finally {
+    html = frontPage;
     await context.close();
   }
 });

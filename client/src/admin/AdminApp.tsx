@@ -7,6 +7,7 @@ import { AuditScreen } from "./AuditScreen";
 import { noContent, useOperatorCall } from "./api";
 import { Desk } from "./Desk";
 import { forgetDraft } from "./draft";
+import { EmbedScreen } from "./EmbedScreen";
 import { ImportScreen } from "./ImportScreen";
 import { Login } from "./Login";
 import { OperatorsScreen } from "./OperatorsScreen";
@@ -83,6 +84,7 @@ export function AdminApp() {
         <nav aria-label="Panel">
           <NavLink path="/" label="Desk" />
           <NavLink path="/import" label="Import" />
+          <NavLink path="/embed" label="Embed" />
           {session.role === "admin" &&
             ADMIN_SCREENS.map((screen) => <NavLink key={screen.path} {...screen} />)}
           <a href="/">Reader view</a>
@@ -104,6 +106,9 @@ export function AdminApp() {
           </Route>
           <Route path="/import">
             <ImportScreen />
+          </Route>
+          <Route path="/embed">
+            <EmbedScreen />
           </Route>
           <Route path="/topics">
             <AdminOnly>
