@@ -196,3 +196,40 @@ test("the snippet from the operator panel, pasted into a partner's page, shows t
     await context.close();
   }
 });
+
+test("a headline keeps keyboard focus when news arrives above it", async ({ page }) => {
+  const { ticker } = await openPartner(page);
+  await desk.publish({ headline: "Speaker elected", topics: ["politics"], breaking: true });
+  const link = ticker.headline(`Speaker elected${NEW_TAB}`);
+  await link.focus();
+  await desk.publish({ headline: "Session opens", topics: ["politics"], breaking: true });
+  await expect(ticker.headlines().first()).toHaveText(`Session opens${NEW_TAB}`);
+  await expect(link).toBeFocused();
+});
+
+test("dark, on a phone: readable and no wider than the screen", async ({ page }) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  html = partnerPage(
+    `<div data-livedesk="feed" data-theme="dark"></div><script src="${desk.url}/embed.js" async></script>`,
+  );
+  try {
+    await desk.publish({
+      headline: "A long headline about the regional council's decision on the new harbour's opening hours",
+      summary: "Longwordwithoutanyspacesthatcouldpushthelayoutwiderthanthescreenofaphone".repeat(2),
+      topics: ["world"],
+      breaking: true,
+    });
+    await page.goto(partner.url);
+    const feed = new EmbedFrame(page, "feed");
+    await expect(feed.status).toHaveText("Live");
+    await expect(feed.feed.getByRole("article").first()).toBeVisible();
+    expect(
+      await feed.frame
+        .locator("html")
+        .evaluate((root) => ({ dark: root.dataset.theme, wider: root.scrollWidth > root.clientWidth })),
+    ).toEqual({ dark: "dark", wider: false });
+    expect(await seriousViolations(page)).toEqual([]);
+  } finally {
+    html = frontPage;
+  }
+});
