@@ -233,3 +233,24 @@ test("dark, on a phone: readable and no wider than the screen", async ({ page })
     html = frontPage;
   }
 });
+
+test("a site not in LIVEDESK_FRAME_ANCESTORS cannot show the embed", async ({ browser }) => {
+  // The same partner page, served on an origin livedesk does not allow.
+  const stranger = await startPartnerSite(() => html);
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    const refusals: string[] = [];
+    page.on("console", (message) => {
+      if (message.text().includes("frame-ancestors")) refusals.push(message.text());
+    });
+    await page.goto(stranger.url.replace("localhost", "127.0.0.1"));
+    const ticker = new EmbedFrame(page, "ticker");
+    await expect(ticker.iframe).toBeVisible();
+    await expect.poll(() => refusals.length).toBeGreaterThan(0);
+    await expect(ticker.status).toHaveCount(0);
+  } finally {
+    await context.close();
+    await stranger.close();
+  }
+});
