@@ -32,6 +32,12 @@
     frame.title = `${KINDS[kind].title} — livedesk`;
     frame.style.cssText = `display:block;width:100%;border:0;height:${KINDS[kind].height}px`;
     frame.setAttribute("loading", "lazy");
+    // The embed may run its scripts, reach its own site and open permalinks in a new tab; it may
+    // not navigate the partner's page, open dialogs or submit forms.
+    frame.setAttribute(
+      "sandbox",
+      "allow-scripts allow-same-origin allow-popups allow-popups-to-escape-sandbox",
+    );
     host.setAttribute("data-livedesk-ready", "");
     host.replaceChildren(frame);
     frames.add(frame);

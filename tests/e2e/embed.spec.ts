@@ -254,3 +254,23 @@ test("a site not in LIVEDESK_FRAME_ANCESTORS cannot show the embed", async ({ br
     await stranger.close();
   }
 });
+
+test("a quiet topic's embed shows its items even when they are older than the synced window", async ({
+  page,
+}) => {
+  test.setTimeout(120_000);
+  await desk.createTopic("harbour", "Harbour");
+  await desk.publish({ headline: "Harbour dredging ends", topics: ["harbour"] });
+  // More newer items than a sync answer's window (SYNC_WINDOW, 100) holds, all of other topics.
+  for (let i = 1; i <= 110; i++) await desk.publish({ headline: `Wire item ${i}`, topics: ["world"] });
+  html = partnerPage(
+    `<div data-livedesk="feed" data-topic="harbour"></div><script src="${desk.url}/embed.js" async></script>`,
+  );
+  try {
+    await page.goto(partner.url);
+    const feed = new EmbedFrame(page, "feed");
+    await expect(feed.headlines()).toHaveText([`Harbour dredging ends${NEW_TAB}`]);
+  } finally {
+    html = frontPage;
+  }
+});

@@ -55,8 +55,16 @@ function start(container: HTMLElement, options: EmbedOptions): void {
       shownKey = key;
       renderItems(frame, shown, options, synced);
     }
-    // The synced window holds the latest items of all topics; a quiet topic may need older ones.
-    if (synced && !olderAsked && shown.length < options.limit && options.topics.length > 0) {
+    // The synced window holds the latest items of all topics; a quiet topic may need older ones,
+    // asked again after each reconnect (its sync may have replaced the view with a new window).
+    if (connection !== "live") olderAsked = false;
+    if (
+      synced &&
+      connection === "live" &&
+      !olderAsked &&
+      shown.length < options.limit &&
+      options.topics.length > 0
+    ) {
       olderAsked = true;
       fetchItems({ topics: options.topics, q: "" }, null, undefined, "published", options.limit).then(
         (page) => store.getState().mergeItems(page.items),
