@@ -183,6 +183,7 @@ test("the snippet from the operator panel, pasted into a partner's page, shows t
     const snippet = await page.evaluate(() => navigator.clipboard.readText());
     await expect(page.getByRole("textbox", { name: "Snippet" })).toHaveValue(snippet);
     expect(snippet).toContain(`<script src="${desk.url}/embed.js" async></script>`);
+    expect(await seriousViolations(page)).toEqual([]);
 
     html = partnerPage(snippet);
     for (const headline of ["Vote delayed", "Minister quits", "Poll opens"])
