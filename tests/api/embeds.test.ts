@@ -111,6 +111,12 @@ describe("embed pages", () => {
   });
 });
 
+describe("the panel's Embed screen", () => {
+  it("is one of the panel's addresses", async () => {
+    expect((await fetch(`${url}/admin/embed`)).status).toBe(200);
+  });
+});
+
 describe("/embed.js", () => {
   it("is served as a script other sites may load, cached for minutes", async () => {
     const response = await fetch(`${url}/embed.js`);
