@@ -55,7 +55,7 @@ export interface EmbedFrame {
 export function buildFrame(container: HTMLElement, options: EmbedOptions): EmbedFrame {
   const list =
     options.kind === "ticker"
-      ? element("ul", { class: "embed-ticker" })
+      ? element("ul", { class: "embed-headlines" })
       : element("div", { role: "feed", "aria-label": "News feed", class: "embed-feed" });
   // The ticker's headlines stay a list inside the marquee, as they are on the dashboard.
   const main =
@@ -67,6 +67,7 @@ export function buildFrame(container: HTMLElement, options: EmbedOptions): Embed
     "a",
     { href: "/", target: "_blank", rel: "noopener", class: "embed-site" },
     "livedesk",
+    element("span", { class: "sr-only" }, " (opens in a new tab)"),
   );
   const root = element(
     "div",
