@@ -95,16 +95,32 @@ test("the iframe grows and shrinks with the embed, and heeds no one else's heigh
       .evaluate((body) => Math.ceil(body.firstElementChild?.getBoundingClientRect().height ?? 0));
   await expect.poll(async () => (await heightOf()) - (await contentHeight())).toBe(0);
   const before = await heightOf();
+  const published = [];
   for (const headline of ["Final postponed", "Heatwave warning", "Derby sold out"])
-    await desk.publish({ headline, topics: [headline === "Heatwave warning" ? "weather" : "sport"] });
+    published.push(
+      await desk.publish({ headline, topics: [headline === "Heatwave warning" ? "weather" : "sport"] }),
+    );
   await expect(feed.headlines()).toHaveCount(3);
   await expect.poll(heightOf).toBeGreaterThan(before);
   await expect.poll(async () => (await heightOf()) - (await contentHeight())).toBe(0);
 
+  const grown = await heightOf();
+  const [derby] = published.slice(-1);
+  if (derby !== undefined) await desk.retract(derby, "Not confirmed.");
+  await expect(feed.headlines()).toHaveCount(2);
+  await expect.poll(heightOf).toBeLessThan(grown);
+  await expect.poll(async () => (await heightOf()) - (await contentHeight())).toBe(0);
+
   // A message in the embed's words from the partner's own page (not from livedesk) changes nothing.
+  // The loader listened first, so it has had the message once this page's own listener has.
   const settled = await heightOf();
-  await page.evaluate(() => window.postMessage({ type: "livedesk:embed-height", height: 7 }, "*"));
-  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(resolve)));
+  await page.evaluate(
+    () =>
+      new Promise((resolve) => {
+        window.addEventListener("message", resolve, { once: true });
+        window.postMessage({ type: "livedesk:embed-height", height: 7 }, "*");
+      }),
+  );
   expect(await heightOf()).toBe(settled);
 });
 
