@@ -8,7 +8,15 @@ import { type Timeline, TimelineError } from "../timeline/timeline";
 import { checkTemplate, dashboardPage, itemPage, notFoundPage, type PageContent, renderPage } from "./html";
 
 /** The panel's screens (client/src/admin/AdminApp.tsx), after `/admin`; "" is the desk. */
-const PANEL_SCREENS: readonly string[] = ["", "/embed", "/topics", "/operators", "/tokens", "/audit"];
+const PANEL_SCREENS: readonly string[] = [
+  "",
+  "/import",
+  "/embed",
+  "/topics",
+  "/operators",
+  "/tokens",
+  "/audit",
+];
 
 /** How many headlines the first paint of `/` carries: a phone's screen and more. */
 const FIRST_PAINT_ITEMS = 30;

@@ -112,8 +112,9 @@ describe("embed pages", () => {
 });
 
 describe("the panel's Embed screen", () => {
-  it("is one of the panel's addresses", async () => {
-    expect((await fetch(`${url}/admin/embed`)).status).toBe(200);
+  it("is one of the panel's addresses, as is the Import screen beside it in the panel's navigation", async () => {
+    for (const screen of ["/admin/embed", "/admin/import"])
+      expect((await fetch(`${url}${screen}`)).status, screen).toBe(200);
   });
 });
 
