@@ -11,6 +11,7 @@ import { adminRoutes } from "./admin/routes";
 import { Auth } from "./auth/auth";
 import { Guard } from "./auth/guard";
 import { authRoutes, type LoginLimits } from "./auth/routes";
+import { embedRoutes } from "./embeds/routes";
 import { type Fanout, LocalFanout } from "./fanout/fanout";
 import { feedRoutes } from "./feeds/routes";
 import { WebSubPublisher } from "./feeds/websub";
@@ -170,6 +171,7 @@ export async function createApp(config: AppConfig, deps: AppDeps): Promise<Lived
     }),
   );
 
+  app.use(embedRoutes(config.clientDir));
   app.use(express.static(config.clientDir, { index: false, maxAge: "1h" }));
   app.use(pageRoutes(timeline, config.clientDir));
   app.use(errorHandler(logger));

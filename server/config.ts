@@ -6,6 +6,19 @@ const booleanFlag = z
   .optional()
   .transform((v) => v === "1" || v === "true");
 
+/** Splits a list given as `a, b c`; an origin or CSP source never contains a comma or a space. */
+function list(value: string | undefined): string[] {
+  return (value ?? "").split(/[\s,]+/).filter((entry) => entry !== "");
+}
+
+/**
+ * One CSP source a site may frame the embeds from: `'self'`, a scheme (`https:`) or a host with an
+ * optional scheme, `*.` wildcard, port and path. Anything else (a `;` above all, which would start
+ * a directive of its own in the header) is refused at start.
+ */
+const FRAME_ANCESTOR =
+  /^(?:'self'|'none'|[a-z][a-z0-9+.-]*:|(?:[a-z][a-z0-9+.-]*:\/\/)?(?:\*\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*(?::(?:\d{1,5}|\*))?(?:\/[^\s;,'"]*)?)$/i;
+
 const environmentSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).optional(),
@@ -21,7 +34,13 @@ const environmentSchema = z.object({
   LIVEDESK_DEMO: booleanFlag,
   LIVEDESK_DEMO_INTERVAL_MS: z.coerce.number().int().min(100).default(8000),
   LIVEDESK_ALLOWED_ORIGINS: z.string().optional(),
-  LIVEDESK_FRAME_ANCESTORS: z.string().optional(),
+  LIVEDESK_FRAME_ANCESTORS: z
+    .string()
+    .optional()
+    .refine(
+      (v) => list(v).every((source) => FRAME_ANCESTOR.test(source)),
+      "must be CSP sources such as https://partner.example or https://*.news.example, separated by spaces or commas",
+    ),
   LIVEDESK_WEBSUB_HUB: z
     .string()
     .trim()
@@ -48,11 +67,6 @@ export interface Config {
   frameAncestors: string[];
   /** A WebSub hub the feeds advertise and ping after commits; unset: none. */
   websubHub: string | undefined;
-}
-
-/** Splits a list given as `a, b c`; an origin or CSP source never contains a comma or a space. */
-function list(value: string | undefined): string[] {
-  return (value ?? "").split(/[\s,]+/).filter((entry) => entry !== "");
 }
 
 /** `DATABASE_URL`: unset means `./data/livedesk.db`; `sqlite:/path/file.db` picks the file; `postgres://…` PostgreSQL. */

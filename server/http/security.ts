@@ -1,13 +1,24 @@
 import type { IncomingMessage } from "node:http";
 import type { RequestHandler } from "express";
 import helmet from "helmet";
+import { EMBED_KINDS } from "../../shared/embeds";
 import { HttpError } from "./errors";
 
 export interface SecurityConfig {
   /** Origins besides the site's own that may open sockets and make cookie-authenticated calls. */
   allowedOrigins: readonly string[];
-  /** CSP `frame-ancestors` sources: who may embed the pages (the ticker, say). Default: nobody. */
+  /**
+   * CSP `frame-ancestors` sources: the sites that may put the embed pages (`/embed/ticker`,
+   * `/embed/feed`) in an iframe. Default: nobody. Every other page may never be framed.
+   */
   frameAncestors: readonly string[];
+}
+
+const EMBED_PAGE = new RegExp(`^/embed/(?:${EMBED_KINDS.join("|")})(?:[?#]|$)`);
+
+/** Whether a request's address is one of the pages made to be embedded on partners' sites. */
+export function isEmbedPage(url: string | undefined): boolean {
+  return url !== undefined && EMBED_PAGE.test(url);
 }
 
 /**
@@ -28,10 +39,11 @@ export function originAllowed(
 
 /**
  * Security headers on every answer: a Content-Security-Policy with no inline script and
- * connections to the site only, no MIME sniffing, a strict referrer policy, and HSTS when the
- * request came over TLS.
+ * connections to the site only, framing by nobody (the embed pages: by LIVEDESK_FRAME_ANCESTORS),
+ * no MIME sniffing, a strict referrer policy, and HSTS when the request came over TLS.
  */
 export function securityHeaders(config: SecurityConfig): RequestHandler[] {
+  const embedders = config.frameAncestors.length > 0 ? config.frameAncestors.join(" ") : "'none'";
   return [
     helmet({
       contentSecurityPolicy: {
@@ -46,7 +58,9 @@ export function securityHeaders(config: SecurityConfig): RequestHandler[] {
           "object-src": ["'none'"],
           "base-uri": ["'self'"],
           "form-action": ["'self'"],
-          "frame-ancestors": config.frameAncestors.length > 0 ? [...config.frameAncestors] : ["'none'"],
+          // Only the embed pages may sit in partners' iframes: the dashboard and the panel framed by
+          // another site could be overlaid to trick a reader or an operator into clicks.
+          "frame-ancestors": [(req) => (isEmbedPage(req.url) ? embedders : "'none'")],
         },
       },
       // Embedding is governed by frame-ancestors alone, so X-Frame-Options would only contradict it.

@@ -10,8 +10,10 @@ import { checkTemplate, dashboardPage, itemPage, notFoundPage, type PageContent,
 /** The panel's screens (client/src/admin/AdminApp.tsx), after `/admin`; "" is the desk. */
 const PANEL_SCREENS: readonly string[] = [
   "",
+  "/import",
   "/incoming",
   "/sources",
+  "/embed",
   "/topics",
   "/operators",
   "/tokens",

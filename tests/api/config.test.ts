@@ -43,4 +43,19 @@ describe("configuration from the environment", () => {
       /LIVEDESK_WEBSUB_HUB: must be an http or https address/,
     );
   });
+
+  it("reads the sites that may frame the embeds, and refuses what is no CSP source", () => {
+    expect(
+      loadConfig({ LIVEDESK_FRAME_ANCESTORS: "https://partner.example, https://*.news.example:8443 'self'" })
+        .frameAncestors,
+    ).toEqual(["https://partner.example", "https://*.news.example:8443", "'self'"]);
+    for (const bad of [
+      "https://partner.example;script-src",
+      "https://partner.example/'x'",
+      "'unsafe-inline'",
+    ])
+      expect(() => loadConfig({ LIVEDESK_FRAME_ANCESTORS: bad }), bad).toThrow(
+        /LIVEDESK_FRAME_ANCESTORS: must be CSP sources/,
+      );
+  });
 });

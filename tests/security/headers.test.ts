@@ -35,13 +35,14 @@ afterAll(async () => {
 });
 
 describe("security headers", () => {
-  it("sends a CSP without inline script, connections to the site only, and the configured frame-ancestors", async () => {
+  it("sends a CSP without inline script, connections to the site only, and no framing outside the embeds", async () => {
     const response = await fetch(`${url}/`);
     const csp = response.headers.get("content-security-policy") ?? "";
     expect(csp).toContain("script-src 'self'");
     expect(csp).not.toContain("unsafe-inline");
     expect(csp).toContain("connect-src 'self'");
-    expect(csp).toContain("frame-ancestors https://news.example");
+    // LIVEDESK_FRAME_ANCESTORS opens the embed pages only (tests/api/embeds.test.ts).
+    expect(csp).toContain("frame-ancestors 'none'");
     expect(response.headers.get("x-content-type-options")).toBe("nosniff");
     expect(response.headers.get("referrer-policy")).toBe("strict-origin-when-cross-origin");
     expect(response.headers.get("strict-transport-security")).toBeNull();

@@ -7,6 +7,7 @@ import { AuditScreen } from "./AuditScreen";
 import { noContent, useOperatorCall } from "./api";
 import { Desk } from "./Desk";
 import { forgetDraft } from "./draft";
+import { EmbedScreen } from "./EmbedScreen";
 import { ImportScreen } from "./ImportScreen";
 import { IncomingScreen } from "./IncomingScreen";
 import { Login } from "./Login";
@@ -87,6 +88,7 @@ export function AdminApp() {
           <NavLink path="/" label="Desk" />
           <NavLink path="/import" label="Import" />
           <NavLink path="/incoming" label="Incoming" />
+          <NavLink path="/embed" label="Embed" />
           {session.role === "admin" &&
             ADMIN_SCREENS.map((screen) => <NavLink key={screen.path} {...screen} />)}
           <a href="/">Reader view</a>
@@ -116,6 +118,9 @@ export function AdminApp() {
             <AdminOnly>
               <SourcesScreen />
             </AdminOnly>
+          </Route>
+          <Route path="/embed">
+            <EmbedScreen />
           </Route>
           <Route path="/topics">
             <AdminOnly>
