@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { itemPageSchema } from "../../shared/item";
 import { call } from "../helpers/http";
 import { type ServerProcess, spawnServer } from "../helpers/process";
+import { Reader } from "../helpers/reader";
 import { tempDir } from "../helpers/server";
 import { betterSqlitePrebuilds, copyBuiltTree, copyCheckout, descendants, mtimes, ROOT } from "./tree";
 
@@ -115,16 +116,15 @@ describe("npm start on a fresh clone", () => {
     expect(after.get("client/index.html")).toBe(before.get("client/index.html"));
   });
 
-  it("runs the demo wire with npm run demo", async () => {
+  it("runs the demo wire with npm run demo, live to a reader", async () => {
     const server = await npm(clone, ["run", "demo"], { LIVEDESK_DEMO_INTERVAL_MS: "100" });
+    const reader = new Reader(server.url);
     try {
-      await expect
-        .poll(
-          async () => itemPageSchema.parse((await call(server.url, "GET", "/api/items")).body).items.length,
-          { timeout: 20_000 },
-        )
-        .toBeGreaterThan(0);
+      await reader.waitForSeq(3, 30_000);
+      const items = itemPageSchema.parse((await call(server.url, "GET", "/api/items")).body).items;
+      expect(items.length).toBeGreaterThanOrEqual(3);
     } finally {
+      reader.close();
       await stop(server);
     }
   });
@@ -147,10 +147,13 @@ describe("a production install of the built tree", () => {
       expect(fs.existsSync(path.join(prod, "node_modules", devTool))).toBe(false);
     }
     const server = await npm(prod, ["start"]);
+    const reader = new Reader(server.url);
     try {
       expect((await call(server.url, "GET", "/healthz")).status).toBe(200);
       await expectDashboard(server.url);
+      await reader.waitForSyncs(1);
     } finally {
+      reader.close();
       await stop(server);
     }
     expect(mtimes(path.join(prod, "dist"))).toEqual(built);
