@@ -1,8 +1,8 @@
 // @ts-check
 /**
- * Run by `npm start` (and `npm run demo`, `npm run renew-epoch`) before the compiled server: builds
- * what is missing or older than its sources, and nothing else, so a start after the first one
- * goes straight to `node`. Plain JavaScript run by `node`, because it must work before anything is
+ * Run by `npm start` and `npm run demo` (and by `npm run renew-epoch`, naming `server`, the only
+ * part it needs) before the compiled server: builds what is missing or older than its sources,
+ * and nothing else, so a start after the first one goes straight to `node`. Plain JavaScript run by `node`, because it must work before anything is
  * compiled and on a production install, which has no TypeScript tooling.
  */
 import { spawnSync } from "node:child_process";
@@ -65,8 +65,18 @@ function oldest(outputs) {
   return earliest;
 }
 
+// The parts named on the command line (`server`, `dashboard`), or all of them.
+const wanted = process.argv.slice(2);
+for (const name of wanted) {
+  if (!PARTS.some((part) => part.name === name)) {
+    process.stderr.write(
+      `livedesk: no part of the build is called ${name}; the parts are server and dashboard.\n`,
+    );
+    process.exit(2);
+  }
+}
 process.chdir(ROOT);
-for (const part of PARTS) {
+for (const part of PARTS.filter((part) => wanted.length === 0 || wanted.includes(part.name))) {
   const built = oldest(part.outputs);
   if (built !== undefined && built >= Math.max(...part.sources.map(newest))) continue;
   if (!fs.existsSync(path.join("node_modules", part.tool, "package.json"))) {
