@@ -157,5 +157,16 @@ describe("a production install of the built tree", () => {
       await stop(server);
     }
     expect(mtimes(path.join(prod, "dist"))).toEqual(built);
+    // The other programs of the build run on the production install too.
+    const renewed = await run("npm", ["run", "--silent", "renew-epoch"], {
+      cwd: prod,
+      env: { ...process.env, ...env() },
+    });
+    expect(renewed.stdout).toMatch(/^The timeline's epoch was \w+ and is now \w+\.\n$/);
+    const usage = await run(process.execPath, ["dist/server/import.js"], { cwd: prod }).catch(
+      (error: unknown) => error,
+    );
+    expect(usage).toMatchObject({ code: 2, stderr: expect.stringContaining("usage: npm run import") });
+    expect(mtimes(path.join(prod, "dist"))).toEqual(built);
   });
 });

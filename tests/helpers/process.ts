@@ -25,7 +25,8 @@ export interface SpawnOptions {
 }
 
 /**
- * Starts `server/main.ts` as its own process, as `npm start` does, and waits until it listens.
+ * Starts `server/main.ts` as its own process, from its sources through tsx (`npm start` runs the
+ * compiled build instead: `options.command` starts that), and waits until it listens.
  * Its log comes back through a pipe, or with `logFile` goes straight to that file, as it would to
  * a log collector: a benchmark's busy load generator must not be the one reading it.
  */
