@@ -1,5 +1,6 @@
 import { execFile } from "node:child_process";
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -100,7 +101,11 @@ describe("npm start on a fresh clone", () => {
       }
     }
     expect(mtimes(path.join(clone, "dist"))).toEqual(built);
-    expect(fastest).toBeLessThan(1000);
+    const load = os.loadavg()[0]?.toFixed(1) ?? "unknown";
+    expect(
+      fastest,
+      `the fastest start, with a load average of ${load} on ${os.cpus().length} cores`,
+    ).toBeLessThan(1000);
   });
 
   it("builds again only the part whose sources changed", async () => {
