@@ -25,6 +25,7 @@ import { Metrics } from "./metrics";
 import { ninjsRoutes } from "./ninjs/routes";
 import { pageRoutes } from "./pages/routes";
 import { attachPanelSocket, OPERATORS_ROOM } from "./panel/socket";
+import { projectRoot } from "./project-root";
 import type { Storage } from "./storage/storage";
 import { DEFAULT_SOCKET_BUFFER_MAX_BYTES, limitSlowReaders } from "./timeline/backpressure";
 import { RecentChanges } from "./timeline/recent";
@@ -73,7 +74,8 @@ export interface LivedeskApp {
   close(graceMs?: number): Promise<void>;
 }
 
-export const DEFAULT_CLIENT_DIR = path.resolve(import.meta.dirname, "..", "dist", "client");
+/** The dashboard as `npm run build` makes it, whether the server runs from source or compiled. */
+export const DEFAULT_CLIENT_DIR = path.join(projectRoot(import.meta.dirname), "dist", "client");
 
 /** At shutdown, how long websockets get to take their goodbye before their connections are cut. */
 const SOCKET_GRACE_MS = 1000;

@@ -1,9 +1,9 @@
 import { createApp, DEFAULT_CLIENT_DIR } from "./app";
 import { loadConfig } from "./config";
 import { startDemoWire } from "./demo/wire";
-import { RedisFanout } from "./fanout/redis-fanout";
+import type { RedisFanout } from "./fanout/redis-fanout";
 import { createLogger } from "./logger";
-import { PgStorage } from "./storage/postgres/pg-storage";
+import type { PgStorage } from "./storage/postgres/pg-storage";
 import { SqliteStorage } from "./storage/sqlite/sqlite-storage";
 import { surviveUnhandledRejections } from "./unhandled-rejections";
 
@@ -15,7 +15,10 @@ async function main(): Promise<void> {
   const config = loadConfig(process.env);
   const { logger, close: closeLog, flush: flushLog } = createLogger(config.logLevel);
   let storage: PgStorage | SqliteStorage;
+  // PostgreSQL's and Redis's clients are loaded only when configured: loading them is a good part
+  // of a start's time, and a node on SQLite alone needs neither.
   if (config.database.kind === "postgres") {
+    const { PgStorage } = await import("./storage/postgres/pg-storage");
     storage = await PgStorage.open(config.database.url);
     logger.info("opened PostgreSQL storage");
   } else {
@@ -23,9 +26,12 @@ async function main(): Promise<void> {
     logger.info({ file: config.database.file }, "opened SQLite storage");
   }
 
-  const fanout =
-    config.redisUrl === undefined ? undefined : await RedisFanout.connect(config.redisUrl, logger);
-  if (fanout !== undefined) logger.info("fanning out through Redis");
+  let fanout: RedisFanout | undefined;
+  if (config.redisUrl !== undefined) {
+    const { RedisFanout } = await import("./fanout/redis-fanout");
+    fanout = await RedisFanout.connect(config.redisUrl, logger);
+    logger.info("fanning out through Redis");
+  }
   const livedesk = await createApp(
     {
       clientDir: DEFAULT_CLIENT_DIR,

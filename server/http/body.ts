@@ -21,4 +21,4 @@ export const requireJson: RequestHandler = (req, _res, next) => {
   next();
 };
 
-export const parseJson = express.json({ limit: HTTP_BODY_MAX_BYTES, strict: true });
+export const parseJson: RequestHandler = express.json({ limit: HTTP_BODY_MAX_BYTES, strict: true });

@@ -68,7 +68,7 @@ function xmlDeclaredCharset(bytes: Uint8Array): string | null {
 export function decodeBody(bytes: Uint8Array, contentType: string | null): string {
   const declared =
     /charset\s*=\s*"?([A-Za-z0-9._-]+)/i.exec(contentType ?? "")?.[1] ?? xmlDeclaredCharset(bytes) ?? "utf-8";
-  let decoder: TextDecoder;
+  let decoder: InstanceType<typeof TextDecoder>;
   try {
     decoder = new TextDecoder(declared, { fatal: true });
   } catch {

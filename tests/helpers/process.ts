@@ -14,19 +14,39 @@ export interface ServerProcess {
   exited: Promise<number | string>;
 }
 
+export interface SpawnOptions {
+  logFile?: string;
+  /** Another way to start it, e.g. `["npm", "start"]` (tests/build/); by default tsx on server/main.ts. */
+  command?: readonly string[];
+  /** Where to run `command`; the repository by default. */
+  cwd?: string;
+  /** How long it may take to listen (a start that builds first takes longer); 20 s by default. */
+  startTimeoutMs?: number;
+}
+
 /**
- * Starts `server/main.ts` as its own process, as `npm start` does, and waits until it listens.
+ * Starts `server/main.ts` as its own process, from its sources through tsx (`npm start` runs the
+ * compiled build instead: `options.command` starts that), and waits until it listens.
  * Its log comes back through a pipe, or with `logFile` goes straight to that file, as it would to
  * a log collector: a benchmark's busy load generator must not be the one reading it.
  */
 export async function spawnServer(
   env: Record<string, string>,
   nodeArgs: string[] = [],
-  options: { logFile?: string } = {},
+  options: SpawnOptions = {},
 ): Promise<ServerProcess> {
   const log = options.logFile === undefined ? "pipe" : fs.openSync(options.logFile, "w");
-  const child = spawn(process.execPath, [...nodeArgs, "--import", "tsx", "server/main.ts"], {
-    cwd: ROOT,
+  const [file, ...args] = options.command ?? [
+    process.execPath,
+    ...nodeArgs,
+    "--import",
+    "tsx",
+    "server/main.ts",
+  ];
+  if (file === undefined) throw new Error("spawnServer: the command is empty");
+  const startTimeoutMs = options.startTimeoutMs ?? 20_000;
+  const child = spawn(file, args, {
+    cwd: options.cwd ?? ROOT,
     env: { ...process.env, PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "info", ...env },
     stdio: ["ignore", log, "pipe"],
   });
@@ -51,7 +71,7 @@ export async function spawnServer(
     return parsed.success && parsed.data.msg.includes("serving") ? parsed.data.port : undefined;
   };
   const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start: ${stderr}`)), 20_000);
+    const timer = setTimeout(() => reject(new Error(`server did not start: ${stderr}`)), startTimeoutMs);
     const found = (port: number) => {
       clearTimeout(timer);
       resolve(port);
@@ -77,7 +97,7 @@ export async function spawnServer(
       }
     }, 50);
     void exited.then(() => clearInterval(poll));
-    setTimeout(() => clearInterval(poll), 20_000).unref();
+    setTimeout(() => clearInterval(poll), startTimeoutMs).unref();
   });
   return { url: `http://127.0.0.1:${port}`, child, exited };
 }
