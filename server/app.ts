@@ -23,6 +23,8 @@ import { Metrics } from "./metrics";
 import { ninjsRoutes } from "./ninjs/routes";
 import { pageRoutes } from "./pages/routes";
 import { attachPanelSocket } from "./panel/socket";
+import { type PushAlerts, type PushConfig, startPushAlerts } from "./push/push";
+import type { PushStore } from "./push/store";
 import type { Storage } from "./storage/storage";
 import { DEFAULT_SOCKET_BUFFER_MAX_BYTES, limitSlowReaders } from "./timeline/backpressure";
 import { RecentChanges } from "./timeline/recent";
@@ -42,6 +44,8 @@ export interface AppConfig extends Partial<SecurityConfig> {
   websubHub?: string | undefined;
   /** Tests only: how the sequencer waits on gaps and checks storage (defaults in sequencer.ts). */
   sequencer?: Pick<SequencerOptions, "gapWaitMs" | "checkEveryMs">;
+  /** Web Push alerts for readers (used when `deps.push` is given). */
+  push?: PushConfig;
 }
 
 export interface AppDeps {
@@ -49,6 +53,8 @@ export interface AppDeps {
   logger: Logger;
   /** How changes reach the other nodes; one node alone needs none. */
   fanout?: Fanout & { adapter?: () => Parameters<LivedeskServer["adapter"]>[0] };
+  /** Where readers' push subscriptions are kept; without it the push calls answer 503. */
+  push?: PushStore;
 }
 
 export interface LivedeskApp {
@@ -58,6 +64,8 @@ export interface LivedeskApp {
   timeline: Timeline;
   auth: Auth;
   metrics: Metrics;
+  /** Web Push alerts, when the app was given a push store. */
+  push: PushAlerts | undefined;
   listen(port: number, host?: string): Promise<AddressInfo>;
   close(graceMs?: number): Promise<void>;
 }
@@ -124,6 +132,22 @@ export async function createApp(config: AppConfig, deps: AppDeps): Promise<Lived
   app.use(topicRoutes(storage, guard));
   app.use(authRoutes(auth, guard, config.loginLimits));
   app.use(adminRoutes(auth, guard, storage));
+  const push =
+    deps.push === undefined
+      ? undefined
+      : await startPushAlerts(config.push ?? {}, {
+          store: metrics.countErrors(deps.push),
+          storage,
+          timeline,
+          registry: metrics.registry,
+          logger,
+        });
+  if (push !== undefined) app.use(push.routes);
+  else {
+    app.use("/api/push", () => {
+      throw new HttpError(503, "push_unavailable", "Push alerts are not set up on this server.");
+    });
+  }
   app.use("/api", (req) => {
     throw new HttpError(404, "not_found", `There is no API call ${req.method} ${req.path}.`);
   });
@@ -210,6 +234,7 @@ export async function createApp(config: AppConfig, deps: AppDeps): Promise<Lived
     timeline,
     auth,
     metrics,
+    push,
     listen(port, host) {
       return new Promise((resolve, reject) => {
         httpServer.once("error", reject);
@@ -232,6 +257,7 @@ export async function createApp(config: AppConfig, deps: AppDeps): Promise<Lived
     async close(graceMs = 5000) {
       clearInterval(forgetTimer);
       websub?.close();
+      push?.close();
       stopLimiting();
       socket.stop();
       sequencer.close();

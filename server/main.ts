@@ -3,6 +3,7 @@ import { loadConfig } from "./config";
 import { startDemoWire } from "./demo/wire";
 import { RedisFanout } from "./fanout/redis-fanout";
 import { createLogger } from "./logger";
+import type { PushStore } from "./push/store";
 import { PgStorage } from "./storage/postgres/pg-storage";
 import { SqliteStorage } from "./storage/sqlite/sqlite-storage";
 import type { Storage } from "./storage/storage";
@@ -16,11 +17,14 @@ async function main(): Promise<void> {
   const config = loadConfig(process.env);
   const { logger, close: closeLog, flush: flushLog } = createLogger(config.logLevel);
   let storage: Storage;
+  let push: PushStore;
   if (config.database.kind === "postgres") {
-    storage = await PgStorage.open(config.database.url);
+    const pg = await PgStorage.open(config.database.url);
+    [storage, push] = [pg, pg.push()];
     logger.info("opened PostgreSQL storage");
   } else {
-    storage = SqliteStorage.open(config.database.file);
+    const sqlite = SqliteStorage.open(config.database.file);
+    [storage, push] = [sqlite, sqlite.push()];
     logger.info({ file: config.database.file }, "opened SQLite storage");
   }
 
@@ -33,8 +37,9 @@ async function main(): Promise<void> {
       allowedOrigins: config.allowedOrigins,
       frameAncestors: config.frameAncestors,
       websubHub: config.websubHub,
+      push: config.push,
     },
-    { storage, logger, ...(fanout === undefined ? {} : { fanout }) },
+    { storage, push, logger, ...(fanout === undefined ? {} : { fanout }) },
   );
   surviveUnhandledRejections(logger, livedesk.metrics);
   const admin = await livedesk.auth.bootstrapAdmin(config.adminPassword);

@@ -1,6 +1,5 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 import type { Change } from "../shared/item";
-import type { Storage } from "./storage/storage";
 
 /**
  * What ops watch, in Prometheus' text format at `/metrics`: connected readers, changes published,
@@ -53,8 +52,8 @@ export class Metrics {
     this.latency.observe(Math.max(0, Date.now() - Date.parse(change.item.updatedAt)) / 1000);
   }
 
-  /** The same storage, counting every call that fails. */
-  countErrors(storage: Storage): Storage {
+  /** The same storage (or a store of its), counting every call that fails. */
+  countErrors<T extends object>(storage: T): T {
     const errors = this.storageErrors;
     return new Proxy(storage, {
       get(target, property, receiver) {

@@ -30,7 +30,7 @@ export async function startTestServer(config: Omit<AppConfig, "clientDir"> = {})
   const storage = SqliteStorage.open(path.join(dir, "livedesk.db"));
   const livedesk = await createApp(
     { ...config, clientDir: path.join(dir, "no-client") },
-    { storage, logger: pino({ level: "silent" }) },
+    { storage, push: storage.push(), logger: pino({ level: "silent" }) },
   );
   const { port } = await livedesk.listen(0, "127.0.0.1");
   const adminToken = (await livedesk.auth.createToken("test admin", "admin")).token;

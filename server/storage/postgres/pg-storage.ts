@@ -28,6 +28,7 @@ import type {
 } from "../storage";
 import { LASTING_KEYS_PRINCIPAL } from "../storage";
 import { pgMigrations } from "./migrations";
+import { PgPushStore } from "./push";
 
 const INT8_OID = 20;
 const MIGRATION_LOCK = 4_711_001;
@@ -572,6 +573,11 @@ export class PgStorage implements Storage {
     if (this.fullAt !== undefined && Date.now() - this.fullAt < FULL_REMEMBERED_MS) {
       throw new StorageError("full", "PostgreSQL's disk was full at the last write.");
     }
+  }
+
+  /** Readers' push subscriptions and the VAPID key pair, in this database (server/push/store.ts). */
+  push(): PgPushStore {
+    return new PgPushStore((sql, params) => this.query(sql, params));
   }
 
   async close(): Promise<void> {

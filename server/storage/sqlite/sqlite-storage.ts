@@ -29,6 +29,7 @@ import type {
 } from "../storage";
 import { LASTING_KEYS_PRINCIPAL } from "../storage";
 import { migrations } from "./migrations";
+import { SqlitePushStore } from "./push";
 
 /**
  * Below this much room the disk counts as full for `/readyz`: a group commit and the WAL's
@@ -541,6 +542,11 @@ export class SqliteStorage implements Storage {
     if (free < MIN_FREE_BYTES || (this.fullAt !== undefined && free < this.fullAt.free + MIN_FREE_BYTES)) {
       throw new StorageError("full", `The disk of ${this.file} is full (${free} bytes free).`);
     }
+  }
+
+  /** Readers' push subscriptions and the VAPID key pair, in this database (server/push/store.ts). */
+  push(): SqlitePushStore {
+    return new SqlitePushStore(this.db);
   }
 
   async close(): Promise<void> {
