@@ -32,15 +32,14 @@ export class PgPushStore implements PushStore {
   constructor(private readonly query: PgQuery) {}
 
   async vapidKeys(made: VapidKeys): Promise<VapidKeys> {
-    // One statement: the pair kept first wins, whichever node made it.
-    const result = await this.query(
-      `WITH kept AS (
-         INSERT INTO push_vapid (id, public_key, private_key, created_at) VALUES (1, $1, $2, $3)
-         ON CONFLICT (id) DO NOTHING RETURNING public_key, private_key)
-       SELECT public_key, private_key FROM kept
-       UNION ALL SELECT public_key, private_key FROM push_vapid WHERE id = 1 LIMIT 1`,
+    // The pair kept first wins, whichever node made it. A node whose insert waited on another's
+    // sees no row in that statement's snapshot, so it reads again in a new one.
+    await this.query(
+      `INSERT INTO push_vapid (id, public_key, private_key, created_at) VALUES (1, $1, $2, $3)
+         ON CONFLICT (id) DO NOTHING`,
       [made.publicKey, made.privateKey, new Date().toISOString()],
     );
+    const result = await this.query("SELECT public_key, private_key FROM push_vapid WHERE id = 1");
     const row = keysRow.parse(result.rows[0]);
     return { publicKey: row.public_key, privateKey: row.private_key };
   }
