@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ALERT_URGENCY_MAX } from "./alerts";
 import { topicSlugSchema } from "./fields";
 import { FILTER_TOPICS_MAX } from "./limits";
 
@@ -9,20 +10,6 @@ import { FILTER_TOPICS_MAX } from "./limits";
 
 /** Longest push endpoint the server keeps; the browsers' push services give a few hundred characters. */
 export const PUSH_ENDPOINT_MAX = 1024;
-
-/**
- * The thresholds a reader can pick, as the lowest ninjs urgency still sent (1 is highest): flash
- * only, alerts and flashes, or every breaking item. Items carry no urgency of their own yet (#15):
- * until then a breaking item counts as urgency 3 and nothing counts as a flash or an alert.
- */
-export const ALERT_THRESHOLDS = [
-  { minUrgency: 1, label: "Flashes only" },
-  { minUrgency: 2, label: "Alerts and flashes" },
-  { minUrgency: 3, label: "Every breaking item" },
-] as const;
-
-/** The lowest urgency a reader may subscribe to: 3, every breaking item. */
-export const ALERT_URGENCY_MAX = 3;
 
 const base64url = (what: string, bytes: number) =>
   z

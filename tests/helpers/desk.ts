@@ -42,8 +42,13 @@ export class Desk {
     private readonly logFile: string | undefined,
   ) {}
 
-  /** `nodeArgs` go to the server's node (`--inspect=…`, say); `logToFile` sends its log to a file. */
-  static async start(options: { nodeArgs?: string[]; logToFile?: boolean } = {}): Promise<Desk> {
+  /**
+   * `nodeArgs` go to the server's node (`--inspect=…`, say); `logToFile` sends its log to a file;
+   * `env` adds to the server's environment.
+   */
+  static async start(
+    options: { nodeArgs?: string[]; logToFile?: boolean; env?: Record<string, string> } = {},
+  ): Promise<Desk> {
     const dir = tempDir();
     const port = await freePort();
     const desk = new Desk(
@@ -53,6 +58,7 @@ export class Desk {
         DATABASE_URL: `sqlite:${path.join(dir, "livedesk.db")}`,
         LIVEDESK_ADMIN_PASSWORD: DESK_ADMIN_PASSWORD,
         LOG_LEVEL: "info",
+        ...options.env,
       },
       dir,
       options.nodeArgs ?? [],

@@ -6,6 +6,7 @@ import { LiveAnnouncer } from "../components/LiveAnnouncer";
 import { SearchBox } from "../components/SearchBox";
 import { Ticker } from "../components/Ticker";
 import { TopicFilter } from "../components/TopicFilter";
+import { GetAlerts } from "../push/AlertsDialog";
 import { useStore } from "../store";
 import { filterFromSearch, searchFromFilter, topicsAskedBeyondLimit } from "../store/filter";
 
@@ -53,6 +54,7 @@ export function Dashboard() {
       </a>
       <header className="masthead">
         <h1 className="brand">livedesk</h1>
+        <GetAlerts />
       </header>
       <Ticker />
       <main className="page">
