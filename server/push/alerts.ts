@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
-import type { Change, Item } from "../../shared/item";
 import { ALERT_URGENCY_MAX } from "../../shared/alerts";
+import type { Change, Item } from "../../shared/item";
 import type { AlertMessage } from "../../shared/push";
 import { publicItem } from "../timeline/public";
 

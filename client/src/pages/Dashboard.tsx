@@ -6,7 +6,7 @@ import { LiveAnnouncer } from "../components/LiveAnnouncer";
 import { SearchBox } from "../components/SearchBox";
 import { Ticker } from "../components/Ticker";
 import { TopicFilter } from "../components/TopicFilter";
-import { GetAlerts } from "../push/AlertsDialog";
+import { GetAlerts } from "../push/GetAlerts";
 import { useStore } from "../store";
 import { filterFromSearch, searchFromFilter, topicsAskedBeyondLimit } from "../store/filter";
 

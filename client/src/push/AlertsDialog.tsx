@@ -32,21 +32,9 @@ function topicsInAddress(): string[] {
 
 /**
  * "Get alerts": the reader picks topics and how urgent an item must be, and only then, on
- * "Turn on alerts", does the browser ask for permission.
+ * "Turn on alerts", does the browser ask for permission. Loaded when the reader opens it.
  */
-export function GetAlerts() {
-  const [open, setOpen] = useState(false);
-  return (
-    <>
-      <button type="button" onClick={() => setOpen(true)}>
-        Get alerts
-      </button>
-      {open && <AlertsDialog onClose={() => setOpen(false)} />}
-    </>
-  );
-}
-
-function AlertsDialog({ onClose }: { onClose: () => void }) {
+export default function AlertsDialog({ onClose }: { onClose: () => void }) {
   const id = useId();
   const support = alertSupport();
   const saved = savedChoice();
