@@ -61,6 +61,9 @@ export function isRefusedAddress(address: string): boolean {
   return refused.check(address, "ipv6");
 }
 
+/** How long a subscription waits for its endpoint's name to resolve. */
+const LOOKUP_DEADLINE_MS = 5000;
+
 /** A URL's host as an address or name: `[::1]` loses its brackets. */
 function hostOf(url: URL): string {
   return url.hostname.replace(/^\[(.*)\]$/, "$1");
@@ -80,10 +83,19 @@ export async function endpointProblem(endpoint: string, insecure: boolean): Prom
   if (net.isIP(host) !== 0)
     return isRefusedAddress(host) ? "must not be a loopback, private or link-local address" : null;
   let addresses: dns.LookupAddress[];
+  let timer: NodeJS.Timeout | undefined;
   try {
-    addresses = await dns.promises.lookup(host, { all: true, verbatim: true });
+    // A resolver that does not answer must not hold the reader's request (or the server) long.
+    addresses = await Promise.race([
+      dns.promises.lookup(host, { all: true, verbatim: true }),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error("no answer")), LOOKUP_DEADLINE_MS);
+      }),
+    ]);
   } catch {
     return "must have a host name that resolves";
+  } finally {
+    clearTimeout(timer);
   }
   if (addresses.length === 0) return "must have a host name that resolves";
   return addresses.some((a) => isRefusedAddress(a.address))

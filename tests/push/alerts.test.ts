@@ -245,3 +245,43 @@ describe("subscribing", () => {
     expect(errorOf(unknown).fields?.topics).toMatch(/no-such-topic/);
   });
 });
+
+describe("the send queue", () => {
+  it("keeps at most its concurrency of messages in flight, the rest waiting", async () => {
+    const narrow = await startTestServer({ push: { insecureEndpoints: true, sender: { concurrency: 2 } } });
+    let release = () => {};
+    const hold = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    try {
+      const readers = Array.from({ length: 6 }, () => service.subscribe());
+      for (const reader of readers) {
+        service.answerNext(reader.endpoint, { status: 201, hold });
+        const answer = await call(narrow.url, "POST", "/api/push/subscriptions", {
+          body: {
+            subscription: { endpoint: reader.endpoint, keys: reader.keys },
+            topics: ["world"],
+            minUrgency: 3,
+          },
+        });
+        expect(answer.status).toBe(201);
+      }
+      const requestsBefore = service.requests();
+      await publish(narrow.url, narrow.editorToken, {
+        headline: "Six readers, two at a time",
+        breaking: true,
+      });
+      const waiting = async () =>
+        /livedesk_push_queue_waiting (\d+)/.exec(await (await fetch(`${narrow.url}/metrics`)).text())?.[1];
+      await expect.poll(waiting).toBe("4");
+      await expect.poll(() => service.requests() - requestsBefore).toBe(2);
+      release();
+      await narrow.livedesk.push?.idle();
+      expect(service.requests() - requestsBefore).toBe(6);
+      expect(readers.every((reader) => messagesTo(reader).length === 1)).toBe(true);
+    } finally {
+      release();
+      await narrow.close();
+    }
+  });
+});
