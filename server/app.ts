@@ -74,6 +74,8 @@ export const DEFAULT_CLIENT_DIR = path.resolve(import.meta.dirname, "..", "dist"
 
 /** At shutdown, how long websockets get to take their goodbye before their connections are cut. */
 const SOCKET_GRACE_MS = 1000;
+/** At shutdown, how long queued push alerts get to go out. */
+const PUSH_GRACE_MS = 1000;
 /** At shutdown, how long the fan-out and the storage each get to close. */
 const DEPENDENCY_CLOSE_MS = 1500;
 
@@ -257,7 +259,6 @@ export async function createApp(config: AppConfig, deps: AppDeps): Promise<Lived
     async close(graceMs = 5000) {
       clearInterval(forgetTimer);
       websub?.close();
-      push?.close();
       stopLimiting();
       socket.stop();
       sequencer.close();
@@ -278,6 +279,11 @@ export async function createApp(config: AppConfig, deps: AppDeps): Promise<Lived
       clearTimeout(socketTimer);
       clearTimeout(timer);
       await new Promise<void>((resolve) => io.close(() => resolve()));
+      // Alerts of the last commits go out if the push services answer soon; the rest are dropped
+      // (a reader then misses that alert, never gets one twice).
+      if (push !== undefined && !(await within(push.idle(), PUSH_GRACE_MS)))
+        logger.warn("push alerts still queued at shutdown were dropped");
+      push?.close();
       // Side by side: neither needs the other any more, and the shutdown has a budget.
       const [fanoutClosed, storageClosed] = await Promise.all([
         within(fanout.close(), DEPENDENCY_CLOSE_MS),
