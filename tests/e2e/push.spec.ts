@@ -171,6 +171,32 @@ test.describe("Get alerts", () => {
       ]);
     // The sport item went to nobody: its alert would have been queued before the world one.
     expect(pushService.messages.filter((m) => m.endpoint === subscription.endpoint)).toHaveLength(2);
+
+    await desk.retract(item, "The crossing stays closed.");
+    const [retracted] = (await pushService.waitForMessages(before + 3)).slice(before + 2);
+    await worker.deliver(alertMessageSchema.parse(retracted?.payload));
+    await expect
+      .poll(() => shownNotifications(page))
+      .toEqual([
+        {
+          title: "Retracted: Border crossing reopens at noon",
+          body: "The crossing stays closed.",
+          tag: alert.tag,
+        },
+      ]);
+
+    // The dialog says alerts are on, and turns them off: the desk forgets the subscription.
+    await alerts.close.click();
+    await alerts.opener.click();
+    await expect(alerts.status).toHaveText("Alerts are on for World.");
+    await alerts.turnOff.click();
+    await expect(alerts.status).toHaveText("Alerts are off.");
+    await expect
+      .poll(
+        async () =>
+          /livedesk_push_subscriptions (\d+)/.exec(await (await page.request.get("/metrics")).text())?.[1],
+      )
+      .toBe("0");
   });
 
   test("a reader who said no is not asked again", async ({ page, answer }) => {
