@@ -265,8 +265,6 @@ test.describe("the live dashboard", () => {
     await page.keyboard.press("Tab");
     await expect(page.getByRole("link", { name: "Skip to the news feed" })).toBeFocused();
     await page.keyboard.press("Tab");
-    await expect(page.getByRole("button", { name: "Get alerts" })).toBeFocused();
-    await page.keyboard.press("Tab");
     await expect(page.getByRole("button", { name: "Pause ticker" })).toBeFocused();
     await page.keyboard.press("Enter");
     await expect(page.getByRole("button", { name: "Play ticker" })).toBeFocused();

@@ -54,14 +54,17 @@ export function Dashboard() {
       </a>
       <header className="masthead">
         <h1 className="brand">livedesk</h1>
-        <GetAlerts />
       </header>
       <Ticker />
       <main className="page">
         <div className="filters">
           <TopicFilter />
           <SearchBox />
-          <FeedLinks />
+          {/* Ways to follow the news away from the page; after the filters, so the ticker stays the first stop. */}
+          <div className="follow">
+            <FeedLinks />
+            <GetAlerts />
+          </div>
         </div>
         <span id="feed-start" tabIndex={-1} />
         <Feed />
