@@ -177,13 +177,16 @@ describe("push alerts", () => {
     expect(messagesTo(reader)).toEqual([]);
   });
 
-  it("retries on 429 (after Retry-After) and 5xx, and deletes a subscription its push service forgot (410)", async () => {
+  it("retries on 429 (after Retry-After) and 5xx, and deletes a subscription its push service forgot (404, 410)", async () => {
     const busy = service.subscribe();
     const gone = service.subscribe();
+    const unknown = service.subscribe();
     expect((await subscribe(busy, ["politics"])).status).toBe(201);
     expect((await subscribe(gone, ["politics"])).status).toBe(201);
+    expect((await subscribe(unknown, ["politics"])).status).toBe(201);
     service.answerNext(busy.endpoint, { status: 429, headers: { "retry-after": "0" } }, { status: 503 });
     service.answerNext(gone.endpoint, { status: 410 });
+    service.answerNext(unknown.endpoint, { status: 404 });
     const before = await server.storage.push().countSubscriptions();
     await publish(server.url, server.editorToken, {
       headline: "Retried alert",
@@ -193,10 +196,10 @@ describe("push alerts", () => {
     await settled();
     expect(messagesTo(busy).map((m) => m.alert.title)).toEqual(["Retried alert"]);
     expect(messagesTo(gone)).toEqual([]);
-    expect(await server.storage.push().countSubscriptions()).toBe(before - 1);
+    expect(await server.storage.push().countSubscriptions()).toBe(before - 2);
     const metrics = await (await fetch(`${server.url}/metrics`)).text();
     expect(metrics).toMatch(/livedesk_push_messages_total\{result="retried"\} [2-9]/);
-    expect(metrics).toMatch(/livedesk_push_messages_total\{result="gone"\} [1-9]/);
+    expect(metrics).toMatch(/livedesk_push_messages_total\{result="gone"\} [2-9]/);
     expect(metrics).toMatch(/livedesk_push_subscriptions \d+/);
   });
 
