@@ -33,13 +33,22 @@ export function sendAlertsOnCommit(
       sender.send(subscription, found);
     }
   };
+  // The work for one item's changes runs in commit order, so its messages are queued in that
+  // order (a correction after its alert) whatever the storage's reads take.
+  const lastOfItem = new Map<string, Promise<void>>();
   const stop = timeline.onChange((change) => {
-    const work = new Promise<void>((resolve) => setImmediate(resolve))
+    const id = change.item.id;
+    const work = (lastOfItem.get(id) ?? Promise.resolve())
+      .then(() => new Promise<void>((resolve) => setImmediate(resolve)))
       .then(() => alert(change))
       .catch((error: unknown) =>
-        logger.warn({ err: error, itemId: change.item.id, seq: change.seq }, "could not send push alerts"),
+        logger.warn({ err: error, itemId: id, seq: change.seq }, "could not send push alerts"),
       )
-      .finally(() => working.delete(work));
+      .finally(() => {
+        working.delete(work);
+        if (lastOfItem.get(id) === work) lastOfItem.delete(id);
+      });
+    lastOfItem.set(id, work);
     working.add(work);
   });
   return {

@@ -49,7 +49,14 @@ type Outcome =
  * the same item for the same subscription, as the push service replaces one with the same Topic.
  */
 export class PushSender {
+  /** Messages waiting for their turn, by subscription and item (`endpoint\ntopic`), oldest first. */
   private readonly waiting = new Map<string, Delivery>();
+  /**
+   * Keys with a message in flight: the next message about the same item for the same subscription
+   * waits for it, so a correction never overtakes its alert on the way to the push service (which
+   * keeps the last one it got under a Topic).
+   */
+  private readonly sending = new Set<string>();
   private readonly retryTimers = new Set<NodeJS.Timeout>();
   private inFlight = 0;
   private closed = false;
@@ -107,7 +114,7 @@ export class PushSender {
 
   private put(delivery: Delivery): void {
     if (this.closed) return;
-    const key = `${delivery.subscription.endpoint}\n${delivery.alert.topic}`;
+    const key = deliveryKey(delivery);
     if (!this.waiting.has(key) && this.waiting.size >= this.maxWaiting) {
       this.metrics.messages.inc({ result: "dropped" });
       return;
@@ -119,15 +126,25 @@ export class PushSender {
     this.pump();
   }
 
+  /** The next waiting message whose subscription has no message about the same item in flight. */
+  private nextDelivery(): [string, Delivery] | undefined {
+    for (const entry of this.waiting) {
+      if (!this.sending.has(entry[0])) return entry;
+    }
+    return undefined;
+  }
+
   private pump(): void {
     while (!this.closed && this.inFlight < this.concurrency) {
-      const next = this.waiting.entries().next();
-      if (next.done === true) break;
-      const [key, delivery] = next.value;
+      const next = this.nextDelivery();
+      if (next === undefined) break;
+      const [key, delivery] = next;
       this.waiting.delete(key);
+      this.sending.add(key);
       this.inFlight += 1;
       void this.attempt(delivery).finally(() => {
         this.inFlight -= 1;
+        this.sending.delete(key);
         this.metrics.waiting.set(this.waiting.size);
         this.pump();
         this.settleIdle();
@@ -256,6 +273,10 @@ export class PushSender {
       request.end(details.body ?? undefined);
     });
   }
+}
+
+function deliveryKey(delivery: Delivery): string {
+  return `${delivery.subscription.endpoint}\n${delivery.alert.topic}`;
 }
 
 /** `Retry-After` in seconds or as an HTTP date, in milliseconds from now. */

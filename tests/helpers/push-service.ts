@@ -42,8 +42,8 @@ export interface PushService {
   messages: ReceivedMessage[];
   /** Requests that failed a check (bad signature, undecryptable body), with the reason. */
   rejected: string[];
-  /** Requests received, answered or not. */
-  requests(): number;
+  /** Requests received, answered or not; with `endpoint`, those to it. */
+  requests(endpoint?: string): number;
   answerNext(endpoint: string, ...answers: Answer[]): void;
   /** Resolves with the `count`-th message accepted (1-based), waiting up to `timeoutMs`. */
   waitForMessages(count: number, timeoutMs?: number): Promise<ReceivedMessage[]>;
@@ -126,6 +126,7 @@ export async function startPushService(): Promise<PushService> {
   const rejected: string[] = [];
   const waiters = new Set<() => void>();
   let requests = 0;
+  const requestsTo = new Map<string, number>();
   let origin = "";
 
   const server = http.createServer((req, res) => {
@@ -134,6 +135,7 @@ export async function startPushService(): Promise<PushService> {
     req.on("data", (chunk: Buffer) => chunks.push(chunk));
     req.on("end", async () => {
       const endpoint = `${origin}${req.url ?? ""}`;
+      requestsTo.set(endpoint, (requestsTo.get(endpoint) ?? 0) + 1);
       const subscription = subscriptions.get(endpoint);
       const answer = answers.get(endpoint)?.shift() ?? { status: 201 };
       await answer.hold;
@@ -178,7 +180,7 @@ export async function startPushService(): Promise<PushService> {
     url: origin,
     messages,
     rejected,
-    requests: () => requests,
+    requests: (endpoint) => (endpoint === undefined ? requests : (requestsTo.get(endpoint) ?? 0)),
     subscribe() {
       const ecdh = crypto.createECDH("prime256v1");
       ecdh.generateKeys();

@@ -226,6 +226,33 @@ describe("push alerts", () => {
   });
 });
 
+describe("order", () => {
+  it("never lets a correction overtake its alert on the way to the push service", async () => {
+    const reader = service.subscribe();
+    expect((await subscribe(reader, ["world"])).status).toBe(201);
+    let release = () => {};
+    const hold = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    service.answerNext(reader.endpoint, { status: 201, hold });
+    const item = await publish(server.url, server.editorToken, { headline: "Ferry sinks", breaking: true });
+    await waitFor(() => (service.requests(reader.endpoint) === 1 ? true : undefined));
+    const edited = await call(server.url, "PATCH", `/api/items/${item.id}`, {
+      token: server.editorToken,
+      body: { version: item.version, headline: "Ferry runs aground", correction: "It did not sink." },
+    });
+    expect(edited.status).toBe(200);
+    const waiting = async () =>
+      /livedesk_push_queue_waiting (\d+)/.exec(await (await fetch(`${server.url}/metrics`)).text())?.[1];
+    // The correction waits behind its alert, which the push service still holds.
+    await expect.poll(waiting).toBe("1");
+    expect(service.requests(reader.endpoint)).toBe(1);
+    release();
+    await waitFor(() => (messagesTo(reader).length === 2 ? true : undefined));
+    expect(messagesTo(reader).map((m) => m.alert.kind)).toEqual(["alert", "correction"]);
+  });
+});
+
 describe("subscribing", () => {
   it("names what is wrong with a bad subscription", async () => {
     const reader = service.subscribe();
