@@ -1,3 +1,4 @@
+import { z } from "zod/mini";
 import { ALERTS_WORKER_URL } from "../../../shared/alerts";
 import type { SubscribeInput } from "../../../shared/push";
 
@@ -58,17 +59,16 @@ export interface AlertChoice {
   minUrgency: SubscribeInput["minUrgency"];
 }
 
+const choiceSchema = z.object({ topics: z.array(z.string()), minUrgency: z.number() });
+const keyAnswerSchema = z.object({ publicKey: z.string() });
+
 /** The choice the reader subscribed with in this browser, if alerts are on. */
 export function savedChoice(): AlertChoice | null {
   try {
     const raw = localStorage.getItem(CHOICE_KEY);
     if (raw === null) return null;
-    const parsed: unknown = JSON.parse(raw);
-    if (typeof parsed !== "object" || parsed === null) return null;
-    const topics = "topics" in parsed && Array.isArray(parsed.topics) ? parsed.topics : [];
-    const minUrgency = "minUrgency" in parsed ? parsed.minUrgency : undefined;
-    if (!topics.every((t) => typeof t === "string") || typeof minUrgency !== "number") return null;
-    return { topics: topics.filter((t): t is string => typeof t === "string"), minUrgency };
+    const parsed = choiceSchema.safeParse(JSON.parse(raw));
+    return parsed.success ? parsed.data : null;
   } catch {
     return null;
   }
@@ -79,16 +79,9 @@ export class AlertsError extends Error {}
 
 async function serverKey(): Promise<string> {
   const response = await fetch("/api/push/key", { headers: { accept: "application/json" } });
-  if (!response.ok) throw new AlertsError("Alerts are not available on this site right now.");
-  const body: unknown = await response.json();
-  if (
-    typeof body !== "object" ||
-    body === null ||
-    !("publicKey" in body) ||
-    typeof body.publicKey !== "string"
-  )
-    throw new AlertsError("Alerts are not available on this site right now.");
-  return body.publicKey;
+  const parsed = response.ok ? keyAnswerSchema.safeParse(await response.json()) : undefined;
+  if (parsed?.success !== true) throw new AlertsError("Alerts are not available on this site right now.");
+  return parsed.data.publicKey;
 }
 
 /** The VAPID key as the bytes `pushManager.subscribe` takes. */
