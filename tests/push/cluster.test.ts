@@ -3,27 +3,28 @@ import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp, type LivedeskApp } from "../../server/app";
 import { RedisFanout } from "../../server/fanout/redis-fanout";
-import { SqliteStorage } from "../../server/storage/sqlite/sqlite-storage";
+import { PgStorage } from "../../server/storage/postgres/pg-storage";
 import { alertMessageSchema, pushKeySchema } from "../../shared/push";
 import { call, publish } from "../helpers/http";
+import { type PostgresServer, startPostgres } from "../helpers/postgres";
 import { type PushService, startPushService } from "../helpers/push-service";
 import { Reader } from "../helpers/reader";
 import { type RedisServer, startRedis } from "../helpers/redis";
 import { tempDir } from "../helpers/server";
 
-/** Two nodes on one database, fanning out through Redis, as a cluster runs. */
+/** Two nodes on one PostgreSQL database, fanning out through Redis, as a cluster runs. */
+let postgres: PostgresServer;
 let redis: RedisServer;
 let service: PushService;
 const nodes: { livedesk: LivedeskApp; url: string }[] = [];
 let token = "";
 
 beforeAll(async () => {
-  redis = await startRedis();
-  service = await startPushService();
-  const file = path.join(tempDir(), "livedesk.db");
+  [postgres, redis, service] = await Promise.all([startPostgres(), startRedis(), startPushService()]);
+  const url = await postgres.createDatabase();
   const logger = pino({ level: "silent" });
   for (let i = 0; i < 2; i += 1) {
-    const storage = SqliteStorage.open(file);
+    const storage = await PgStorage.open(url);
     const fanout = await RedisFanout.connect(redis.url, logger);
     const livedesk = await createApp(
       { clientDir: path.join(tempDir(), "no-client"), push: { insecureEndpoints: true } },
@@ -40,6 +41,7 @@ afterAll(async () => {
   for (const n of nodes) await n.livedesk.close();
   await service?.close();
   await redis?.stop();
+  await postgres?.stop();
 });
 
 function node(i: number) {
