@@ -26,6 +26,8 @@ import { ninjsRoutes } from "./ninjs/routes";
 import { pageRoutes } from "./pages/routes";
 import { attachPanelSocket, OPERATORS_ROOM } from "./panel/socket";
 import { projectRoot } from "./project-root";
+import { type PushAlerts, type PushConfig, startPushAlerts } from "./push/push";
+import type { PushStore } from "./push/store";
 import type { Storage } from "./storage/storage";
 import { DEFAULT_SOCKET_BUFFER_MAX_BYTES, limitSlowReaders } from "./timeline/backpressure";
 import { RecentChanges } from "./timeline/recent";
@@ -51,6 +53,8 @@ export interface AppConfig extends Partial<SecurityConfig> {
   sequencer?: Pick<SequencerOptions, "gapWaitMs" | "checkEveryMs">;
   /** How this node follows wires (tests shorten the poller's tick and the fetch deadline). */
   wires?: PollerOptions;
+  /** Web Push alerts for readers (used when `deps.push` is given). */
+  push?: PushConfig;
 }
 
 export interface AppDeps {
@@ -60,6 +64,8 @@ export interface AppDeps {
   fanout?: Fanout & { adapter?: () => Parameters<LivedeskServer["adapter"]>[0] };
   /** Where followed wires are kept; without it this node neither follows wires nor serves their API. */
   wires?: WireStore;
+  /** Where readers' push subscriptions are kept; without it the push calls answer 503. */
+  push?: PushStore;
 }
 
 export interface LivedeskApp {
@@ -70,6 +76,8 @@ export interface LivedeskApp {
   auth: Auth;
   admin: Admin;
   metrics: Metrics;
+  /** Web Push alerts, when the app was given a push store. */
+  push: PushAlerts | undefined;
   listen(port: number, host?: string): Promise<AddressInfo>;
   close(graceMs?: number): Promise<void>;
 }
@@ -79,6 +87,8 @@ export const DEFAULT_CLIENT_DIR = path.join(projectRoot(import.meta.dirname), "d
 
 /** At shutdown, how long websockets get to take their goodbye before their connections are cut. */
 const SOCKET_GRACE_MS = 1000;
+/** At shutdown, how long queued push alerts get to go out. */
+const PUSH_GRACE_MS = 1000;
 /** At shutdown, how long the fan-out and the storage each get to close. */
 const DEPENDENCY_CLOSE_MS = 1500;
 
@@ -154,6 +164,22 @@ export async function createApp(config: AppConfig, deps: AppDeps): Promise<Lived
         incomingChanged: () => incomingChanged(),
       }),
     );
+  }
+  const push =
+    deps.push === undefined
+      ? undefined
+      : await startPushAlerts(config.push ?? {}, {
+          store: metrics.countErrors(deps.push),
+          storage,
+          timeline,
+          registry: metrics.registry,
+          logger,
+        });
+  if (push !== undefined) app.use(push.routes);
+  else {
+    app.use("/api/push", () => {
+      throw new HttpError(503, "push_unavailable", "Push alerts are not set up on this server.");
+    });
   }
   app.use("/api", (req) => {
     throw new HttpError(404, "not_found", `There is no API call ${req.method} ${req.path}.`);
@@ -245,6 +271,7 @@ export async function createApp(config: AppConfig, deps: AppDeps): Promise<Lived
     auth,
     admin,
     metrics,
+    push,
     listen(port, host) {
       return new Promise((resolve, reject) => {
         httpServer.once("error", reject);
@@ -289,6 +316,11 @@ export async function createApp(config: AppConfig, deps: AppDeps): Promise<Lived
       clearTimeout(timer);
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await pollerClosed;
+      // Alerts of the last commits go out if the push services answer soon; the rest are dropped
+      // (a reader then misses that alert, never gets one twice).
+      if (push !== undefined && !(await within(push.idle(), PUSH_GRACE_MS)))
+        logger.warn("push alerts still queued at shutdown were dropped");
+      push?.close();
       // Side by side: neither needs the other any more, and the shutdown has a budget.
       const [fanoutClosed, storageClosed] = await Promise.all([
         within(fanout.close(), DEPENDENCY_CLOSE_MS),

@@ -1,5 +1,6 @@
 import path from "node:path";
 import { z } from "zod";
+import type { PushConfig } from "./push/push";
 
 const booleanFlag = z
   .enum(["0", "1", "true", "false", ""])
@@ -18,6 +19,20 @@ function list(value: string | undefined): string[] {
  */
 const FRAME_ANCESTOR =
   /^(?:'self'|'none'|[a-z][a-z0-9+.-]*:|(?:[a-z][a-z0-9+.-]*:\/\/)?(?:\*\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*(?::(?:\d{1,5}|\*))?(?:\/[^\s;,'"]*)?)$/i;
+
+/** A VAPID key as web-push makes them: URL-safe base64 of `bytes` bytes. */
+function vapidKey(what: string, bytes: number) {
+  return z
+    .string()
+    .optional()
+    .refine(
+      (v) =>
+        v === undefined ||
+        v === "" ||
+        (/^[A-Za-z0-9_-]+$/.test(v) && Buffer.from(v, "base64url").length === bytes),
+      `must be ${what} (${bytes} bytes) in URL-safe base64, as \`npx web-push generate-vapid-keys\` prints`,
+    );
+}
 
 const environmentSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -49,6 +64,16 @@ const environmentSchema = z.object({
       (v) => v === undefined || v === "" || (URL.canParse(v) && /^https?:$/.test(new URL(v).protocol)),
       "must be an http or https address",
     ),
+  LIVEDESK_VAPID_PUBLIC_KEY: vapidKey("an uncompressed P-256 public key", 65),
+  LIVEDESK_VAPID_PRIVATE_KEY: vapidKey("a P-256 private key", 32),
+  LIVEDESK_VAPID_SUBJECT: z
+    .string()
+    .optional()
+    .refine(
+      (v) => v === undefined || v === "" || /^(mailto:|https:\/\/)\S+$/.test(v),
+      "must be a mailto: address or an https: URL",
+    ),
+  LIVEDESK_PUSH_INSECURE_ENDPOINTS: booleanFlag,
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
@@ -67,6 +92,7 @@ export interface Config {
   frameAncestors: string[];
   /** A WebSub hub the feeds advertise and ping after commits; unset: none. */
   websubHub: string | undefined;
+  push: PushConfig;
 }
 
 /** `DATABASE_URL`: unset means `./data/livedesk.db`; `sqlite:/path/file.db` picks the file; `postgres://…` PostgreSQL. */
@@ -91,6 +117,13 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config 
     throw new Error(`Bad configuration: ${problems.join("; ")}`);
   }
   const e = parsed.data;
+  const publicKey = e.LIVEDESK_VAPID_PUBLIC_KEY || undefined;
+  const privateKey = e.LIVEDESK_VAPID_PRIVATE_KEY || undefined;
+  if ((publicKey === undefined) !== (privateKey === undefined)) {
+    throw new Error(
+      "Bad configuration: LIVEDESK_VAPID_PUBLIC_KEY and LIVEDESK_VAPID_PRIVATE_KEY are set together or not at all",
+    );
+  }
   return {
     port: e.PORT,
     host: e.HOST,
@@ -103,5 +136,10 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config 
     allowedOrigins: list(e.LIVEDESK_ALLOWED_ORIGINS),
     frameAncestors: list(e.LIVEDESK_FRAME_ANCESTORS),
     websubHub: e.LIVEDESK_WEBSUB_HUB === "" ? undefined : e.LIVEDESK_WEBSUB_HUB,
+    push: {
+      vapid: publicKey !== undefined && privateKey !== undefined ? { publicKey, privateKey } : undefined,
+      subject: e.LIVEDESK_VAPID_SUBJECT || undefined,
+      insecureEndpoints: e.LIVEDESK_PUSH_INSECURE_ENDPOINTS,
+    },
   };
 }

@@ -3,6 +3,7 @@ import { loadConfig } from "./config";
 import { startDemoWire } from "./demo/wire";
 import type { RedisFanout } from "./fanout/redis-fanout";
 import { createLogger } from "./logger";
+import type { PushStore } from "./push/store";
 import type { PgStorage } from "./storage/postgres/pg-storage";
 import { SqliteStorage } from "./storage/sqlite/sqlite-storage";
 import { surviveUnhandledRejections } from "./unhandled-rejections";
@@ -25,6 +26,7 @@ async function main(): Promise<void> {
     storage = SqliteStorage.open(config.database.file);
     logger.info({ file: config.database.file }, "opened SQLite storage");
   }
+  const push: PushStore = storage.push();
 
   let fanout: RedisFanout | undefined;
   if (config.redisUrl !== undefined) {
@@ -38,8 +40,9 @@ async function main(): Promise<void> {
       allowedOrigins: config.allowedOrigins,
       frameAncestors: config.frameAncestors,
       websubHub: config.websubHub,
+      push: config.push,
     },
-    { storage, logger, wires: storage.wires(), ...(fanout === undefined ? {} : { fanout }) },
+    { storage, push, logger, wires: storage.wires(), ...(fanout === undefined ? {} : { fanout }) },
   );
   surviveUnhandledRejections(logger, livedesk.metrics);
   const admin = await livedesk.auth.bootstrapAdmin(config.adminPassword);

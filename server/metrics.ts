@@ -52,8 +52,8 @@ export class Metrics {
     this.latency.observe(Math.max(0, Date.now() - Date.parse(change.item.updatedAt)) / 1000);
   }
 
-  /** The same storage, counting every call that fails. */
-  countErrors<S extends object>(storage: S): S {
+  /** The same storage (or a store of its), counting every call that fails. */
+  countErrors<T extends object>(storage: T): T {
     const errors = this.storageErrors;
     return new Proxy(storage, {
       get(target, property, receiver) {

@@ -62,7 +62,12 @@ const body = fc.oneof(
   ),
 );
 
-const route = fc.constantFrom("POST /api/items", "PATCH /api/items/x", "POST /api/session");
+const route = fc.constantFrom(
+  "POST /api/items",
+  "PATCH /api/items/x",
+  "POST /api/session",
+  "POST /api/push/subscriptions",
+);
 
 /** Sends one hostile body; the answer must be a 201 or a 4xx. */
 async function sendBody(input: unknown, target: string): Promise<void> {

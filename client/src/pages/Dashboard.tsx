@@ -6,6 +6,7 @@ import { LiveAnnouncer } from "../components/LiveAnnouncer";
 import { SearchBox } from "../components/SearchBox";
 import { Ticker } from "../components/Ticker";
 import { TopicFilter } from "../components/TopicFilter";
+import { GetAlerts } from "../push/GetAlerts";
 import { useStore } from "../store";
 import { filterFromSearch, searchFromFilter, topicsAskedBeyondLimit } from "../store/filter";
 
@@ -59,7 +60,11 @@ export function Dashboard() {
         <div className="filters">
           <TopicFilter />
           <SearchBox />
-          <FeedLinks />
+          {/* Ways to follow the news away from the page; after the filters, so the ticker stays the first stop. */}
+          <div className="follow">
+            <FeedLinks />
+            <GetAlerts />
+          </div>
         </div>
         <span id="feed-start" tabIndex={-1} />
         <Feed />

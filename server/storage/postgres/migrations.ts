@@ -183,4 +183,23 @@ export const pgMigrations: readonly string[] = [
   );
   CREATE INDEX wire_entries_state ON wire_entries (state);
   `,
+  `
+  -- Web Push (server/push/): the VAPID key pair made on first start when none is configured, kept
+  -- here so that every node signs with the same one; and readers' subscriptions, one per endpoint.
+  CREATE TABLE push_vapid (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    public_key TEXT NOT NULL,
+    private_key TEXT NOT NULL,
+    created_at TEXT NOT NULL
+  );
+  CREATE TABLE push_subscriptions (
+    endpoint TEXT PRIMARY KEY,
+    p256dh TEXT NOT NULL,
+    auth TEXT NOT NULL,
+    topics TEXT[] NOT NULL,
+    min_urgency INTEGER NOT NULL,
+    created_at TEXT NOT NULL
+  );
+  CREATE INDEX push_subscriptions_topics ON push_subscriptions USING GIN (topics);
+  `,
 ];

@@ -30,6 +30,7 @@ import {
 } from "../timeline-store";
 import { adminChangeSql } from "./admin-changes";
 import { pgMigrations } from "./migrations";
+import { PgPushStore } from "./push";
 import { pgSqlClient } from "./wires";
 
 const INT8_OID = 20;
@@ -550,6 +551,11 @@ export class PgStorage implements Storage {
   /** The followed wires, kept in this database (server/wires/store.ts). */
   wires(): WireStore {
     return new SqlWireStore(pgSqlClient((sql, params) => this.query(sql, params)));
+  }
+
+  /** Readers' push subscriptions and the VAPID key pair, in this database (server/push/store.ts). */
+  push(): PgPushStore {
+    return new PgPushStore((sql, params) => this.query(sql, params));
   }
 
   async close(): Promise<void> {

@@ -176,4 +176,23 @@ export const migrations: readonly string[] = [
   ) STRICT;
   CREATE INDEX wire_entries_state ON wire_entries (state);
   `,
+  `
+  -- Web Push (server/push/): the VAPID key pair made on first start when none is configured, kept
+  -- here so that every node signs with the same one; and readers' subscriptions, one per endpoint,
+  -- with their topics as JSON text.
+  CREATE TABLE push_vapid (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    public_key TEXT NOT NULL,
+    private_key TEXT NOT NULL,
+    created_at TEXT NOT NULL
+  ) STRICT;
+  CREATE TABLE push_subscriptions (
+    endpoint TEXT PRIMARY KEY,
+    p256dh TEXT NOT NULL,
+    auth TEXT NOT NULL,
+    topics TEXT NOT NULL,
+    min_urgency INTEGER NOT NULL,
+    created_at TEXT NOT NULL
+  ) STRICT;
+  `,
 ];

@@ -29,6 +29,7 @@ import {
   LASTING_KEYS_PRINCIPAL,
 } from "../timeline-store";
 import { migrations } from "./migrations";
+import { SqlitePushStore } from "./push";
 import { sqliteSqlClient } from "./wires";
 
 /**
@@ -527,6 +528,11 @@ export class SqliteStorage implements Storage {
   /** The followed wires, kept in this database (server/wires/store.ts). */
   wires(): WireStore {
     return new SqlWireStore(sqliteSqlClient(this.db));
+  }
+
+  /** Readers' push subscriptions and the VAPID key pair, in this database (server/push/store.ts). */
+  push(): SqlitePushStore {
+    return new SqlitePushStore(this.db);
   }
 
   async close(): Promise<void> {

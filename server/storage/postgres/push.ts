@@ -1,0 +1,75 @@
+import type pg from "pg";
+import { z } from "zod";
+import type { PushStore, StoredPushSubscription, VapidKeys } from "../../push/store";
+
+const keysRow = z.object({ public_key: z.string(), private_key: z.string() });
+const countRow = z.object({ count: z.number() });
+const subscriptionRow = z
+  .object({
+    endpoint: z.string(),
+    p256dh: z.string(),
+    auth: z.string(),
+    topics: z.array(z.string()),
+    min_urgency: z.number(),
+    created_at: z.string(),
+  })
+  .transform(
+    (r): StoredPushSubscription => ({
+      endpoint: r.endpoint,
+      p256dh: r.p256dh,
+      auth: r.auth,
+      topics: r.topics,
+      minUrgency: r.min_urgency,
+      createdAt: r.created_at,
+    }),
+  );
+
+/** Runs one statement with the storage's deadlines and error mapping. */
+export type PgQuery = (sql: string, params?: unknown[]) => Promise<pg.QueryResult>;
+
+/** Push subscriptions and the VAPID key pair in PostgreSQL (see server/push/store.ts). */
+export class PgPushStore implements PushStore {
+  constructor(private readonly query: PgQuery) {}
+
+  async vapidKeys(made: VapidKeys): Promise<VapidKeys> {
+    // The pair kept first wins, whichever node made it. A node whose insert waited on another's
+    // sees no row in that statement's snapshot, so it reads again in a new one.
+    await this.query(
+      `INSERT INTO push_vapid (id, public_key, private_key, created_at) VALUES (1, $1, $2, $3)
+         ON CONFLICT (id) DO NOTHING`,
+      [made.publicKey, made.privateKey, new Date().toISOString()],
+    );
+    const result = await this.query("SELECT public_key, private_key FROM push_vapid WHERE id = 1");
+    const row = keysRow.parse(result.rows[0]);
+    return { publicKey: row.public_key, privateKey: row.private_key };
+  }
+
+  async saveSubscription(s: StoredPushSubscription): Promise<void> {
+    await this.query(
+      `INSERT INTO push_subscriptions (endpoint, p256dh, auth, topics, min_urgency, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (endpoint) DO UPDATE SET p256dh = excluded.p256dh, auth = excluded.auth,
+           topics = excluded.topics, min_urgency = excluded.min_urgency`,
+      [s.endpoint, s.p256dh, s.auth, s.topics, s.minUrgency, s.createdAt],
+    );
+  }
+
+  async deleteSubscription(endpoint: string): Promise<boolean> {
+    return (
+      ((await this.query("DELETE FROM push_subscriptions WHERE endpoint = $1", [endpoint])).rowCount ?? 0) > 0
+    );
+  }
+
+  async subscribersFor(topics: readonly string[], urgency: number): Promise<StoredPushSubscription[]> {
+    const result = await this.query(
+      "SELECT * FROM push_subscriptions WHERE min_urgency >= $1 AND topics && $2::text[]",
+      [urgency, topics],
+    );
+    return result.rows.map((row) => subscriptionRow.parse(row));
+  }
+
+  async countSubscriptions(): Promise<number> {
+    return countRow.parse((await this.query("SELECT count(*)::int AS count FROM push_subscriptions")).rows[0])
+      .count;
+  }
+}

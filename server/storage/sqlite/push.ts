@@ -1,0 +1,92 @@
+import type Database from "better-sqlite3";
+import { z } from "zod";
+import type { PushStore, StoredPushSubscription, VapidKeys } from "../../push/store";
+import { asStorageError } from "../errors";
+
+const keysRow = z.object({ public_key: z.string(), private_key: z.string() });
+const countRow = z.object({ count: z.number() });
+const subscriptionRow = z
+  .object({
+    endpoint: z.string(),
+    p256dh: z.string(),
+    auth: z.string(),
+    topics: z.string(),
+    min_urgency: z.number(),
+    created_at: z.string(),
+  })
+  .transform(
+    (r): StoredPushSubscription => ({
+      endpoint: r.endpoint,
+      p256dh: r.p256dh,
+      auth: r.auth,
+      topics: z.array(z.string()).parse(JSON.parse(r.topics)),
+      minUrgency: r.min_urgency,
+      createdAt: r.created_at,
+    }),
+  );
+
+/** Push subscriptions and the VAPID key pair in the SQLite database (see server/push/store.ts). */
+export class SqlitePushStore implements PushStore {
+  constructor(private readonly db: Database.Database) {}
+
+  /** Failures become StorageErrors, as the rest of the storage's do. */
+  private run<T>(work: () => T): Promise<T> {
+    try {
+      return Promise.resolve(work());
+    } catch (error) {
+      return Promise.reject(asStorageError(error) ?? error);
+    }
+  }
+
+  vapidKeys(made: VapidKeys): Promise<VapidKeys> {
+    return this.run(() => {
+      this.db
+        .prepare(
+          "INSERT INTO push_vapid (id, public_key, private_key, created_at) VALUES (1, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
+        )
+        .run(made.publicKey, made.privateKey, new Date().toISOString());
+      const row = keysRow.parse(
+        this.db.prepare("SELECT public_key, private_key FROM push_vapid WHERE id = 1").get(),
+      );
+      return { publicKey: row.public_key, privateKey: row.private_key };
+    });
+  }
+
+  saveSubscription(s: StoredPushSubscription): Promise<void> {
+    return this.run(() => {
+      this.db
+        .prepare(
+          `INSERT INTO push_subscriptions (endpoint, p256dh, auth, topics, min_urgency, created_at)
+             VALUES (?, ?, ?, ?, ?, ?)
+             ON CONFLICT (endpoint) DO UPDATE SET p256dh = excluded.p256dh, auth = excluded.auth,
+               topics = excluded.topics, min_urgency = excluded.min_urgency`,
+        )
+        .run(s.endpoint, s.p256dh, s.auth, JSON.stringify(s.topics), s.minUrgency, s.createdAt);
+    });
+  }
+
+  deleteSubscription(endpoint: string): Promise<boolean> {
+    return this.run(
+      () => this.db.prepare("DELETE FROM push_subscriptions WHERE endpoint = ?").run(endpoint).changes > 0,
+    );
+  }
+
+  subscribersFor(topics: readonly string[], urgency: number): Promise<StoredPushSubscription[]> {
+    return this.run(() =>
+      this.db
+        .prepare(
+          `SELECT * FROM push_subscriptions WHERE min_urgency >= ?
+             AND EXISTS (SELECT 1 FROM json_each(push_subscriptions.topics) AS t
+                         WHERE t.value IN (SELECT value FROM json_each(?)))`,
+        )
+        .all(urgency, JSON.stringify(topics))
+        .map((row) => subscriptionRow.parse(row)),
+    );
+  }
+
+  countSubscriptions(): Promise<number> {
+    return this.run(
+      () => countRow.parse(this.db.prepare("SELECT count(*) AS count FROM push_subscriptions").get()).count,
+    );
+  }
+}

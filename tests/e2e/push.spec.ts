@@ -1,0 +1,249 @@
+import type { BrowserContext, Page } from "@playwright/test";
+import { alertMessageSchema } from "../../shared/push";
+import { Desk } from "../helpers/desk";
+import { type PushService, startPushService, type TestSubscription } from "../helpers/push-service";
+import { test as base, expect, seriousViolations } from "./fixtures";
+import { AlertsDialog } from "./pages/alerts";
+
+/*
+ * Push alerts in Chromium. The browsers' push services cannot be reached from here, so the page's
+ * `pushManager` hands out a subscription of the loopback push service (tests/helpers/push-service.ts)
+ * instead of Google's; everything else is real: the dialog, the permission, the server encrypting
+ * and signing, the push service checking and decrypting, and the service worker, which gets each
+ * decrypted message through the DevTools protocol (`ServiceWorker.deliverPushMessage`), as from a
+ * push service, and shows it.
+ */
+
+const test = base.extend<
+  { answer: { permission: "granted" | "denied"; asks: number }; subscription: TestSubscription },
+  { desk: Desk; pushService: PushService }
+>({
+  pushService: [
+    // biome-ignore lint/correctness/noEmptyPattern: Playwright fixtures take their dependencies as a pattern
+    async ({}, use) => {
+      const service = await startPushService();
+      await use(service);
+      await service.close();
+    },
+    { scope: "worker" },
+  ],
+  // This desk sends to the push service on loopback (LIVEDESK_PUSH_INSECURE_ENDPOINTS).
+  desk: [
+    // biome-ignore lint/correctness/noEmptyPattern: Playwright fixtures take their dependencies as a pattern
+    async ({}, use) => {
+      const desk = await Desk.start({ env: { LIVEDESK_PUSH_INSECURE_ENDPOINTS: "1" } });
+      await use(desk);
+      await desk.stop();
+    },
+    { scope: "worker" },
+  ],
+  subscription: async ({ pushService }, use) => {
+    await use(pushService.subscribe());
+  },
+  // What the reader answers when the browser asks for permission, and how often it asked.
+  answer: async ({ context, desk, subscription }, use) => {
+    const answer = { permission: "granted" as "granted" | "denied", asks: 0 };
+    await context.exposeBinding("readerAnswersPermission", async () => {
+      answer.asks += 1;
+      if (answer.permission === "granted")
+        await context.grantPermissions(["notifications"], { origin: desk.url });
+      return answer.permission;
+    });
+    await context.addInitScript(
+      (sub) => {
+        const answers = Reflect.get(window, "readerAnswersPermission");
+        if (typeof answers !== "function") return;
+        // The browser's question, answered by the test as the reader would.
+        Notification.requestPermission = () => answers();
+        let current: PushSubscription | null = null;
+        const fake = {
+          endpoint: sub.endpoint,
+          expirationTime: null,
+          options: {},
+          toJSON: () => ({ endpoint: sub.endpoint, expirationTime: null, keys: sub.keys }),
+          unsubscribe: async () => {
+            current = null;
+            return true;
+          },
+        };
+        PushManager.prototype.subscribe = async (options?: PushSubscriptionOptionsInit) => {
+          if (options?.applicationServerKey === undefined || options.applicationServerKey === null)
+            throw new Error("subscribe without the server's key");
+          current = Object.setPrototypeOf(fake, PushSubscription.prototype);
+          if (current === null) throw new Error("no subscription");
+          return current;
+        };
+        PushManager.prototype.getSubscription = async () => current;
+      },
+      { endpoint: subscription.endpoint, keys: subscription.keys },
+    );
+    await use(answer);
+  },
+});
+
+/** The registration of the alerts service worker, as the DevTools protocol names it. */
+async function workerRegistration(context: BrowserContext, page: Page) {
+  const cdp = await context.newCDPSession(page);
+  const found = new Promise<string>((resolve) => {
+    cdp.on("ServiceWorker.workerRegistrationUpdated", ({ registrations }) => {
+      const live = registrations.find((r) => !r.isDeleted);
+      if (live !== undefined) resolve(live.registrationId);
+    });
+  });
+  await cdp.send("ServiceWorker.enable");
+  const registrationId = await found;
+  return {
+    /** Hands `payload` to the service worker as its push service would. */
+    deliver: (payload: unknown) =>
+      cdp.send("ServiceWorker.deliverPushMessage", {
+        origin: new URL(page.url()).origin,
+        registrationId,
+        data: JSON.stringify(payload),
+      }),
+  };
+}
+
+/** The notifications the service worker shows right now. */
+function shownNotifications(page: Page) {
+  return page.evaluate(async () => {
+    const registration = await navigator.serviceWorker.ready;
+    return (await registration.getNotifications()).map((n) => ({ title: n.title, body: n.body, tag: n.tag }));
+  });
+}
+
+test.describe("Get alerts", () => {
+  test("a reader subscribes to one topic; a breaking item there shows a notification, its correction replaces it, another topic shows nothing", async ({
+    page,
+    context,
+    desk,
+    pushService,
+    subscription,
+    answer,
+  }) => {
+    await page.goto("/");
+    const alerts = new AlertsDialog(page);
+    await alerts.opener.click();
+    await expect(alerts.dialog).toBeVisible();
+    // Nothing is asked before the reader has chosen and clicked.
+    expect(answer.asks).toBe(0);
+    await expect(alerts.dialog).toContainText(
+      "Your browser will ask whether livedesk may show notifications.",
+    );
+    await alerts.topic("World").check();
+    await alerts.threshold("Every breaking item").check();
+    expect(await seriousViolations(page)).toEqual([]);
+    await alerts.turnOn.click();
+    await expect(alerts.status).toHaveText("Alerts are on for World.");
+    expect(answer.asks).toBe(1);
+    const worker = await workerRegistration(context, page);
+
+    const before = pushService.messages.length;
+    await desk.publish({ headline: "Stadium roof collapses", topics: ["sport"], breaking: true });
+    const item = await desk.publish({
+      headline: "Border crossing reopens",
+      topics: ["world"],
+      breaking: true,
+    });
+    const [sent] = (await pushService.waitForMessages(before + 1)).slice(before);
+    expect(sent?.endpoint).toBe(subscription.endpoint);
+    const alert = alertMessageSchema.parse(sent?.payload);
+    expect(alert.title).toBe("Border crossing reopens");
+    await worker.deliver(alert);
+    await expect
+      .poll(() => shownNotifications(page))
+      .toEqual([{ title: "Border crossing reopens", body: "", tag: alert.tag }]);
+
+    await desk.edit(item, {
+      headline: "Border crossing reopens at noon",
+      correction: "It opens at noon, not at dawn.",
+    });
+    const [corrected] = (await pushService.waitForMessages(before + 2)).slice(before + 1);
+    const correction = alertMessageSchema.parse(corrected?.payload);
+    await worker.deliver(correction);
+    await expect
+      .poll(() => shownNotifications(page))
+      .toEqual([
+        {
+          title: "Border crossing reopens at noon",
+          body: "Correction: It opens at noon, not at dawn.",
+          tag: alert.tag,
+        },
+      ]);
+    // The sport item went to nobody: its alert would have been queued before the world one.
+    expect(pushService.messages.filter((m) => m.endpoint === subscription.endpoint)).toHaveLength(2);
+
+    await desk.retract(item, "The crossing stays closed.");
+    const [retracted] = (await pushService.waitForMessages(before + 3)).slice(before + 2);
+    await worker.deliver(alertMessageSchema.parse(retracted?.payload));
+    await expect
+      .poll(() => shownNotifications(page))
+      .toEqual([
+        {
+          title: "Retracted: Border crossing reopens at noon",
+          body: "The crossing stays closed.",
+          tag: alert.tag,
+        },
+      ]);
+
+    // The dialog says alerts are on, and turns them off: the desk forgets the subscription.
+    await alerts.close.click();
+    await alerts.opener.click();
+    await expect(alerts.status).toHaveText("Alerts are on for World.");
+    await alerts.turnOff.click();
+    await expect(alerts.status).toHaveText("Alerts are off.");
+    await expect
+      .poll(
+        async () =>
+          /livedesk_push_subscriptions (\d+)/.exec(await (await page.request.get("/metrics")).text())?.[1],
+      )
+      .toBe("0");
+  });
+
+  test("a reader who said no is not asked again", async ({ page, answer }) => {
+    answer.permission = "denied";
+    await page.goto("/");
+    const alerts = new AlertsDialog(page);
+    await alerts.opener.click();
+    await alerts.topic("Politics").check();
+    await alerts.turnOn.click();
+    await expect(alerts.dialog).toContainText("Notifications from livedesk are blocked");
+    expect(answer.asks).toBe(1);
+    await alerts.close.click();
+    await page.reload();
+    await alerts.opener.click();
+    await expect(alerts.dialog).toContainText("this page will not ask again");
+    await expect(alerts.turnOn).toHaveCount(0);
+    expect(answer.asks).toBe(1);
+  });
+
+  test("asks for a topic before asking the browser", async ({ page, answer }) => {
+    await page.goto("/");
+    const alerts = new AlertsDialog(page);
+    await alerts.opener.click();
+    await alerts.turnOn.click();
+    await expect(alerts.dialog.getByText("Choose at least one topic.")).toBeVisible();
+    // Focus goes to the first topic, where the choice is missing.
+    await expect(
+      alerts.dialog.getByRole("group", { name: "Alert me about" }).getByRole("checkbox").first(),
+    ).toBeFocused();
+    expect(answer.asks).toBe(0);
+  });
+});
+
+test.describe("Get alerts on an iPhone", () => {
+  test.use({
+    userAgent:
+      "Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.0 Mobile/15E148 Safari/604.1",
+    viewport: { width: 390, height: 844 },
+  });
+
+  test("tells the reader to add livedesk to the Home Screen first", async ({ page, answer }) => {
+    await page.goto("/");
+    const alerts = new AlertsDialog(page);
+    await alerts.opener.click();
+    await expect(alerts.dialog).toContainText("Add to Home Screen");
+    await expect(alerts.turnOn).toHaveCount(0);
+    await expect(alerts.close).toBeInViewport();
+    expect(answer.asks).toBe(0);
+  });
+});
