@@ -1,6 +1,5 @@
 import { execFile } from "node:child_process";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -85,27 +84,17 @@ describe("npm start on a fresh clone", () => {
     }
   });
 
-  it("starts again without building and answers /healthz within a second", async () => {
+  // How fast that start is (under a second) is a figure of `npm run bench:start`, not a timed test.
+  it("starts again without building anything and serves", async () => {
     const built = mtimes(path.join(clone, "dist"));
-    let fastest = Number.POSITIVE_INFINITY;
-    // The fastest of up to five starts: the promise is about what a start does, and on a machine
-    // shared with other work one start can be held up by the scheduler alone.
-    for (let attempt = 0; attempt < 5 && fastest >= 1000; attempt += 1) {
-      const started = performance.now();
-      const server = await npm(clone, ["start"]);
-      try {
-        expect((await call(server.url, "GET", "/healthz")).status).toBe(200);
-        fastest = Math.min(fastest, performance.now() - started);
-      } finally {
-        await stop(server);
-      }
+    const server = await npm(clone, ["start"]);
+    try {
+      expect((await call(server.url, "GET", "/healthz")).status).toBe(200);
+      await expectDashboard(server.url);
+    } finally {
+      await stop(server);
     }
     expect(mtimes(path.join(clone, "dist"))).toEqual(built);
-    const load = os.loadavg()[0]?.toFixed(1) ?? "unknown";
-    expect(
-      fastest,
-      `the fastest start, with a load average of ${load} on ${os.cpus().length} cores`,
-    ).toBeLessThan(1000);
   });
 
   it("builds again only the part whose sources changed", async () => {
