@@ -1,4 +1,4 @@
-import { WireError } from "./parse";
+import { WireError } from "./errors";
 
 /*
  * The network side of following a wire: one conditional GET with a deadline on the whole exchange

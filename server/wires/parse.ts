@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { parseFeed } from "feedsmith";
 import { compile } from "html-to-text";
 import { HEADLINE_MAX, SUMMARY_MAX, URL_MAX } from "../../shared/limits";
+import { WireError } from "./errors";
 
 /*
  * Pure: a wire's document in, its entries out, no I/O (the fetcher does the network). Whatever
@@ -12,8 +13,7 @@ import { HEADLINE_MAX, SUMMARY_MAX, URL_MAX } from "../../shared/limits";
 /** A document with more entries than this is refused whole: no wire publishes that many at once. */
 export const WIRE_ENTRIES_MAX = 1000;
 
-/** A document the wire sent that livedesk will not read; the message becomes the source's `lastError`. */
-export class WireError extends Error {}
+export { WireError };
 
 /** One entry of a wire, as livedesk reads it. */
 export interface WireEntry {

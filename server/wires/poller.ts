@@ -2,10 +2,10 @@ import { randomUUID } from "node:crypto";
 import type { Logger } from "pino";
 import type { PollResult } from "../../shared/wires";
 import type { Timeline } from "../timeline/timeline";
+import { WireError } from "./errors";
 import { fetchWire } from "./fetch";
 import { ingest } from "./ingest";
 import type { WireMetrics } from "./metrics";
-import { parseWire, WireError } from "./parse";
 import { adaptiveIntervalSeconds, nextAfterFailure, nextAfterSuccess, WIRE_FAILURES_MAX } from "./schedule";
 import type { FetchRecord, SourceRecord, WireStore } from "./store";
 
@@ -190,6 +190,8 @@ export class WirePoller {
     });
     if (answer.kind === "not-modified") return success(null, source.adaptiveSeconds);
     try {
+      // The parsers load on the first fetch that needs them, not at every start of a node.
+      const { parseWire } = await import("./parse");
       const document = parseWire(answer.text);
       Object.assign(
         result,
