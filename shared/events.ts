@@ -1,5 +1,12 @@
 import { z } from "zod";
-import { type ChangeFingerprint, changeFingerprintSchema, changeSchema, itemSchema } from "./item";
+import {
+  type Change,
+  type ChangeFingerprint,
+  changeFingerprintSchema,
+  changeSchema,
+  itemSchema,
+} from "./item";
+import { PROTOCOL_VERSION } from "./limits";
 
 /**
  * `timeline:sync` request. `since` is the last seq the client has applied; without it (or when
@@ -55,9 +62,25 @@ export type SyncAck = z.infer<typeof syncAckSchema>;
 /**
  * What a client may say in the handshake (`auth`). `surface: "panel"` marks an operator panel's
  * tab, which is not counted among readers; without it a socket is a reader's (v1 clients).
+ * `protocol` is the version of this protocol the client speaks (docs/protocol.md); without it, 1.
  */
-export const handshakeAuthSchema = z.object({ surface: z.enum(["reader", "panel"]).optional() }).loose();
+export const handshakeAuthSchema = z
+  .object({ surface: z.enum(["reader", "panel"]).optional(), protocol: z.unknown().optional() })
+  .loose();
 export type Surface = "reader" | "panel";
+export type ProtocolVersion = 1 | 2;
+export type HandshakeAuth = { surface?: Surface; protocol?: ProtocolVersion };
+
+/**
+ * The version a socket is served in, from its handshake. A whole number of 2 or more gets 2, the
+ * newest this server speaks (a newer client talks down to it); anything else, or nothing, gets 1,
+ * so a handshake can never make the server fail.
+ */
+export function protocolOf(auth: unknown): ProtocolVersion {
+  const parsed = handshakeAuthSchema.safeParse(auth);
+  const asked = parsed.success ? parsed.data.protocol : undefined;
+  return typeof asked === "number" && Number.isInteger(asked) && asked >= PROTOCOL_VERSION ? 2 : 1;
+}
 
 export const presenceSchema = z.object({ viewers: z.number().int().nonnegative() });
 export type Presence = z.infer<typeof presenceSchema>;
@@ -72,9 +95,18 @@ export type PanelPresence = z.infer<typeof panelPresenceSchema>;
 export const panelEditingSchema = z.object({ itemId: z.string().max(100).nullable() });
 export type PanelEditing = z.infer<typeof panelEditingSchema>;
 
+/**
+ * `timeline:changes` (protocol 2): the changes one commit batch released, in seq order, at least
+ * one and at most CHANGES_PER_EVENT_MAX.
+ */
+export const changesEventSchema = z.array(changeSchema).min(1);
+
 /** Events the server emits. */
 export interface ServerToClientEvents {
-  "timeline:change": (change: z.infer<typeof changeSchema>) => void;
+  /** Protocol 1: one event per change. */
+  "timeline:change": (change: Change) => void;
+  /** Protocol 2: one event per commit batch. */
+  "timeline:changes": (changes: Change[]) => void;
   presence: (presence: Presence) => void;
   /** Only to sockets of logged-in operators. */
   "panel:presence": (presence: PanelPresence) => void;

@@ -13,7 +13,8 @@ import {
 
 /**
  * Follows the server's timeline from live changes and sync answers, so that every change is
- * applied exactly once and in seq order. Live changes that arrive while a sync is in flight are
+ * applied exactly once and in seq order. Live changes come one per event (`timeline:change`,
+ * protocol 1) or one commit batch per event (`timeline:changes`, protocol 2); the rules are the same. Live changes that arrive while a sync is in flight are
  * held and applied after its answer (dropped there if the answer already covered them).
  * A seq is only meaningful within its epoch and its history: syncs send the seq with its epoch and
  * the fingerprint of the change applied at it, and a view from another epoch or another history
@@ -69,6 +70,14 @@ export class TimelineFollower {
     const { view, outcome } = applyChange(this.current, change);
     this.current = view;
     return outcome;
+  }
+
+  /**
+   * Applies the changes of one `timeline:changes` event (protocol 2) in their order, each as a live
+   * change, and returns what became of each: one `gap` among them means the caller must sync.
+   */
+  receiveAll(changes: readonly Change[]): (ApplyOutcome | "held")[] {
+    return changes.map((change) => this.receive(change));
   }
 
   /** Adds items read over HTTP (older pages); a version older than the one held is ignored. */

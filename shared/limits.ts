@@ -1,5 +1,10 @@
-/** Version of the Socket.IO protocol described in docs/protocol.md. Bumped on a breaking change. */
-export const PROTOCOL_VERSION = 1;
+/**
+ * The newest version of the Socket.IO protocol described in docs/protocol.md. A client asks for one
+ * in its handshake; one that asks for none speaks 1, and version 1 is served for good.
+ */
+export const PROTOCOL_VERSION = 2;
+/** Most changes one `timeline:changes` event carries: a longer run of changes comes as several. */
+export const CHANGES_PER_EVENT_MAX = 100;
 
 /** Longest headline, in characters, after trimming. */
 export const HEADLINE_MAX = 200;

@@ -1,6 +1,7 @@
 import { io, type Socket } from "socket.io-client";
 import type { ClientToServerEvents, ServerToClientEvents, Surface } from "../../shared/events";
 import type { Change } from "../../shared/item";
+import { PROTOCOL_VERSION } from "../../shared/limits";
 import { saveView } from "./persist";
 import type { DeskStore } from "./store";
 
@@ -79,7 +80,8 @@ export function connect(desk: DeskStore): () => void {
     reconnectionDelay: 1000,
     reconnectionDelayMax: 5000,
     randomizationFactor: 0.5,
-    auth: (send) => send({ surface }),
+    // Protocol 2: the changes of a commit batch come as one `timeline:changes` event.
+    auth: (send) => send({ surface, protocol: PROTOCOL_VERSION }),
   });
   current = socket;
   currentStore = desk;
@@ -133,14 +135,17 @@ export function connect(desk: DeskStore): () => void {
   socket.io.on("reconnect_attempt", () =>
     store().setConnection(navigator.onLine ? "reconnecting" : "offline"),
   );
-  socket.on("timeline:change", (change) => {
-    queue.push(change);
+  const receive = (changes: readonly Change[]) => {
+    queue.push(...changes);
     if (flushScheduled) return;
     flushScheduled = true;
     // Animation frames stop in a hidden tab; a timer keeps the "(N)" title counting there.
     if (document.visibilityState === "hidden") setTimeout(flush, 250);
     else requestAnimationFrame(flush);
-  });
+  };
+  socket.on("timeline:changes", receive);
+  // A node of the previous release (during a rolling upgrade) answers protocol 2 with protocol 1.
+  socket.on("timeline:change", (change) => receive([change]));
   socket.on("presence", ({ viewers }) => store().setViewers(viewers));
   socket.on("panel:presence", ({ operators }) => store().setOperatorsOnline(operators));
   const incomingChanged = () => {

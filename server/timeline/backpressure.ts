@@ -1,41 +1,66 @@
 import type { Logger } from "pino";
+import type { Socket } from "socket.io";
 import type { LivedeskServer } from "./socket";
 
 /** Past this many bytes waiting to be sent to one reader, that reader is disconnected. */
 export const DEFAULT_SOCKET_BUFFER_MAX_BYTES = 4 * 1024 * 1024;
 const CHECK_EVERY_MS = 500;
 
-function sizeOf(data: unknown): number {
+type Connection = Socket["conn"];
+
+function sizeOf(packet: unknown): number {
+  if (typeof packet !== "object" || packet === null || !("data" in packet)) return 0;
+  const { data } = packet;
   if (typeof data === "string") return data.length;
   if (data instanceof ArrayBuffer || ArrayBuffer.isView(data)) return data.byteLength;
   return 0;
 }
 
-/** The `ws` socket under an Engine.IO connection on the websocket transport. */
-function websocketOf(conn: object): object | undefined {
-  const transport: unknown = Reflect.get(conn, "transport");
-  const ws: unknown =
-    typeof transport === "object" && transport !== null ? Reflect.get(transport, "socket") : undefined;
-  return typeof ws === "object" && ws !== null ? ws : undefined;
+/**
+ * What one connection holds that its client has not taken, counted from what Engine.IO tells
+ * anyone who listens (its documented `packetCreate` and `flush` events and its transport's
+ * `writable`), so that no private field of Socket.IO, Engine.IO or `ws` is read:
+ *
+ * - `queued`: packets Engine.IO holds because its transport is still busy with the last write.
+ *   Each new packet adds to it; a flush hands all of them to the transport and empties it.
+ * - `flushed`: the bytes of that last flush. While the transport is not writable again, the
+ *   network has not taken them all (a websocket becomes writable once `ws` has handed the frames
+ *   to the operating system).
+ *
+ * A client that stops reading leaves the transport busy, so everything sent after is `queued`.
+ */
+class Backlog {
+  private queued = 0;
+  private flushed = 0;
+
+  constructor(private readonly conn: Connection) {
+    conn.on("packetCreate", (packet: unknown) => {
+      this.queued += sizeOf(packet);
+    });
+    conn.on("flush", (buffer: unknown) => {
+      let bytes = 0;
+      if (Array.isArray(buffer)) for (const packet of buffer) bytes += sizeOf(packet);
+      this.flushed = bytes;
+      this.queued = 0;
+    });
+  }
+
+  get bytes(): number {
+    return this.queued + (this.conn.transport.writable ? 0 : this.flushed);
+  }
 }
 
 /**
- * Bytes the server holds for one connection: packets Engine.IO has not handed to the transport
- * yet, plus what the websocket has queued but the network has not taken. Both live in fields the
- * libraries do not type as public, so they are read with checks rather than trusted.
+ * Cuts a connection at once, buffer and all: a polite close would wait behind what the client
+ * does not read. Engine.IO forgets the connection and what it queued for it; a websocket opened
+ * as such (not upgraded from long-polling) runs on the TCP connection of the request that opened
+ * the session, which is destroyed too, so the operating system's buffer goes with it. An upgraded
+ * one is closed by `ws`, which destroys it within its close timeout.
  */
-function bufferedBytes(conn: object): number {
-  let bytes = 0;
-  const writeBuffer: unknown = Reflect.get(conn, "writeBuffer");
-  if (Array.isArray(writeBuffer)) {
-    for (const packet of writeBuffer) {
-      if (typeof packet === "object" && packet !== null) bytes += sizeOf(Reflect.get(packet, "data"));
-    }
-  }
-  const ws = websocketOf(conn);
-  if (ws !== undefined && "bufferedAmount" in ws && typeof ws.bufferedAmount === "number")
-    bytes += ws.bufferedAmount;
-  return bytes;
+function cut(conn: Connection): void {
+  const tcp = !conn.upgraded && conn.transport.name === "websocket" ? conn.request.socket : undefined;
+  conn.close(true);
+  tcp?.destroy();
 }
 
 /**
@@ -44,15 +69,18 @@ function bufferedBytes(conn: object): number {
  * dropped. Its client reconnects and resumes from its last seq, so it misses nothing.
  */
 export function limitSlowReaders(io: LivedeskServer, logger: Logger, maxBytes: number): () => void {
+  const backlogs = new Map<Socket, Backlog>();
+  io.on("connection", (socket) => {
+    backlogs.set(socket, new Backlog(socket.conn));
+    socket.once("disconnect", () => backlogs.delete(socket));
+  });
   const timer = setInterval(() => {
-    for (const socket of io.of("/").sockets.values()) {
-      const bytes = bufferedBytes(socket.conn);
+    for (const [socket, backlog] of backlogs) {
+      const bytes = backlog.bytes;
       if (bytes <= maxBytes) continue;
       logger.warn({ socket: socket.id, bytes }, "dropping a reader that does not keep up");
-      // At once, buffer and all: a polite close would wait behind what it cannot send.
-      const ws = websocketOf(socket.conn);
-      if (ws !== undefined && "terminate" in ws && typeof ws.terminate === "function") ws.terminate();
-      else socket.conn.close(true);
+      backlogs.delete(socket);
+      cut(socket.conn);
     }
   }, CHECK_EVERY_MS);
   timer.unref();

@@ -1,51 +1,40 @@
-import { PacketType } from "socket.io-parser";
-import * as ws from "ws";
+import type { Socket } from "socket.io";
+import { protocolOf } from "../../shared/events";
 import type { Change } from "../../shared/item";
+import { CHANGES_PER_EVENT_MAX } from "../../shared/limits";
 import type { LivedeskServer } from "./socket";
 
-type FrameOptions = { readOnly: boolean; mask: boolean; rsv1: boolean; opcode: number; fin: boolean };
+/** The room of this node's sockets served in protocol 1 (one `timeline:change` per change). */
+const PROTOCOL_1_ROOM = "protocol:1";
 
 /**
- * `ws`'s own framing (`Sender.frame`), which Socket.IO uses for its broadcast fast path.
- * It is public in `ws` but missing from its type definitions, so it is looked up with a check.
- */
-const frame: (data: Buffer, options: FrameOptions) => Buffer[] = (() => {
-  const sender: unknown = Reflect.get(ws, "Sender");
-  const fn: unknown = typeof sender === "function" ? Reflect.get(sender, "frame") : undefined;
-  if (typeof fn !== "function") throw new Error("ws no longer exposes Sender.frame");
-  return (data, options) => {
-    const result: unknown = Reflect.apply(fn, sender, [data, options]);
-    if (!Array.isArray(result) || !result.every((part) => Buffer.isBuffer(part)))
-      throw new Error("ws Sender.frame returned something other than buffers");
-    return result;
-  };
-})();
-
-/**
- * Whether this transport will send `wsPreEncodedFrame` as it is. Engine.IO's websocket transport
- * says so itself (no per-message deflate, a `ws` sender to hand frames to); any other transport,
- * or one that would fall back to sending `data`, gets the packets one by one instead.
- */
-function sendsPreEncoded(transport: object, options: object): boolean {
-  const check: unknown = Reflect.get(transport, "_canSendPreEncodedFrame");
-  return typeof check === "function" && Reflect.apply(check, transport, [{ options }]) === true;
-}
-
-const TEXT_FRAME: FrameOptions = { readOnly: false, mask: false, rsv1: false, opcode: 1, fin: true };
-
-/**
- * Sends committed changes to this node's readers as `timeline:change` events, in the order they
- * are pushed. Each change is encoded once for every reader, as Socket.IO's own broadcast does. The
- * changes that arrive together (one group commit, or a burst) are also written together: each
- * reader on a websocket gets all of them as one pre-framed write, one system call instead of one
- * per change, which is what a busy desk spends most of its time on. Readers still on HTTP long
- * polling, or on any transport that would not send the frames as they are, get the same packets
- * one by one.
+ * Sends committed changes to this node's readers, in the order they are pushed, through Socket.IO's
+ * own broadcast: each event is encoded once for every reader and Socket.IO hands the same
+ * websocket frame to each of them.
+ *
+ * The changes that arrive together (one group commit, or a burst) make one commit batch. A reader
+ * that speaks protocol 2 gets the batch as one `timeline:changes` event: one frame and one system
+ * call per reader per batch instead of one per change, which is what a busy desk spends most of
+ * its time on. A reader that speaks protocol 1 gets each change as its own `timeline:change`, as
+ * it always has. Protocol 1 sockets are the few (old clients), so they are the ones kept in a
+ * room: the many protocol 2 readers are reached by leaving that room out, which Socket.IO does
+ * without building a set of every reader per event.
  */
 export class ReaderBroadcast {
   private pending: Change[] = [];
+  private protocol1Sockets = 0;
 
   constructor(private readonly io: LivedeskServer) {}
+
+  /** Serves `socket` in the protocol its handshake asked for. */
+  follow(socket: Socket): void {
+    if (protocolOf(socket.handshake.auth) === 2) return;
+    void socket.join(PROTOCOL_1_ROOM);
+    this.protocol1Sockets += 1;
+    socket.once("disconnect", () => {
+      this.protocol1Sockets -= 1;
+    });
+  }
 
   push(change: Change): void {
     this.pending.push(change);
@@ -56,29 +45,14 @@ export class ReaderBroadcast {
   private flush(): void {
     const changes = this.pending;
     this.pending = [];
-    if (changes.length <= 1) {
-      for (const change of changes) this.io.local.emit("timeline:change", change);
-      return;
+    for (let start = 0; start < changes.length; start += CHANGES_PER_EVENT_MAX) {
+      this.io.local
+        .except(PROTOCOL_1_ROOM)
+        .emit("timeline:changes", changes.slice(start, start + CHANGES_PER_EVENT_MAX));
     }
-    // "2[…]" is a Socket.IO event in the default namespace; Engine.IO adds "4", a message.
-    const packets = changes.map((change) => {
-      const [packet] = this.io.encoder.encode({
-        type: PacketType.EVENT,
-        nsp: "/",
-        data: ["timeline:change", change],
-      });
-      if (typeof packet !== "string") throw new Error("a change encoded to binary");
-      return packet;
-    });
-    const framed = [Buffer.concat(packets.flatMap((packet) => frame(Buffer.from(`4${packet}`), TEXT_FRAME)))];
-    // Engine.IO sends `wsPreEncodedFrame` as is on a websocket; `data` then only counts the bytes.
-    const preEncoded = { compress: false, wsPreEncodedFrame: framed };
-    const joined = packets.join("");
-    for (const socket of this.io.of("/").sockets.values()) {
-      const conn = socket.conn;
-      if (conn.readyState !== "open") continue;
-      if (sendsPreEncoded(conn.transport, preEncoded)) conn.write(joined, preEncoded);
-      else for (const packet of packets) conn.write(packet);
-    }
+    // Nothing to encode when no protocol 1 socket is here to receive it.
+    if (this.protocol1Sockets === 0) return;
+    const protocol1 = this.io.local.to(PROTOCOL_1_ROOM);
+    for (const change of changes) protocol1.emit("timeline:change", change);
   }
 }

@@ -27,7 +27,8 @@ function isReader(auth: unknown): boolean {
 
 /**
  * Wires the timeline to Socket.IO: answers `timeline:sync`, broadcasts each change once (both in
- * the public view, see public.ts), and tells readers how many are watching. Returns a function that stops the presence timer.
+ * the public view, see public.ts) in the protocol each socket speaks (broadcast.ts), and tells
+ * readers how many are watching. Returns a function that stops the presence timer.
  */
 export function attachTimelineSocket(
   io: LivedeskServer,
@@ -58,6 +59,8 @@ export function attachTimelineSocket(
   presenceTimer.unref();
 
   io.on("connection", (socket) => {
+    // First, before any change can be broadcast: the socket hears changes in its own protocol.
+    readers.follow(socket);
     if (isReader(socket.handshake.auth)) {
       localReaders += 1;
       socket.once("disconnect", () => {

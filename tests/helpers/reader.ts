@@ -1,33 +1,64 @@
 import { io, type Socket } from "socket.io-client";
-import type { ClientToServerEvents, ServerToClientEvents, SyncAck } from "../../shared/events";
+import type {
+  ClientToServerEvents,
+  ProtocolVersion,
+  ServerToClientEvents,
+  SyncAck,
+} from "../../shared/events";
 import { TimelineFollower } from "../../shared/follower";
 import type { Change } from "../../shared/item";
 import type { TimelineView } from "../../shared/timeline";
 
 /**
  * A reader as the dashboard is one: the real socket.io-client, syncing on every (re)connect and
- * following the timeline with the shared follower. Records every change it applied.
+ * following the timeline with the shared follower. Records every change it applied. It speaks
+ * protocol 2 (a `timeline:changes` event per commit batch), as the dashboard does, unless told
+ * to speak 1 (a `timeline:change` event per change), as clients of the first release do.
  */
 export class Reader {
   readonly socket: Socket<ServerToClientEvents, ClientToServerEvents>;
   readonly follower: TimelineFollower;
   /** Seqs of the live changes this reader applied, in the order it applied them. */
   readonly applied: number[] = [];
+  /** Live events received: `timeline:change` (protocol 1) and `timeline:changes` (protocol 2). */
+  readonly events = { change: 0, changes: 0 };
   syncs = 0;
   syncErrors = 0;
   private waiters: (() => void)[] = [];
 
-  constructor(url: string, view?: TimelineView, transport: "websocket" | "polling" = "websocket") {
+  constructor(
+    url: string,
+    view?: TimelineView,
+    transport: "websocket" | "polling" = "websocket",
+    protocol: ProtocolVersion = 2,
+  ) {
     this.follower = new TimelineFollower(view);
-    this.socket = io(url, { transports: [transport], reconnectionDelay: 50, reconnectionDelayMax: 200 });
+    this.socket = io(url, {
+      transports: [transport],
+      reconnectionDelay: 50,
+      reconnectionDelayMax: 200,
+      ...(protocol === 1 ? {} : { auth: { protocol } }),
+    });
     this.socket.on("connect", () => void this.sync());
     this.socket.on("disconnect", () => this.follower.abortSync());
-    this.socket.on("timeline:change", (change: Change) => {
-      const outcome = this.follower.receive(change);
-      if (outcome === "applied") this.applied.push(change.seq);
-      if (outcome === "gap") void this.sync();
-      this.notify();
+    this.socket.on("timeline:change", (change) => {
+      this.events.change += 1;
+      this.receive([change]);
     });
+    this.socket.on("timeline:changes", (changes) => {
+      this.events.changes += 1;
+      this.receive(changes);
+    });
+  }
+
+  private receive(changes: readonly Change[]): void {
+    const outcomes = this.follower.receiveAll(changes);
+    for (const [i, outcome] of outcomes.entries()) {
+      const change = changes[i];
+      if (outcome === "applied" && change !== undefined) this.applied.push(change.seq);
+    }
+    if (outcomes.includes("gap")) void this.sync();
+    this.notify();
   }
 
   get seq(): number {
