@@ -237,3 +237,68 @@ describe("a follower across a restored backup", () => {
     );
   });
 });
+
+describe("a follower fed commit batches (protocol 2)", () => {
+  /** Cuts `changes` into consecutive batches at the given points. */
+  function batches(changes: readonly Change[], cuts: readonly number[]): Change[][] {
+    const points = [...new Set(cuts.map((cut) => cut % (changes.length + 1)))].sort((a, b) => a - b);
+    const result: Change[][] = [];
+    let from = 0;
+    for (const point of [...points, changes.length]) {
+      if (point > from) result.push(changes.slice(from, point));
+      from = Math.max(from, point);
+    }
+    return result;
+  }
+
+  it("ends where one change per event ends, however the changes are batched, with or without a sync in flight", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 40 }),
+        fc.array(fc.nat(), { maxLength: 10 }),
+        fc.boolean(),
+        (count, cuts, midSync) => {
+          const server = database("epoch-a", 3);
+          const one = new TimelineFollower();
+          const batched = new TimelineFollower();
+          syncFully(one, server);
+          syncFully(batched, server);
+          const live = Array.from({ length: count }, (_, i) =>
+            server.change("created", sampleItem(`live-${String(i).padStart(3, "0")}`)),
+          );
+          if (midSync) {
+            batched.beginSync();
+            one.beginSync();
+          }
+          for (const change of live) one.receive(change);
+          for (const batch of batches(live, cuts)) batched.receiveAll(batch);
+          if (midSync) {
+            const answer = server.sync({ since: 3, epoch: "epoch-a" }, 1000);
+            expect(batched.finishSync(answer)).toBe("applied");
+            one.finishSync(answer);
+          }
+          expect(batched.view).toEqual(one.view);
+          expect(batched.view.seq).toBe(3 + count);
+        },
+      ),
+    );
+  });
+
+  it("says which changes of a batch it applied, dropped as duplicates or could not apply for a gap", () => {
+    const server = database("epoch-a", 2);
+    const follower = new TimelineFollower();
+    syncFully(follower, server);
+    const [third, fourth, fifth] = Array.from({ length: 3 }, (_, i) =>
+      server.change("created", sampleItem(`batch-${i}`)),
+    );
+    if (third === undefined || fourth === undefined || fifth === undefined) throw new Error("no changes");
+    expect(follower.receiveAll([third])).toEqual(["applied"]);
+    // The batch repeats a change it has and skips one: the gap asks for a sync.
+    expect(follower.receiveAll([third, fifth])).toEqual(["duplicate", "gap"]);
+    expect(follower.view.seq).toBe(3);
+    follower.beginSync();
+    expect(follower.receiveAll([fourth, fifth])).toEqual(["held", "held"]);
+    expect(follower.finishSync(server.sync({ since: 3, epoch: "epoch-a" }, 1000))).toBe("applied");
+    expect(follower.view.seq).toBe(5);
+  });
+});
