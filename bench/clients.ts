@@ -1,8 +1,10 @@
 /**
  * Light readers in a process of their own: raw websockets speaking just enough Engine.IO and
- * Socket.IO (or plain ws) to receive changes, each stamping every arrival. Driven over IPC by
- * bench/run.ts: `connect`, `report` (the latencies since the last report), `reconnect` (all of
- * them at once, resuming from the last seq each saw) and `close`.
+ * Socket.IO (or plain ws) to receive changes, each stamping every arrival. On livedesk they speak
+ * protocol 2, as the dashboard does (a `timeline:changes` event per commit batch), or protocol 1
+ * when told (`--livedesk-protocol 1` in bench/run.ts). Driven over IPC by bench/run.ts:
+ * `connect`, `report` (the latencies since the last report), `reconnect` (all of them at once,
+ * resuming from the last seq each saw) and `close`.
  */
 import WebSocket from "ws";
 
@@ -20,18 +22,23 @@ interface Reader {
 let readers: Reader[] = [];
 let latencies: number[] = [];
 let received = 0;
+/** The livedesk protocol the readers speak: 2 unless the benchmark asks for 1. */
+let livedeskProtocol = 2;
 
-/** The intended send time the publisher wrote into the item ("bench <i> <ms>"). */
-function sentAt(text: string): number | null {
-  const match = /bench \d+ (\d+(?:\.\d+)?)/.exec(text);
-  return match?.[1] === undefined ? null : Number(match[1]);
+/** Stamps every item in a message, by the intended send time the publisher wrote into it ("bench <i> <ms>"). */
+function stamp(data: string): void {
+  const at = now();
+  for (const match of data.matchAll(/bench \d+ (\d+(?:\.\d+)?)/g)) {
+    latencies.push(at - Number(match[1]));
+    received += 1;
+  }
 }
 
-function stamp(data: string): void {
-  const at = sentAt(data);
-  if (at === null) return;
-  latencies.push(now() - at);
-  received += 1;
+/** The highest seq in a message: the last change of a batch (a change and its item share their seq). */
+function lastSeq(data: string): number | undefined {
+  let last: number | undefined;
+  for (const match of data.matchAll(/"seq":(\d+)/g)) last = Math.max(last ?? 0, Number(match[1]));
+  return last;
 }
 
 function onMessage(protocol: Protocol, reader: Reader, data: string): void {
@@ -42,7 +49,7 @@ function onMessage(protocol: Protocol, reader: Reader, data: string): void {
   if (data === "2") {
     reader.ws.send("3"); // Engine.IO ping → pong
   } else if (data.startsWith("0")) {
-    reader.ws.send("40");
+    reader.ws.send(protocol === "livedesk" && livedeskProtocol === 2 ? '40{"protocol":2}' : "40");
   } else if (data.startsWith("40")) {
     if (protocol === "socketio") reader.onReady();
     else
@@ -53,9 +60,10 @@ function onMessage(protocol: Protocol, reader: Reader, data: string): void {
     const seq = /^430\[\{"seq":(\d+)/.exec(data)?.[1];
     if (seq !== undefined) reader.seq = Number(seq);
     reader.onReady();
-  } else if (data.startsWith('42["timeline:change"')) {
-    const seq = /^42\["timeline:change",\{"seq":(\d+)/.exec(data)?.[1];
-    if (seq !== undefined) reader.seq = Math.max(reader.seq ?? 0, Number(seq));
+  } else if (data.startsWith('42["timeline:change')) {
+    // `timeline:change` (protocol 1, and the bare Socket.IO server) or `timeline:changes` (2).
+    const seq = lastSeq(data);
+    if (seq !== undefined) reader.seq = Math.max(reader.seq ?? 0, seq);
     stamp(data);
   }
 }
@@ -115,6 +123,7 @@ process.on("message", (message: unknown) => {
   const command = Reflect.get(message, "command");
   const url = String(Reflect.get(message, "url"));
   const protocol = protocolOf(Reflect.get(message, "protocol"));
+  if (Reflect.get(message, "livedeskProtocol") === 1) livedeskProtocol = 1;
   if (command === "connect") {
     void connect(url, protocol, Number(Reflect.get(message, "count"))).then(() =>
       process.send?.({ event: "connected" }),

@@ -28,6 +28,8 @@ export interface Target {
   url: string;
   /** The server processes, whose CPU time is counted. */
   pids: number[];
+  /** On livedesk: the protocol its readers speak (2, as the dashboard, unless told otherwise). */
+  livedeskProtocol?: 1 | 2;
   publish: (index: number, intendedAt: number) => Promise<void>;
 }
 
@@ -82,8 +84,10 @@ export class Crowd {
   }
 
   private all(message: (i: number) => object, event: string) {
-    const { url, protocol } = this.target;
-    return Promise.all(this.children.map((child, i) => ask(child, { url, protocol, ...message(i) }, event)));
+    const { url, protocol, livedeskProtocol = 2 } = this.target;
+    return Promise.all(
+      this.children.map((child, i) => ask(child, { url, protocol, livedeskProtocol, ...message(i) }, event)),
+    );
   }
 
   async report(): Promise<{ delivered: number; latencies: number[] }> {
