@@ -4,7 +4,9 @@
  * publisher. Each latency runs from an item's intended send time, so a stalled publisher cannot
  * hide delay (no coordinated omission). Memory is read through each server's inspector after
  * garbage collection (bench/inspect.ts). livedesk's readers speak protocol 2, as the dashboard
- * does; `--livedesk-protocol 1` measures clients of the first release instead.
+ * does; `--livedesk-protocol 1` measures clients of the first release instead. Every server runs
+ * as compiled JavaScript on plain `node`, as in production (bundled here with esbuild into
+ * dist/bench/), not through tsx, whose compiler and source maps would count as its memory.
  *
  *   npm run bench -- --readers 1000,2000,5000 --rates 1,10 --seconds 10 --storm 2000
  */
@@ -13,6 +15,7 @@ import os from "node:os";
 import path from "node:path";
 import readline from "node:readline";
 import autocannon from "autocannon";
+import { build } from "esbuild";
 import { z } from "zod";
 import { Desk, freePort } from "../tests/helpers/desk";
 import { sampleItem } from "../tests/helpers/items";
@@ -41,9 +44,34 @@ interface BenchTarget extends Target {
 const SUMMARY = "x".repeat(400);
 const headline = (index: number, intendedAt: number) => `bench ${index} ${intendedAt.toFixed(3)}`;
 
+/** `entry` bundled for `node` (its packages left to node_modules), once per run. */
+const compiled = new Map<string, Promise<string>>();
+function compile(entry: string): Promise<string> {
+  const known = compiled.get(entry);
+  if (known !== undefined) return known;
+  const outfile = path.join(ROOT, "dist", "bench", `${path.basename(entry, ".ts")}.mjs`);
+  const done = build({
+    entryPoints: [path.join(ROOT, entry)],
+    outfile,
+    bundle: true,
+    packages: "external",
+    platform: "node",
+    format: "esm",
+    target: "node20",
+    sourcemap: true,
+    logLevel: "warning",
+  }).then(() => outfile);
+  compiled.set(entry, done);
+  return done;
+}
+
 async function startLivedesk(): Promise<BenchTarget> {
   const inspectPort = await freePort();
-  const desk = await Desk.start({ nodeArgs: [`--inspect=127.0.0.1:${inspectPort}`], logToFile: true });
+  const desk = await Desk.start({
+    nodeArgs: [`--inspect=127.0.0.1:${inspectPort}`],
+    logToFile: true,
+    script: await compile("server/main.ts"),
+  });
   const headers = { authorization: `Bearer ${desk.editorToken}`, "content-type": "application/json" };
   const inspector = await Inspector.connect(inspectPort);
   return {
@@ -75,7 +103,7 @@ async function startBare(protocol: "socketio" | "ws"): Promise<BenchTarget> {
   const inspectPort = await freePort();
   const child = spawn(
     process.execPath,
-    [`--inspect=127.0.0.1:${inspectPort}`, "--import", "tsx", "bench/targets.ts", protocol],
+    [`--inspect=127.0.0.1:${inspectPort}`, await compile("bench/targets.ts"), protocol],
     { cwd: ROOT, stdio: ["ignore", "pipe", "ignore"] },
   );
   const lines = readline.createInterface({ input: child.stdout ?? process.stdin });

@@ -1,7 +1,8 @@
 /**
  * The bare transports livedesk is measured against, each in its own process: a Socket.IO server
  * and a `ws` server that broadcast whatever is POSTed to /publish, with no storage, no validation
- * and no sync. `node --import tsx bench/targets.ts socketio|ws`; prints `{"port":N}` when listening.
+ * and no sync. `node --import tsx bench/targets.ts socketio|ws` (bench/run.ts runs it compiled);
+ * prints `{"port":N}` when listening.
  */
 import { createServer } from "node:http";
 import { Server } from "socket.io";
