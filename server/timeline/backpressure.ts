@@ -29,26 +29,34 @@ function sizeOf(packet: unknown): number {
  *
  * A client that stops reading leaves the transport busy, so everything sent after is `queued`.
  */
-class Backlog {
-  private queued = 0;
-  private flushed = 0;
-
-  constructor(private readonly conn: Connection) {
-    conn.on("packetCreate", (packet: unknown) => {
-      this.queued += sizeOf(packet);
-    });
-    conn.on("flush", (buffer: unknown) => {
-      let bytes = 0;
-      if (Array.isArray(buffer)) for (const packet of buffer) bytes += sizeOf(packet);
-      this.flushed = bytes;
-      this.queued = 0;
-    });
-  }
-
-  get bytes(): number {
-    return this.queued + (this.conn.transport.writable ? 0 : this.flushed);
-  }
+interface Backlog {
+  queued: number;
+  flushed: number;
 }
+
+/**
+ * Every reader's backlog, by connection, let go with the connection. The listeners are shared by
+ * all connections (Engine.IO calls them with the connection as `this`): a reader costs one entry
+ * here, not two closures.
+ */
+const backlogs = new WeakMap<Connection, Backlog>();
+
+function onPacketCreate(this: Connection, packet: unknown): void {
+  const backlog = backlogs.get(this);
+  if (backlog !== undefined) backlog.queued += sizeOf(packet);
+}
+
+function onFlush(this: Connection, buffer: unknown): void {
+  const backlog = backlogs.get(this);
+  if (backlog === undefined) return;
+  let bytes = 0;
+  if (Array.isArray(buffer)) for (const packet of buffer) bytes += sizeOf(packet);
+  backlog.flushed = bytes;
+  backlog.queued = 0;
+}
+
+const heldBytes = (conn: Connection, backlog: Backlog) =>
+  backlog.queued + (conn.transport.writable ? 0 : backlog.flushed);
 
 /**
  * Cuts a connection at once, buffer and all: a polite close would wait behind what the client
@@ -69,17 +77,18 @@ function cut(conn: Connection): void {
  * dropped. Its client reconnects and resumes from its last seq, so it misses nothing.
  */
 export function limitSlowReaders(io: LivedeskServer, logger: Logger, maxBytes: number): () => void {
-  const backlogs = new Map<Socket, Backlog>();
   io.on("connection", (socket) => {
-    backlogs.set(socket, new Backlog(socket.conn));
-    socket.once("disconnect", () => backlogs.delete(socket));
+    backlogs.set(socket.conn, { queued: 0, flushed: 0 });
+    socket.conn.on("packetCreate", onPacketCreate);
+    socket.conn.on("flush", onFlush);
   });
   const timer = setInterval(() => {
-    for (const [socket, backlog] of backlogs) {
-      const bytes = backlog.bytes;
+    for (const socket of io.of("/").sockets.values()) {
+      const backlog = backlogs.get(socket.conn);
+      if (backlog === undefined) continue;
+      const bytes = heldBytes(socket.conn, backlog);
       if (bytes <= maxBytes) continue;
       logger.warn({ socket: socket.id, bytes }, "dropping a reader that does not keep up");
-      backlogs.delete(socket);
       cut(socket.conn);
     }
   }, CHECK_EVERY_MS);
