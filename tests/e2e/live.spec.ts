@@ -226,3 +226,31 @@ test.describe("the number of readers", () => {
     }
   });
 });
+
+test.describe("protocol 2", () => {
+  test("the dashboard asks for it and shows every item of the batches it gets", async ({
+    page,
+    desk,
+    dashboard,
+  }) => {
+    const sent: string[] = [];
+    const received: string[] = [];
+    page.on("websocket", (socket) => {
+      socket.on("framesent", (frame) => sent.push(String(frame.payload)));
+      socket.on("framereceived", (frame) => received.push(String(frame.payload)));
+    });
+    await dashboard.open();
+    // Socket.IO's CONNECT packet carries the handshake's auth: "40{…}".
+    const connects = sent.filter((payload) => payload.startsWith("40{"));
+    expect(connects.map((payload) => JSON.parse(payload.slice(2)))).toContainEqual(
+      expect.objectContaining({ protocol: 2 }),
+    );
+
+    const headlines = Array.from({ length: 8 }, (_, i) => `Protocol 2 test: item ${i}`);
+    await Promise.all(headlines.map((headline) => desk.publish({ headline })));
+    for (const headline of headlines) await expect(dashboard.article(headline)).toBeVisible();
+    const live = received.filter((payload) => payload.startsWith('42["timeline:change'));
+    expect(live.length).toBeGreaterThan(0);
+    expect(live.every((payload) => payload.startsWith('42["timeline:changes",['))).toBe(true);
+  });
+});
