@@ -64,12 +64,11 @@ export type SyncAck = z.infer<typeof syncAckSchema>;
  * tab, which is not counted among readers; without it a socket is a reader's (v1 clients).
  * `protocol` is the version of this protocol the client speaks (docs/protocol.md); without it, 1.
  */
-export const handshakeAuthSchema = z
-  .object({ surface: z.enum(["reader", "panel"]).optional(), protocol: z.unknown().optional() })
-  .loose();
+export const handshakeAuthSchema = z.object({ surface: z.enum(["reader", "panel"]).optional() }).loose();
 export type Surface = "reader" | "panel";
 export type ProtocolVersion = 1 | 2;
-export type HandshakeAuth = { surface?: Surface; protocol?: ProtocolVersion };
+/** Read apart from `surface`: a surface the server cannot read does not cost a client its protocol. */
+const askedProtocolSchema = z.object({ protocol: z.unknown() }).loose();
 
 /**
  * The version a socket is served in, from its handshake. A whole number of 2 or more gets 2, the
@@ -77,7 +76,7 @@ export type HandshakeAuth = { surface?: Surface; protocol?: ProtocolVersion };
  * so a handshake can never make the server fail.
  */
 export function protocolOf(auth: unknown): ProtocolVersion {
-  const parsed = handshakeAuthSchema.safeParse(auth);
+  const parsed = askedProtocolSchema.safeParse(auth);
   const asked = parsed.success ? parsed.data.protocol : undefined;
   return typeof asked === "number" && Number.isInteger(asked) && asked >= PROTOCOL_VERSION ? 2 : 1;
 }
