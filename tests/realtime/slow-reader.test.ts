@@ -72,6 +72,11 @@ describe("a reader that stops reading", () => {
       }
       // The server dropped the slow reader, and only it, long before everything was published.
       expect(sockets()).toBe(1);
+      // Cut, not closed politely behind what it does not read: its TCP connection is gone too.
+      const connections = await new Promise<number>((resolve, reject) =>
+        livedesk.httpServer.getConnections((error, count) => (error ? reject(error) : resolve(count))),
+      );
+      expect(connections).toBe(1);
       expect(last).toBeLessThan(6000);
       expect(process.memoryUsage().rss - memoryBefore).toBeLessThan(200 * 1024 * 1024);
       slow.terminate();
