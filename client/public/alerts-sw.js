@@ -183,11 +183,26 @@ self.addEventListener("push", (event) => {
   );
 });
 
-/** The item's permalink in front: the window already showing it, else a new one. */
+/**
+ * The item's permalink in front: the window already showing it; else a reader's window (the
+ * dashboard or another item: the installed app has one window) taken to it; else a new window.
+ * An operator's panel is never taken away: it may hold an edit not yet saved.
+ */
 async function openPermalink(url) {
   const windows = await self.clients.matchAll({ type: "window", includeUncontrolled: true });
-  const open = windows.find((client) => client.url === url);
-  return open ? open.focus() : self.clients.openWindow(url);
+  const showing = windows.find((client) => client.url === url);
+  if (showing) return showing.focus();
+  const reader = windows.find((client) => {
+    const path = new URL(client.url).pathname;
+    return path === "/" || path.startsWith("/items/");
+  });
+  if (reader) {
+    // Focus first, while the click still allows it; navigate() needs no click, only control.
+    await reader.focus().catch(() => undefined);
+    const moved = await reader.navigate(url).catch(() => null);
+    if (moved) return moved;
+  }
+  return self.clients.openWindow(url);
 }
 
 self.addEventListener("notificationclick", (event) => {
