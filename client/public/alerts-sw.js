@@ -4,14 +4,15 @@
 // only: readers' browsers hold their push subscriptions on the registration of this address.
 //
 // Caching, and why:
-// - Navigations to the dashboard (`/`) and to permalinks go to the network first, always: a
-//   cached page is used only when the network fails, so a stale index.html never hides a newer
-//   build. The dashboard's shell is kept under "/" whatever its filter (the app reads the filter
-//   from the address); a navigation with nothing kept gets the offline page.
+// - Navigations go to the network first, always: a kept page is used only when the network
+//   fails, so a stale index.html never hides a newer build. The dashboard's shell is kept under
+//   "/" whatever its filter (the app reads the filter from the address), and permalinks opened
+//   are kept too. Offline, a permalink with nothing kept gets the dashboard's shell (the app shows
+//   the item when the window it kept has it); any other page with nothing kept, the offline page.
 // - Built files under /assets/ have their content's hash in their names: cache first.
 // - The icons, the manifest and the offline page: network first, the kept copy when offline.
-// - /api, /socket.io and everything else are not touched: the news itself comes from the
-//   dashboard's own window (kept in localStorage) and its sync, never from this cache.
+// - /api and /socket.io are never touched, nor kept: the news itself comes from the dashboard's
+//   own window (kept in localStorage) and its sync. Other requests go to the network untouched.
 
 const SHELL_CACHE = "livedesk-shell-v1";
 const ASSET_CACHE = "livedesk-assets-v1";
@@ -85,22 +86,28 @@ self.addEventListener("activate", (event) => {
   );
 });
 
-/** A navigation: the network's page (kept for later), else the kept one, else the offline page. */
+/**
+ * A navigation: the network's page (the dashboard and permalinks kept for later); when the network
+ * fails, the kept page, else for a permalink the dashboard's shell (the app shows the item if the
+ * window this device kept has it), else the offline page.
+ */
 async function navigate(event, url) {
   const dashboard = url.pathname === "/";
+  const permalink = url.pathname.startsWith("/items/");
   try {
     const response = await fetch(event.request);
     if (response.ok && response.type === "basic") {
       if (dashboard) event.waitUntil(keepShell(response.clone()));
-      else event.waitUntil(keepPermalink(url.href, response.clone()));
+      else if (permalink) event.waitUntil(keepPermalink(url.href, response.clone()));
     }
     return response;
   } catch (error) {
     const shells = await caches.open(SHELL_CACHE);
-    const kept = await shells.match(dashboard ? "/" : url.href);
+    const kept =
+      (dashboard || permalink ? await shells.match(dashboard ? "/" : url.href) : undefined) ??
+      (permalink ? await shells.match("/") : undefined) ??
+      (await shells.match(OFFLINE_PAGE));
     if (kept) return kept;
-    const offline = await shells.match(OFFLINE_PAGE);
-    if (offline) return offline;
     throw error;
   }
 }
@@ -135,13 +142,15 @@ self.addEventListener("fetch", (event) => {
   const url = new URL(request.url);
   if (url.origin !== self.location.origin) return;
   const path = url.pathname;
+  // The API and the socket are the news itself: never answered from here, not even offline.
+  if (path.startsWith("/api/") || path.startsWith("/socket.io/")) return;
   if (request.mode === "navigate") {
-    if (path === "/" || path.startsWith("/items/")) event.respondWith(navigate(event, url));
+    event.respondWith(navigate(event, url));
     return;
   }
   if (path.startsWith("/assets/")) event.respondWith(builtFile(request));
   else if (STATIC_FILES.has(path) || path.startsWith("/icons/")) event.respondWith(staticFile(request));
-  // Anything else (/api, /socket.io, feeds, embeds, metrics) goes to the network untouched.
+  // Anything else (feeds, embeds, metrics) goes to the network untouched.
 });
 
 /** A message as the server sends it: `{ kind, itemId, tag, title, body, url, urgency }`. */

@@ -1,5 +1,6 @@
 import type { Page } from "@playwright/test";
 import { expect, seriousViolations, test } from "./fixtures";
+import { PermalinkPage } from "./pages/permalink";
 
 /*
  * The installed app offline: the service worker (client/public/alerts-sw.js) keeps the dashboard's
@@ -29,7 +30,7 @@ test.describe("offline", () => {
     desk,
     dashboard,
   }) => {
-    await desk.publish({ headline: "Offline test: harbour reopens", breaking: true });
+    const item = await desk.publish({ headline: "Offline test: harbour reopens", breaking: true });
     await dashboard.open();
     await expect(dashboard.article("Offline test: harbour reopens")).toBeVisible();
     await keptForOffline(page);
@@ -42,6 +43,14 @@ test.describe("offline", () => {
     await expect(dashboard.retryNow).toBeVisible();
     expect(await seriousViolations(page)).toEqual([]);
 
+    // Its permalink was never opened, yet the item is in the kept window: it shows from there.
+    await page.goto(`/items/${item.id}`);
+    const permalink = new PermalinkPage(page);
+    await expect(permalink.heading()).toHaveText("Offline test: harbour reopens");
+    await expect(permalink.status).toContainText("You are offline");
+    await expect(page.getByRole("alert")).toHaveCount(0);
+    await page.getByRole("link", { name: "All news" }).click();
+
     // Back online, the same page goes live again.
     await context.setOffline(false);
     await expect(dashboard.status).toContainText("Live", { timeout: 15_000 });
@@ -50,16 +59,16 @@ test.describe("offline", () => {
   test("a page with nothing kept shows the offline page, with a way back to the news", async ({
     page,
     context,
-    desk,
     dashboard,
   }) => {
-    const item = await desk.publish({ headline: "Offline test: a permalink never opened" });
     await dashboard.open();
     await keptForOffline(page);
 
     await context.setOffline(true);
-    await page.goto(`/items/${item.id}`);
+    // The operators' panel is never kept.
+    await page.goto("/admin");
     await expect(page.getByRole("heading", { level: 1, name: "You are offline" })).toBeVisible();
+    await expect(page).toHaveTitle("You are offline — livedesk");
     expect(await seriousViolations(page)).toEqual([]);
     await page.getByRole("link", { name: "open the news" }).click();
     await expect(page).toHaveURL(/\/$/);
