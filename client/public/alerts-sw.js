@@ -45,8 +45,8 @@ async function keepShell(response) {
   await Promise.all(
     assetsOf(html).map(async (asset) => {
       if (await assets.match(asset)) return;
-      const answer = await fetch(asset);
-      if (answer.ok) await assets.put(asset, answer);
+      const answer = await fetch(asset).catch(() => undefined);
+      if (answer?.ok) await assets.put(asset, answer);
     }),
   );
   await trim(assets, ASSETS_KEPT);
@@ -61,11 +61,16 @@ async function keepPermalink(url, response) {
 self.addEventListener("install", (event) => {
   event.waitUntil(
     (async () => {
-      const shells = await caches.open(SHELL_CACHE);
-      await shells.addAll(PRECACHED);
-      // The page that registered this worker loaded its files before the worker could see them.
-      const dashboard = await fetch("/").catch(() => undefined);
-      if (dashboard?.ok) await keepShell(dashboard);
+      // Whatever cannot be kept now, the worker installs all the same: alerts must not depend on it.
+      try {
+        const shells = await caches.open(SHELL_CACHE);
+        await shells.addAll(PRECACHED);
+        // The page that registered this worker loaded its files before the worker could see them.
+        const dashboard = await fetch("/");
+        if (dashboard.ok) await keepShell(dashboard);
+      } catch {
+        // Kept on the next navigation instead.
+      }
       await self.skipWaiting();
     })(),
   );
