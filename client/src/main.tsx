@@ -1,6 +1,7 @@
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { App } from "./App";
+import { keepForOffline } from "./offline";
 import { loadSavedView } from "./persist";
 import { createDeskStore, StoreProvider } from "./store";
 import "./styles.css";
@@ -17,3 +18,4 @@ if (root !== null) {
     </StrictMode>,
   );
 }
+keepForOffline();

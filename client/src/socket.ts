@@ -85,6 +85,8 @@ export function connect(desk: DeskStore): () => void {
   });
   current = socket;
   currentStore = desk;
+  // Opened without a network (the installed app, offline): say so at once, not after a first retry.
+  if (!navigator.onLine) store().setConnection("offline");
 
   let queue: Change[] = [];
   let flushScheduled = false;

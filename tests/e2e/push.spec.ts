@@ -4,6 +4,7 @@ import { Desk } from "../helpers/desk";
 import { type PushService, startPushService, type TestSubscription } from "../helpers/push-service";
 import { test as base, expect, seriousViolations } from "./fixtures";
 import { AlertsDialog } from "./pages/alerts";
+import { PermalinkPage } from "./pages/permalink";
 
 /*
  * Push alerts in Chromium. The browsers' push services cannot be reached from here, so the page's
@@ -197,6 +198,56 @@ test.describe("Get alerts", () => {
           /livedesk_push_subscriptions (\d+)/.exec(await (await page.request.get("/metrics")).text())?.[1],
       )
       .toBe("0");
+  });
+
+  test("clicking an alert takes the reader's window to the item's permalink", async ({
+    page,
+    context,
+    desk,
+    pushService,
+    subscription,
+    answer,
+  }) => {
+    await page.goto("/");
+    const alerts = new AlertsDialog(page);
+    await alerts.opener.click();
+    await alerts.topic("Politics").check();
+    await alerts.threshold("Every breaking item").check();
+    await alerts.turnOn.click();
+    await expect(alerts.status).toHaveText("Alerts are on for Politics.");
+    expect(answer.asks).toBe(1);
+    await alerts.close.click();
+    const worker = await workerRegistration(context, page);
+
+    const before = pushService.messages.length;
+    const item = await desk.publish({ headline: "Cabinet resigns", topics: ["politics"], breaking: true });
+    const [sent] = (await pushService.waitForMessages(before + 1)).slice(before);
+    expect(sent?.endpoint).toBe(subscription.endpoint);
+    const alert = alertMessageSchema.parse(sent?.payload);
+    await worker.deliver(alert);
+    await expect.poll(() => shownNotifications(page)).toHaveLength(1);
+
+    // The reader clicks the notification. No DevTools call clicks one, so the service worker gets
+    // the click event it would get from the browser; only focusing a window needs a real click.
+    const [serviceWorker] = context.serviceWorkers();
+    if (serviceWorker === undefined) throw new Error("no service worker");
+    await serviceWorker.evaluate(async () => {
+      const scope = Reflect.get(globalThis, "registration");
+      if (!(scope instanceof ServiceWorkerRegistration)) throw new Error("not the service worker");
+      const [notification] = await scope.getNotifications();
+      if (notification === undefined) throw new Error("no notification shown");
+      // NotificationEvent is a worker's type, which the tests' DOM types do not declare.
+      const NotificationEvent = Reflect.get(globalThis, "NotificationEvent");
+      if (typeof NotificationEvent !== "function") throw new Error("no NotificationEvent");
+      const click: unknown = Reflect.construct(NotificationEvent, ["notificationclick", { notification }]);
+      if (!(click instanceof Event)) throw new Error("not an event");
+      globalThis.dispatchEvent(click);
+    });
+    await expect(page).toHaveURL(new RegExp(`/items/${item.id}$`));
+    const permalink = new PermalinkPage(page);
+    await expect(permalink.heading()).toHaveText("Cabinet resigns");
+    // The click also closes the notification.
+    await expect.poll(() => shownNotifications(page)).toEqual([]);
   });
 
   test("a reader who said no is not asked again", async ({ page, answer }) => {

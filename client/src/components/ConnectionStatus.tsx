@@ -7,7 +7,7 @@ const LABELS: Record<ConnectionState, string> = {
   connecting: "Connecting…",
   live: "Live",
   reconnecting: "Reconnecting…",
-  offline: "Offline",
+  offline: "You are offline",
 };
 
 const time = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit" });
@@ -30,6 +30,8 @@ export function ConnectionStatus() {
         <span className="status-dot" aria-hidden="true" />
         {LABELS[connection]}
         {lastUpdateAt !== null && <> · last update {time.format(lastUpdateAt)}</>}
+        {/* Opened without a network: what is on screen is the window this device kept. */}
+        {lastUpdateAt === null && connection === "offline" && <> · showing the news kept on this device</>}
       </p>
       <RetryNow cut={cut} statusRef={statusRef} />
       {viewers !== null && (

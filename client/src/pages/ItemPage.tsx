@@ -77,9 +77,11 @@ export function ItemPage({ id }: { id: string }) {
           <Link href="/">← All news</Link>
         </p>
         {problem === "not_found" && <h1>No item has this address.</h1>}
-        {problem === "failed" && (
+        {problem === "failed" && shown === null && (
           <p role="alert">The item could not be loaded. Check the connection and reload.</p>
         )}
+        {/* Offline, an item of the window this device kept still shows; only its history waits. */}
+        {problem === "failed" && shown !== null && <p>Its revision history could not be loaded.</p>}
         {shown === null && problem === null && <p>Loading…</p>}
         {shown !== null && (
           <article
