@@ -30,6 +30,10 @@ function previewOf(draft: Draft, author: string): Item {
     contentUpdatedAt: null,
     author,
     origin: null,
+    urgency: draft.breaking ? 3 : 5,
+    verification: null,
+    keyEvent: false,
+    sources: [],
   };
 }
 
