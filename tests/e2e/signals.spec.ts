@@ -1,0 +1,61 @@
+import { expect, seriousViolations, test } from "./fixtures";
+import { PermalinkPage } from "./pages/permalink";
+
+/*
+ * Editorial signals as a reader meets them (#15): a flash in the ticker and the feed with "Flash"
+ * and its verification as words, read out assertively; a confirmation arriving live, and in the
+ * item's revision history with its time and who.
+ */
+
+test("a reader sees a flash with Flash and Unconfirmed, then Confirmed live and in the history", async ({
+  dashboard,
+  desk,
+  page,
+}) => {
+  await dashboard.open();
+  const flash = await desk.publish({
+    headline: "Signals: dam breaks upstream",
+    urgency: 1,
+    verification: "unconfirmed",
+    sources: [{ name: "River authority", role: "official", uri: "https://example.org/river" }],
+  });
+  const card = dashboard.article("Signals: dam breaks upstream");
+  await expect(card).toContainText("Flash");
+  await expect(card).toContainText("Unconfirmed");
+  await expect(card.getByRole("link", { name: /River authority/ })).toHaveAttribute(
+    "href",
+    "https://example.org/river",
+  );
+  const tickerEntry = dashboard.ticker
+    .getByRole("listitem")
+    .filter({ hasText: "Signals: dam breaks upstream" });
+  await expect(tickerEntry.first()).toContainText("Flash");
+  await expect(tickerEntry.first()).toContainText("Unconfirmed");
+  await expect(page.getByRole("alert", { name: "Flash announcements" })).toHaveText(
+    "Flash: Signals: dam breaks upstream.",
+  );
+  expect(await seriousViolations(page)).toEqual([]);
+
+  await desk.edit(flash, { verification: "confirmed" });
+  await expect(card).toContainText("Confirmed");
+  await expect(card).not.toContainText("Unconfirmed");
+
+  const permalink = new PermalinkPage(page);
+  await permalink.open(flash.id);
+  await expect(permalink.article).toContainText("Flash");
+  await expect(permalink.article).toContainText("Confirmed");
+  await expect(permalink.history).toContainText(/Confirmed at .+ by /);
+  expect(await seriousViolations(page)).toEqual([]);
+});
+
+test("an alert and an urgent item are announced politely, not as a flash", async ({
+  dashboard,
+  desk,
+  page,
+}) => {
+  await dashboard.open();
+  await desk.publish({ headline: "Signals: an alert", urgency: 2 });
+  await expect(dashboard.article("Signals: an alert")).toContainText("Alert");
+  await expect(dashboard.announcements).toHaveText("Breaking: Signals: an alert.");
+  await expect(page.getByRole("alert", { name: "Flash announcements" })).toHaveText("");
+});
