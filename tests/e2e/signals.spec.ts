@@ -1,4 +1,6 @@
-import { expect, seriousViolations, test } from "./fixtures";
+import { DESK_ADMIN_PASSWORD } from "../helpers/desk";
+import { expect, openReader, seriousViolations, test } from "./fixtures";
+import { AdminPage } from "./pages/admin";
 import { PermalinkPage } from "./pages/permalink";
 
 /*
@@ -58,4 +60,49 @@ test("an alert and an urgent item are announced politely, not as a flash", async
   await expect(dashboard.article("Signals: an alert")).toContainText("Alert");
   await expect(dashboard.announcements).toHaveText("Breaking: Signals: an alert.");
   await expect(page.getByRole("alert", { name: "Flash announcements" })).toHaveText("");
+});
+
+test("an operator publishes a flash, confirms it in the editor, and filters the list by verification", async ({
+  browser,
+  desk,
+  page,
+}) => {
+  const admin = new AdminPage(page);
+  await admin.login("admin", DESK_ADMIN_PASSWORD);
+  const { reader, context } = await openReader(browser, desk.url);
+  try {
+    await admin.headline.fill("Signals panel: bridge collapses");
+    await admin.topic("World").check();
+    // The named grades are one keystroke away in the Urgency choice.
+    await admin.urgency.focus();
+    await page.keyboard.press("f");
+    await expect(admin.urgency).toHaveValue("1");
+    await expect(admin.breaking).toBeChecked();
+    await admin.verification.selectOption({ label: "Unconfirmed" });
+    await admin.keyEvent.check();
+    await admin.sources.fill("Police | official | https://example.org/police");
+    expect(await seriousViolations(page)).toEqual([]);
+    await admin.publish.click();
+
+    const card = reader.article("Signals panel: bridge collapses");
+    await expect(card).toContainText("Flash");
+    await expect(card).toContainText("Unconfirmed");
+    await expect(card.getByRole("link", { name: /Police/ })).toBeVisible();
+
+    const row = admin.row("Signals panel: bridge collapses");
+    await row.getByRole("button", { name: /^Edit/ }).click();
+    await admin.dialog.getByRole("combobox", { name: "Verification" }).selectOption({ label: "Confirmed" });
+    await admin.dialog.getByRole("button", { name: "Save" }).click();
+    await expect(admin.dialog).toBeHidden();
+    await expect(card).toContainText("Confirmed");
+    await expect(card).not.toContainText("Unconfirmed");
+
+    await admin.verificationFilter.selectOption({ label: "Unconfirmed" });
+    await expect(row).toBeHidden();
+    await admin.verificationFilter.selectOption({ label: "Confirmed" });
+    await expect(row).toBeVisible();
+    await expect(row).toContainText("Confirmed");
+  } finally {
+    await context.close();
+  }
 });
