@@ -171,6 +171,25 @@ describe("ninjs and Socket.IO", () => {
     });
   });
 
+  it("gives JSON Feed readers the urgency, verification and key event in _livedesk", async () => {
+    const item = await publish(server.url, server.editorToken, {
+      headline: "Feed signals",
+      urgency: 2,
+      verification: "disputed",
+      keyEvent: true,
+    });
+    const answer = await call(server.url, "GET", "/feed.json");
+    const feed = z
+      .object({ items: z.array(z.object({ id: z.string(), _livedesk: z.record(z.string(), z.unknown()) })) })
+      .parse(answer.body);
+    expect(feed.items.find((entry) => entry.id.endsWith(item.id))?._livedesk).toMatchObject({
+      breaking: true,
+      urgency: 2,
+      verification: "disputed",
+      keyEvent: true,
+    });
+  });
+
   it("sends readers the signals and a change of verification live", async () => {
     const reader = new Reader(server.url);
     try {
