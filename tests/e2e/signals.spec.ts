@@ -106,3 +106,25 @@ test("an operator publishes a flash, confirms it in the editor, and filters the 
     await context.close();
   }
 });
+
+test("a flash on a phone under reduced motion: its words fit, the page does not scroll sideways, axe is clean", async ({
+  dashboard,
+  desk,
+  page,
+}) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.emulateMedia({ reducedMotion: "reduce" });
+  await dashboard.open();
+  await desk.publish({
+    headline: "Signals phone: ferry runs aground",
+    urgency: 1,
+    verification: "disputed",
+    sources: [{ name: "Harbour master", role: "official", uri: "https://example.org/harbour" }],
+  });
+  const card = dashboard.article("Signals phone: ferry runs aground");
+  await expect(card.getByText("Flash", { exact: true })).toBeVisible();
+  await expect(card.getByText("Disputed", { exact: true })).toBeVisible();
+  await expect(dashboard.ticker.getByText("Flash", { exact: true }).first()).toBeVisible();
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  expect(await seriousViolations(page)).toEqual([]);
+});
