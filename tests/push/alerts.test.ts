@@ -173,8 +173,8 @@ describe("push alerts", () => {
         .map((m) => [m.alert.title, m.headers.urgency])
         .sort(),
     ).toEqual([
-      ["An alert, not a flash", "normal"],
       ["A flash", "high"],
+      ["An alert, not a flash", "normal"],
     ]);
   });
 
