@@ -5,8 +5,7 @@
 
 /**
  * The thresholds a reader can pick, as the lowest ninjs urgency still sent (1 is highest): flash
- * only, alerts and flashes, or every breaking item. Items carry no urgency of their own yet (#15):
- * until then a breaking item counts as urgency 3 and nothing counts as a flash or an alert.
+ * only, alerts and flashes, or every breaking item (urgency 1–3).
  */
 export const ALERT_THRESHOLDS = [
   { minUrgency: 1, label: "Flashes only" },

@@ -1,8 +1,10 @@
 import { z } from "zod";
 import {
   HEADLINE_MAX,
+  ITEM_SOURCES_MAX,
   NOTE_MAX,
   SOURCE_MAX,
+  SOURCE_ROLE_MAX,
   SUMMARY_MAX,
   TOPIC_SLUG_MAX,
   TOPICS_MAX,
@@ -76,3 +78,28 @@ export const topicsSchema = z
 export const instantSchema = z.iso
   .datetime({ offset: true, error: "must be an ISO 8601 date and time with a timezone" })
   .transform((s) => new Date(s).toISOString());
+
+/** ninjs urgency: 1 (flash), 2 (alert), 3 (urgent), 4–9 routine. */
+export const urgencySchema = z
+  .number("must be a whole number from 1 (flash) to 9")
+  .int("must be a whole number from 1 (flash) to 9")
+  .min(1, "must be at least 1 (flash)")
+  .max(9, "must be at most 9");
+
+/** How sure the desk is; null (or "") when nobody has said. */
+export const verificationInputSchema = z.union([
+  z.literal("").transform(() => null),
+  z.null(),
+  z.enum(["unconfirmed", "confirmed", "disputed"], "must be unconfirmed, confirmed, disputed or null"),
+]);
+
+/** An item's named sources: at most 10 `{ name, role?, uri? }` (ninjs infosources). */
+export const itemSourcesSchema = z
+  .array(
+    z.strictObject({
+      name: sourceSchema,
+      role: lineSchema(SOURCE_ROLE_MAX).optional(),
+      uri: urlSchema.optional(),
+    }),
+  )
+  .max(ITEM_SOURCES_MAX, `must name at most ${ITEM_SOURCES_MAX} sources`);

@@ -19,6 +19,37 @@ export const WITHDRAWN_HEADLINE = "Withdrawn";
 export const originSchema = z.object({ sourceId: z.string(), guid: z.string() });
 export type Origin = z.infer<typeof originSchema>;
 
+/** How sure the desk is of an item: null when nobody has said. Shown to readers as text. */
+export const verificationSchema = z.nullable(z.enum(["unconfirmed", "confirmed", "disputed"]));
+export type Verification = z.infer<typeof verificationSchema>;
+
+/** The words readers read for each verification state (never colour alone). */
+export const VERIFICATION_LABELS = {
+  unconfirmed: "Unconfirmed",
+  confirmed: "Confirmed",
+  disputed: "Disputed",
+} as const;
+
+/** ninjs urgency, 1 highest to 9 lowest; 5 is the default, 1–3 are the named grades. */
+export const URGENCY_DEFAULT = 5;
+/** The lowest urgency that is still breaking: `breaking` is always `urgency <= BREAKING_URGENCY_MAX`. */
+export const BREAKING_URGENCY_MAX = 3;
+/** The named grades, by urgency. Anything from 4 to 9 is routine. */
+export const URGENCY_GRADES = { 1: "Flash", 2: "Alert", 3: "Urgent" } as const;
+
+/** The grade's name readers see ("Flash", "Alert", "Urgent"), or null for a routine item. */
+export function urgencyGrade(urgency: number): "Flash" | "Alert" | "Urgent" | null {
+  return urgency === 1 || urgency === 2 || urgency === 3 ? URGENCY_GRADES[urgency] : null;
+}
+
+/** One source of an item (ninjs `infosources`): who said it, in what role, and where. */
+export const itemSourceSchema = z.object({
+  name: z.string(),
+  role: z.optional(z.string()),
+  uri: z.optional(z.string()),
+});
+export type ItemSource = z.infer<typeof itemSourceSchema>;
+
 /** One news item as the server stores and sends it. */
 export const itemSchema = z.object({
   id: z.string().check(z.minLength(1)),
@@ -50,6 +81,17 @@ export const itemSchema = z.object({
   author: z.string(),
   /** Set on items that came from a followed wire; items stored before the field existed read as null. */
   origin: z._default(z.nullable(originSchema), null),
+  /**
+   * ninjs urgency (1 flash, 2 alert, 3 urgent, 4–9 routine); `breaking` always equals urgency ≤ 3.
+   * Items stored before the field existed read as 3 when breaking, else 5 (server/storage/rows.ts).
+   */
+  urgency: z._default(z.int().check(z.gte(1), z.lte(9)), URGENCY_DEFAULT),
+  /** How sure the desk is; items stored before the field existed read as null (nobody said). */
+  verification: z._default(verificationSchema, null),
+  /** The item is one of the "Key events"; false on items stored before the field existed. */
+  keyEvent: z._default(z.boolean(), false),
+  /** At most 10 named sources, beside the free-text `source`; empty on older items. */
+  sources: z._default(z.array(itemSourceSchema), []),
 });
 export type Item = z.infer<typeof itemSchema>;
 

@@ -54,3 +54,8 @@ export const SOCKET_MESSAGE_MAX_BYTES = 16 * 1024;
 
 /** Items of the demo wire (`LIVEDESK_DEMO=1`) carry this source; the dashboard labels them as demo. */
 export const DEMO_SOURCE = "livedesk demo wire";
+
+/** An item names at most this many sources (ninjs infosources). */
+export const ITEM_SOURCES_MAX = 10;
+/** Longest role of an item's source ("eyewitness", "agency" …), in characters. */
+export const SOURCE_ROLE_MAX = 60;

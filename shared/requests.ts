@@ -2,13 +2,16 @@ import { z } from "zod";
 import {
   headlineSchema,
   instantSchema,
+  itemSourcesSchema,
   lineSchema,
   noteSchema,
   sourceSchema,
   summarySchema,
   topicSlugSchema,
   topicsSchema,
+  urgencySchema,
   urlSchema,
+  verificationInputSchema,
 } from "./fields";
 import {
   FILTER_TOPICS_MAX,
@@ -28,17 +31,45 @@ function clearable<T extends z.ZodType<string>>(schema: T) {
   return z.union([z.literal("").transform(() => null), z.null(), schema]);
 }
 
+/**
+ * `breaking` always equals urgency ≤ 3: a request that sets both must not contradict itself (one
+ * that sets only one of them moves the other, see server/timeline/decisions.ts).
+ */
+function breakingAgreesWithUrgency(
+  body: { breaking?: boolean | undefined; urgency?: number | undefined },
+  ctx: z.RefinementCtx,
+) {
+  if (body.breaking === undefined || body.urgency === undefined) return;
+  if (body.breaking !== body.urgency <= 3) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["breaking"],
+      message: body.breaking
+        ? "must be false when urgency is 4 or more (breaking means urgency 1–3)"
+        : "must be true when urgency is 1–3 (breaking means urgency 1–3)",
+    });
+  }
+}
+
 /** `POST /api/items`. Unknown fields are refused so that a misspelt field is not silently dropped. */
-export const createItemSchema = z.strictObject({
-  headline: headlineSchema,
-  summary: summarySchema.default(""),
-  url: clearable(urlSchema).default(null),
-  topics: topicsSchema,
-  breaking: z.boolean().default(false),
-  pinned: z.boolean().default(false),
-  publishedAt: instantSchema.optional(),
-  source: clearable(sourceSchema).default(null),
-});
+export const createItemSchema = z
+  .strictObject({
+    headline: headlineSchema,
+    summary: summarySchema.default(""),
+    url: clearable(urlSchema).default(null),
+    topics: topicsSchema,
+    /** Without it, breaking follows the urgency (false when neither is given). */
+    breaking: z.boolean().optional(),
+    pinned: z.boolean().default(false),
+    publishedAt: instantSchema.optional(),
+    source: clearable(sourceSchema).default(null),
+    /** Without it the urgency follows `breaking` (3 when breaking, else 5); with both, they must agree. */
+    urgency: urgencySchema.optional(),
+    verification: verificationInputSchema.optional(),
+    keyEvent: z.boolean().optional(),
+    sources: itemSourcesSchema.optional(),
+  })
+  .superRefine(breakingAgreesWithUrgency);
 export type CreateItemInput = z.infer<typeof createItemSchema>;
 
 /** `PATCH /api/items/:id`: the version the editor started from, the fields that change, and an optional correction note. */
@@ -54,11 +85,16 @@ export const patchItemSchema = z
     publishedAt: instantSchema.optional(),
     source: clearable(sourceSchema).optional(),
     correction: noteSchema.optional(),
+    urgency: urgencySchema.optional(),
+    verification: verificationInputSchema.optional(),
+    keyEvent: z.boolean().optional(),
+    sources: itemSourcesSchema.optional(),
   })
   .refine(
     ({ version: _version, ...rest }) => Object.values(rest).some((value) => value !== undefined),
     "must change at least one field",
-  );
+  )
+  .superRefine(breakingAgreesWithUrgency);
 export type PatchItemInput = z.infer<typeof patchItemSchema>;
 
 /**

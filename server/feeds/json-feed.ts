@@ -16,6 +16,10 @@ export interface LivedeskExtension {
   reason?: string;
   correction: string | null;
   breaking: boolean;
+  /** ninjs urgency: 1 flash, 2 alert, 3 urgent, 4–9 routine. */
+  urgency: number;
+  verification: Item["verification"];
+  keyEvent: boolean;
   version: number;
   source: string | null;
 }
@@ -44,6 +48,9 @@ function jsonItem(item: Item, feed: FeedDocument) {
     ...(retracted ? { reason: item.retractionReason ?? "" } : {}),
     correction: item.correction,
     breaking: item.breaking,
+    urgency: item.urgency,
+    verification: item.verification,
+    keyEvent: item.keyEvent,
     version: item.version,
     source: item.source,
   };

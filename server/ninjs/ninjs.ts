@@ -32,7 +32,7 @@ export interface Ninjs {
   descriptions?: Text[];
   edNote?: string;
   subjects: { name: string; literal: string }[];
-  infoSources?: { name: string }[];
+  infoSources?: { name: string; role?: string; uri?: string }[];
   by: string;
   renditions?: { name: string; href: string; contentType: "text/html"; title: string }[];
   associations?: { name: string; uri: string }[];
@@ -53,12 +53,19 @@ export function itemUri(id: string): string {
   return `urn:livedesk:item:${id}`;
 }
 
-/**
- * ninjs urgency, 1 highest to 9 lowest. Items carry no urgency of their own yet: a breaking item is
- * "urgent" (3), everything else the default 5, as PRODUCT.md's `breaking` ⇔ `urgency <= 3` rule has it.
- */
+/** ninjs urgency, 1 highest to 9 lowest: the item's own (its meaning is ninjs's). */
 export function urgencyOf(item: Item): number {
-  return item.breaking ? 3 : 5;
+  return item.urgency;
+}
+
+/** ninjs infosources: the free-text `source`, then the named sources with their roles and links. */
+function infoSourcesOf(item: Item): { name: string; role?: string; uri?: string }[] {
+  const named = item.sources.map(({ name, role, uri }) => ({
+    name,
+    ...(role === undefined ? {} : { role }),
+    ...(uri === undefined ? {} : { uri }),
+  }));
+  return [...(item.source === null ? [] : [{ name: item.source }]), ...named];
 }
 
 /** What readers are told about a retraction, worded as the permalink words it. */
@@ -108,7 +115,7 @@ export function toNinjs(item: Item, context: NinjsContext): Ninjs {
     ...(descriptions.length > 0 ? { descriptions } : {}),
     ...(edNote === undefined ? {} : { edNote }),
     subjects: shown.topics.map((slug) => ({ name: context.topicNames.get(slug) ?? slug, literal: slug })),
-    ...(shown.source === null ? {} : { infoSources: [{ name: shown.source }] }),
+    ...(infoSourcesOf(shown).length === 0 ? {} : { infoSources: infoSourcesOf(shown) }),
     by: shown.author,
     ...(context.permalink === null
       ? {}

@@ -9,13 +9,9 @@ import { publicItem } from "../timeline/public";
  * the public view of an item only, as every other public answer does.
  */
 
-/**
- * An item's ninjs urgency (1 highest). Items have no urgency field yet (#15): a breaking item is
- * 3 ("urgent"), anything else 5, so a flash or an alert cannot be told apart from other breaking
- * items until #15 lands, and readers who chose "Flashes only" or "Alerts and flashes" get nothing.
- */
+/** An item's ninjs urgency (1 flash, 2 alert, 3 urgent): what a reader's threshold is compared with. */
 export function itemUrgency(item: Item): number {
-  return item.breaking ? 3 : 5;
+  return item.urgency;
 }
 
 /** Push messages wait at the push service at most this long: an alert an hour late is no alert. */

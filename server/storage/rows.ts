@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { changeKindSchema, itemSchema, topicSchema } from "../../shared/item";
+import { BREAKING_URGENCY_MAX, changeKindSchema, itemSchema, topicSchema } from "../../shared/item";
 import { roleSchema } from "../../shared/requests";
 import type { Operator, StoredSession, StoredToken } from "./account-store";
 import type { AuditRecord } from "./audit-store";
@@ -14,6 +14,16 @@ import type { AuditRecord } from "./audit-store";
 /** A flag column: SQLite's 0/1 or PostgreSQL's boolean. */
 const flag = z.union([z.boolean(), z.number().transform((n) => n !== 0)]);
 
+/**
+ * Items stored before urgency existed have only `breaking`: a breaking one reads as urgency 3
+ * ("urgent"), so that `breaking` still equals urgency ≤ 3; the rest take the default (5, from the
+ * item's schema). No migration: items are stored as JSON.
+ */
+function withLegacyUrgency(data: unknown): unknown {
+  if (typeof data !== "object" || data === null || "urgency" in data) return data;
+  return "breaking" in data && data.breaking === true ? { ...data, urgency: BREAKING_URGENCY_MAX } : data;
+}
+
 /** An item column: SQLite's JSON text or PostgreSQL's JSONB, checked against the item's schema. */
 export const itemColumn = z
   .union([
@@ -27,6 +37,7 @@ export const itemColumn = z
     }),
     z.record(z.string(), z.unknown()),
   ])
+  .transform(withLegacyUrgency)
   .pipe(itemSchema);
 
 /** `SELECT data FROM items`. */

@@ -1,6 +1,23 @@
-import type { Item, Origin } from "../../shared/item";
+import { BREAKING_URGENCY_MAX, type Item, type Origin, URGENCY_DEFAULT } from "../../shared/item";
 import type { CreateItemInput, PatchItemInput, RetractItemInput } from "../../shared/requests";
 import type { Decision } from "../storage/storage";
+
+/**
+ * The urgency after a write, keeping `breaking` equal to urgency ≤ 3 (PRODUCT.md): an urgency
+ * given wins (requests.ts refuses one that contradicts a `breaking` given with it); `breaking:
+ * true` alone makes a routine item urgent (3), `breaking: false` alone makes a breaking one
+ * routine again (5); otherwise the urgency stays.
+ */
+export function urgencyAfter(
+  current: number,
+  urgency: number | undefined,
+  breaking: boolean | undefined,
+): number {
+  if (urgency !== undefined) return urgency;
+  if (breaking === true && current > BREAKING_URGENCY_MAX) return BREAKING_URGENCY_MAX;
+  if (breaking === false && current <= BREAKING_URGENCY_MAX) return URGENCY_DEFAULT;
+  return current;
+}
 
 /** The first version of a new item. */
 export function decideCreate(
@@ -12,6 +29,7 @@ export function decideCreate(
   origin: Origin | null = null,
 ): Decision {
   if (current !== null) throw new Error(`item id ${id} is already taken`);
+  const urgency = urgencyAfter(URGENCY_DEFAULT, input.urgency, input.breaking);
   return {
     ok: true,
     kind: "created",
@@ -22,7 +40,7 @@ export function decideCreate(
       summary: input.summary,
       url: input.url,
       topics: input.topics,
-      breaking: input.breaking,
+      breaking: urgency <= BREAKING_URGENCY_MAX,
       pinned: input.pinned,
       status: "published",
       correction: null,
@@ -33,11 +51,19 @@ export function decideCreate(
       contentUpdatedAt: null,
       author,
       origin,
+      urgency,
+      verification: input.verification ?? null,
+      keyEvent: input.keyEvent ?? false,
+      sources: input.sources ?? [],
     },
   };
 }
 
-/** Whether an edit changed what readers read, as opposed to how the item is placed (pinned, breaking, time). */
+/**
+ * Whether an edit changed what readers read, as opposed to how the item is placed (pinned,
+ * urgency, key event, time). A change of verification is not one either: it is its own kind of
+ * edit, which the revision history names ("Confirmed at 14:32 by …").
+ */
 export function changesContent(before: Item, after: Item): boolean {
   return (
     before.headline !== after.headline ||
@@ -45,6 +71,7 @@ export function changesContent(before: Item, after: Item): boolean {
     before.url !== after.url ||
     before.source !== after.source ||
     before.correction !== after.correction ||
+    JSON.stringify(before.sources) !== JSON.stringify(after.sources) ||
     before.topics.join("\n") !== after.topics.join("\n")
   );
 }
@@ -68,11 +95,15 @@ export function decideEdit(
   if (fields.summary !== undefined) item.summary = fields.summary;
   if (fields.url !== undefined) item.url = fields.url;
   if (fields.topics !== undefined) item.topics = fields.topics;
-  if (fields.breaking !== undefined) item.breaking = fields.breaking;
+  item.urgency = urgencyAfter(current.urgency, fields.urgency, fields.breaking);
+  item.breaking = item.urgency <= BREAKING_URGENCY_MAX;
   if (fields.pinned !== undefined) item.pinned = fields.pinned;
   if (fields.publishedAt !== undefined) item.publishedAt = fields.publishedAt;
   if (fields.source !== undefined) item.source = fields.source;
   if (correction !== undefined) item.correction = correction;
+  if (fields.verification !== undefined) item.verification = fields.verification;
+  if (fields.keyEvent !== undefined) item.keyEvent = fields.keyEvent;
+  if (fields.sources !== undefined) item.sources = fields.sources;
   const { seq: _seq, ...draft } = item;
   return {
     ok: true,
@@ -112,6 +143,8 @@ export function decideRetract(
       status: "retracted",
       pinned: false,
       breaking: false,
+      // No longer breaking, so no longer urgent either (breaking equals urgency ≤ 3).
+      urgency: urgencyAfter(current.urgency, undefined, false),
       retractionReason: input.reason,
       ...(input.withdrawHeadline === true ? { withdrawn: true } : {}),
       updatedAt: now,

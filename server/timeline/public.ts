@@ -23,6 +23,7 @@ function asTombstone(version: Item, retracted: Item): Item {
     url: null,
     correction: null,
     source: withdrawn ? null : version.source,
+    sources: withdrawn ? [] : version.sources,
     ...(withdrawn ? { withdrawn: true } : {}),
   };
 }

@@ -147,6 +147,26 @@ describe("GET /api/items/:id/ninjs", () => {
     expect((await ninjsOf(calmer.id)).ninjs.urgency).toBe(5);
   });
 
+  it("gives the item's own urgency and its named sources, still valid ninjs 3.0", async () => {
+    const flash = await publish(server.url, server.editorToken, {
+      headline: "Ninjs flash: dam breaks",
+      urgency: 1,
+      source: "Desk",
+      sources: [
+        { name: "River authority", role: "official", uri: "https://example.org/river" },
+        { name: "AFP" },
+      ],
+    });
+    const { ninjs, text } = await ninjsOf(flash.id);
+    expect(ninjs.urgency).toBe(1);
+    expect(JSON.parse(text).infoSources).toEqual([
+      { name: "Desk" },
+      { name: "River authority", role: "official", uri: "https://example.org/river" },
+      { name: "AFP" },
+    ]);
+    expect((await ninjsOf((await edit(flash, { urgency: 7, breaking: false })).id)).ninjs.urgency).toBe(7);
+  });
+
   it("follows an edit and a correction under the same uri, with the note as the editorial note", async () => {
     const item = await publish(server.url, server.editorToken, {
       headline: "Bridge closed after crash",

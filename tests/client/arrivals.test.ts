@@ -60,7 +60,18 @@ describe("how arrivals show", () => {
       readerAway: false,
       hidden: true,
     });
-    expect(effects).toEqual({ pending: [], unseen: 1, announcements: ["Cup final"] });
+    expect(effects).toEqual({ pending: [], unseen: 1, announcements: ["Cup final"], flashes: [] });
+  });
+
+  it("reads a flash out on its own, to interrupt, and other breaking items politely", () => {
+    const flash = item("flash", 7, 6, { breaking: true, urgency: 1, headline: "Dam breaks" });
+    const effects = arrivalEffects([storm, flash], {
+      before,
+      filter: { topics: [], q: "" },
+      readerAway: false,
+      hidden: false,
+    });
+    expect(effects).toMatchObject({ announcements: ["Storm warning"], flashes: ["Dam breaks"] });
   });
 
   it("holds back, for a reader scrolled down, only items that land above what they look at", () => {

@@ -1,16 +1,42 @@
 import { describe, expect, it } from "vitest";
 import { adviceFor, lockoutMessage } from "../../client/src/admin/advice";
 import { clashesOf, mergeOnTop } from "../../client/src/admin/Conflict";
-import { idempotencyKeyOf, newDraft } from "../../client/src/admin/draft";
+import { idempotencyKeyOf, itemBodyOf, newDraft } from "../../client/src/admin/draft";
+import type { ItemFieldValues } from "../../client/src/admin/ItemFields";
+import { sourcesOf, sourcesText } from "../../client/src/admin/ItemFields";
 
-const fields = {
+const fields: ItemFieldValues = {
   headline: "Storm nears",
   summary: "Winds rise.",
   url: "",
   topics: ["world"],
   breaking: false,
   pinned: false,
+  urgency: 5,
+  verification: "",
+  keyEvent: false,
+  sources: "",
 };
+
+describe("the signals fields", () => {
+  it("read the Sources box one source a line, name | role | link, and write it back the same", () => {
+    const text = "Coast guard | official | https://example.org/cg\nAFP\n\nWitness | eyewitness";
+    const sources = sourcesOf(text);
+    expect(sources).toEqual([
+      { name: "Coast guard", role: "official", uri: "https://example.org/cg" },
+      { name: "AFP" },
+      { name: "Witness", role: "eyewitness" },
+    ]);
+    expect(sourcesOf(sourcesText(sources))).toEqual(sources);
+  });
+
+  it("send the urgency, verification, key event and parsed sources, and advise on a bad source link", () => {
+    const body = itemBodyOf({ ...fields, urgency: 1, breaking: true, sources: "AFP | agency" });
+    expect(body).toMatchObject({ urgency: 1, breaking: true, sources: [{ name: "AFP", role: "agency" }] });
+    expect(adviceFor({ ...fields, sources: "AFP | agency | javascript:alert(1)" })).toHaveProperty("sources");
+    expect(adviceFor({ ...fields, urgency: 1, breaking: true })).toEqual({});
+  });
+});
 
 describe("the composer's Idempotency-Key", () => {
   it("stays for the same content, changes with the content, and starts anew with a new draft", () => {

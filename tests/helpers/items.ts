@@ -21,10 +21,14 @@ export function sampleDraft(id: string, fields: Partial<ItemDraft> = {}): ItemDr
     contentUpdatedAt: null,
     author: "test",
     origin: null,
+    urgency: fields.breaking === true ? 3 : 5,
+    verification: null,
+    keyEvent: false,
+    sources: [],
     ...fields,
   };
 }
 
 export function sampleItem(id: string, fields: Partial<Item> = {}): Item {
-  return { seq: 1, ...sampleDraft(id), ...fields };
+  return { seq: 1, ...sampleDraft(id, fields), ...fields };
 }

@@ -17,17 +17,19 @@ describe("which change alerts, and what it says", () => {
 
   it("alerts when an edit makes an item breaking", () => {
     const routine = sampleItem("b1", { seq: 1 });
-    const now = { ...routine, seq: 2, version: 2, breaking: true };
+    const now = { ...routine, seq: 2, version: 2, breaking: true, urgency: 3 };
     expect(alertFor(change("updated", now), [routine])?.message.kind).toBe("alert");
   });
 
   it("sends nothing for an item that stops being breaking, or an edit that does not change what is shown", () => {
-    expect(alertFor(change("updated", { ...breaking, seq: 2, breaking: false }), [breaking])).toBeNull();
+    expect(
+      alertFor(change("updated", { ...breaking, seq: 2, breaking: false, urgency: 5 }), [breaking]),
+    ).toBeNull();
     expect(alertFor(change("updated", { ...breaking, seq: 2, pinned: true }), [breaking])).toBeNull();
   });
 
   it("retracts an alert of an item that alerted once, even after it stopped being breaking", () => {
-    const downgraded = { ...breaking, seq: 2, breaking: false };
+    const downgraded = { ...breaking, seq: 2, breaking: false, urgency: 5 };
     const retracted = { ...downgraded, seq: 3, status: "retracted" as const, retractionReason: "Wrong dam." };
     const alert = alertFor(change("retracted", retracted), [breaking, downgraded]);
     expect(alert?.message).toMatchObject({
@@ -69,5 +71,17 @@ describe("which change alerts, and what it says", () => {
     const body = alertFor(change("created", long), [])?.message.body ?? "";
     expect(body.length).toBeLessThanOrEqual(300);
     expect(body.endsWith("…")).toBe(true);
+  });
+});
+
+describe("the item's own urgency", () => {
+  it("sends a flash to every threshold with Urgency high, an alert to 2 and 3, an urgent item to 3 only", () => {
+    const flash = sampleItem("f1", { urgency: 1, breaking: true });
+    expect(alertFor(change("created", flash), [])).toMatchObject({ urgency: 1, pushUrgency: "high" });
+    expect(alertFor(change("created", sampleItem("f2", { urgency: 2, breaking: true })), [])).toMatchObject({
+      urgency: 2,
+      pushUrgency: "normal",
+    });
+    expect(alertFor(change("created", sampleItem("f3", { breaking: true })), [])?.urgency).toBe(3);
   });
 });

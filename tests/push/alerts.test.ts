@@ -157,12 +157,25 @@ describe("push alerts", () => {
     expect(messagesTo(reader).map((m) => m.alert.title)).toEqual(["Sport again"]);
   });
 
-  it("sends a reader who chose flashes only nothing while items carry no urgency (#15)", async () => {
+  it("sends a reader who chose flashes only a flash, with Urgency high, and no other breaking item", async () => {
     const reader = service.subscribe();
+    const alerts = service.subscribe();
     expect((await subscribe(reader, ["world"], 1)).status).toBe(201);
+    expect((await subscribe(alerts, ["world"], 2)).status).toBe(201);
     await publish(server.url, server.editorToken, { headline: "Breaking but not a flash", breaking: true });
+    await publish(server.url, server.editorToken, { headline: "An alert, not a flash", urgency: 2 });
+    await publish(server.url, server.editorToken, { headline: "A flash", urgency: 1 });
     await settled();
-    expect(messagesTo(reader)).toEqual([]);
+    expect(messagesTo(reader).map((m) => [m.alert.title, m.headers.urgency])).toEqual([["A flash", "high"]]);
+    // Sent with bounded concurrency: the two may arrive in either order.
+    expect(
+      messagesTo(alerts)
+        .map((m) => [m.alert.title, m.headers.urgency])
+        .sort(),
+    ).toEqual([
+      ["A flash", "high"],
+      ["An alert, not a flash", "normal"],
+    ]);
   });
 
   it("stops after the reader unsubscribes with the endpoint", async () => {

@@ -123,6 +123,38 @@ export function storageContract(name: string, open: () => Promise<OpenedStorage>
       expect(await storage.epoch()).toBe(renewed);
     });
 
+    it("keeps an item's urgency, verification, key event and sources on the item, its revisions and changes", async () => {
+      const sources = [
+        { name: "Coast guard", role: "official" },
+        { name: "Wire", uri: "https://example.org/w" },
+      ];
+      await commitNew("a", {
+        urgency: 1,
+        breaking: true,
+        verification: "unconfirmed",
+        keyEvent: true,
+        sources,
+      });
+      await storage.commit({ itemId: "a", decide: bump({ verification: "confirmed" }) });
+      storage = await reopen();
+      expect(await storage.getItem("a")).toMatchObject({
+        urgency: 1,
+        breaking: true,
+        verification: "confirmed",
+        keyEvent: true,
+        sources,
+      });
+      expect((await storage.listRevisions("a")).map((r) => r.verification)).toEqual([
+        "unconfirmed",
+        "confirmed",
+      ]);
+      expect((await storage.changesSince(0, 10)).map((c) => [c.item.urgency, c.item.sources])).toEqual([
+        [1, sources],
+        [1, sources],
+      ]);
+      expect((await storage.latestWindow(10)).map((item) => item.keyEvent)).toEqual([true]);
+    });
+
     it("keeps when an item's content last changed, on the item, its revisions and its changes", async () => {
       expect(await commitNew("a")).toMatchObject({ contentUpdatedAt: null });
       const at = "2026-03-01T11:12:00.000Z";

@@ -7,7 +7,7 @@ import { ApiError, useOperatorCall } from "./api";
 import { type Draft, idempotencyKeyOf, itemBodyOf, loadDraft, newDraft, saveDraft } from "./draft";
 import { EditDialog } from "./EditDialog";
 import { focusFirstInvalid, isSubmitShortcut } from "./fields";
-import { ItemFields } from "./ItemFields";
+import { ItemFields, sourcesOf } from "./ItemFields";
 
 function previewOf(draft: Draft, author: string): Item {
   const now = new Date().toISOString();
@@ -30,6 +30,10 @@ function previewOf(draft: Draft, author: string): Item {
     contentUpdatedAt: null,
     author,
     origin: null,
+    urgency: draft.urgency,
+    verification: draft.verification === "" ? null : draft.verification,
+    keyEvent: draft.keyEvent,
+    sources: sourcesOf(draft.sources),
   };
 }
 

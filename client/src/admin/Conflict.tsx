@@ -1,13 +1,24 @@
 import { useEffect, useRef, useState } from "react";
 import type { Item } from "../../../shared/item";
-import type { ItemFieldValues } from "./ItemFields";
+import { type ItemFieldValues, sourcesText } from "./ItemFields";
 
 export type Fields = ItemFieldValues;
 type Key = keyof Fields;
 /** Per field both editors changed differently: whose value the operator keeps. */
 export type Choices = Partial<Record<Key, "mine" | "theirs">>;
 
-const KEYS: readonly Key[] = ["headline", "summary", "url", "topics", "breaking", "pinned"];
+const KEYS: readonly Key[] = [
+  "headline",
+  "summary",
+  "url",
+  "topics",
+  "breaking",
+  "pinned",
+  "urgency",
+  "verification",
+  "keyEvent",
+  "sources",
+];
 
 const LABELS: Record<Key, string> = {
   headline: "Headline",
@@ -16,6 +27,10 @@ const LABELS: Record<Key, string> = {
   topics: "Topics",
   breaking: "Breaking",
   pinned: "Pinned",
+  urgency: "Urgency",
+  verification: "Verification",
+  keyEvent: "Key event",
+  sources: "Sources",
 };
 
 export function fieldsOf(item: Item): Fields {
@@ -26,6 +41,10 @@ export function fieldsOf(item: Item): Fields {
     topics: [...item.topics],
     breaking: item.breaking,
     pinned: item.pinned,
+    urgency: item.urgency,
+    verification: item.verification ?? "",
+    keyEvent: item.keyEvent,
+    sources: sourcesText(item.sources),
   };
 }
 
@@ -63,6 +82,7 @@ export function mergeOnTop(base: Fields, mine: Fields, theirs: Fields, choices: 
 
 function show(value: Fields[Key]): string {
   if (typeof value === "boolean") return value ? "yes" : "no";
+  if (typeof value === "number") return String(value);
   if (Array.isArray(value)) return value.join(", ");
   return value === "" ? "(empty)" : value;
 }

@@ -7,7 +7,7 @@ import { type Choices, ConflictPanel, changesOf, type Fields, fieldsOf, mergeOnT
 import { Dialog } from "./Dialog";
 import { useDiscardQuestion } from "./DiscardQuestion";
 import { Field, fieldError, isSubmitShortcut } from "./fields";
-import { ItemFields } from "./ItemFields";
+import { apiFieldsOf, ItemFields } from "./ItemFields";
 import { useFieldErrors } from "./useFieldErrors";
 
 /**
@@ -73,7 +73,7 @@ export function EditDialog({ item, onClose }: { item: Item; onClose: () => void 
     try {
       await operatorCall("PATCH", `/api/items/${item.id}`, itemSchema, {
         version: onVersion,
-        ...fieldChanges,
+        ...apiFieldsOf(fieldChanges),
         ...(kind === "correction" ? { correction: note } : {}),
       });
       onClose();

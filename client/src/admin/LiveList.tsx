@@ -2,11 +2,12 @@ import { useMemo, useState } from "react";
 import { type Item, itemSchema } from "../../../shared/item";
 import { type ItemStatusFilter, itemStatusFilterSchema } from "../../../shared/requests";
 import { RelativeTime } from "../components/RelativeTime";
+import { UrgencyBadge, VerificationBadge } from "../components/Signals";
 import { useStore } from "../store";
 import { ApiError, type OperatorCall, useOperatorCall } from "./api";
 import { EditDialog } from "./EditDialog";
 import { useFullItems } from "./fullItems";
-import type { PanelQuery } from "./panelList";
+import type { PanelQuery, VerificationFilter } from "./panelList";
 import { RetractDialog } from "./RetractDialog";
 import { RetractedText } from "./RetractedText";
 import { usePanelList } from "./usePanelList";
@@ -23,6 +24,14 @@ async function setPinned(operatorCall: OperatorCall, item: Item, pinned: boolean
     });
   }
 }
+
+const VERIFICATION_FILTERS: readonly { value: VerificationFilter; label: string }[] = [
+  { value: "any", label: "Any verification" },
+  { value: "none", label: "Not said" },
+  { value: "unconfirmed", label: "Unconfirmed" },
+  { value: "confirmed", label: "Confirmed" },
+  { value: "disputed", label: "Disputed" },
+];
 
 const STATUS_LABELS: Record<ItemStatusFilter, string> = {
   all: "All items",
@@ -51,7 +60,11 @@ export function LiveList() {
   const [q, setQ] = useState("");
   const [topic, setTopic] = useState<string | null>(null);
   const [status, setStatus] = useState<ItemStatusFilter>("all");
-  const query = useMemo<PanelQuery>(() => ({ q, topic, status }), [q, topic, status]);
+  const [verification, setVerification] = useState<VerificationFilter>("any");
+  const query = useMemo<PanelQuery>(
+    () => ({ q, topic, status, verification }),
+    [q, topic, status, verification],
+  );
   const list = usePanelList(query);
   // Live changes come from the public timeline: a retracted row shows everything stored instead.
   const rows = useFullItems(list.rows);
@@ -107,6 +120,22 @@ export function LiveList() {
             ))}
           </select>
         </label>
+        <label>
+          Verification{" "}
+          <select
+            value={verification}
+            onChange={(event) => {
+              const chosen = VERIFICATION_FILTERS.find((option) => option.value === event.target.value);
+              setVerification(chosen?.value ?? "any");
+            }}
+          >
+            {VERIFICATION_FILTERS.map((option) => (
+              <option key={option.value} value={option.value}>
+                {option.label}
+              </option>
+            ))}
+          </select>
+        </label>
       </search>
       {problem !== null && (
         <p role="alert" className="field-error">
@@ -134,7 +163,9 @@ export function LiveList() {
                       {item.withdrawn === true ? "Withdrawn" : "Retracted"}
                     </span>
                   )}
-                  {item.breaking && <span className="badge badge-breaking">Breaking</span>}
+                  <UrgencyBadge item={item} />
+                  <VerificationBadge item={item} />
+                  {item.keyEvent && <span className="badge">Key event</span>}
                   {item.pinned && <span className="badge">Pinned</span>}
                   <RelativeTime iso={item.publishedAt} /> · v{item.version} · {item.author}
                   {editors.length > 0 && (

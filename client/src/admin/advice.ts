@@ -13,7 +13,7 @@ import {
   USERNAME_MIN,
 } from "../../../shared/limits";
 import { createItemSchema } from "../../../shared/requests";
-import type { ItemFieldValues } from "./ItemFields";
+import { apiFieldsOf, type ItemFieldValues } from "./ItemFields";
 
 /**
  * What an operator should do about a bad field, in plain words, keyed by the field's name as the
@@ -47,6 +47,10 @@ const ITEM_WORDS: Words = {
       : problem === "too_long"
         ? `Choose at most ${TOPICS_MAX} topics.`
         : "Choose the topics again: one of them no longer exists.",
+  sources: (problem) =>
+    problem === "too_long"
+      ? "Name at most 10 sources, each name up to 200 characters and each role up to 60."
+      : "Give each source a name; a link must start with https:// or http://.",
 };
 
 /** The retraction's reason. */
@@ -108,6 +112,9 @@ const LABELS: Record<string, string> = {
   summary: "the summary",
   url: "the link",
   topics: "the topics",
+  urgency: "the urgency",
+  verification: "the verification",
+  sources: "the sources",
   correction: "the correction note",
   reason: "the reason",
   slug: "the slug",
@@ -148,7 +155,7 @@ export function adviceBySchema(schema: z.ZodType, values: unknown, words: Words)
 
 /** Checks what the composer or the editor would send; empty when the server would take it. */
 export function adviceFor(values: ItemFieldValues): Advice {
-  return adviceBySchema(createItemSchema, values, ITEM_WORDS);
+  return adviceBySchema(createItemSchema, apiFieldsOf(values), ITEM_WORDS);
 }
 
 /**

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { ItemFieldValues } from "./ItemFields";
+import { apiFieldsOf, type ItemFieldValues } from "./ItemFields";
 
 const draftSchema = z.object({
   /** New for each draft, so the same words written twice (two "Goal!" in a match) are two items. */
@@ -10,6 +10,11 @@ const draftSchema = z.object({
   topics: z.array(z.string()),
   breaking: z.boolean(),
   pinned: z.boolean(),
+  // Drafts kept from before the signals existed take the defaults.
+  urgency: z.number().int().min(1).max(9).default(5),
+  verification: z.enum(["", "unconfirmed", "confirmed", "disputed"]).default(""),
+  keyEvent: z.boolean().default(false),
+  sources: z.string().default(""),
   /**
    * The Idempotency-Key of a publish whose answer never came. It may or may not have made an item,
    * so the next publish sends it again, whatever the draft says by then: the server either
@@ -20,9 +25,21 @@ const draftSchema = z.object({
 export type Draft = z.infer<typeof draftSchema>;
 
 /** What the composer sends for a draft: the item's fields, nothing of the bookkeeping. */
-export function itemBodyOf(draft: ItemFieldValues): ItemFieldValues {
-  const { headline, summary, url, topics, breaking, pinned } = draft;
-  return { headline, summary, url, topics, breaking, pinned };
+export function itemBodyOf(draft: ItemFieldValues) {
+  const { headline, summary, url, topics, breaking, pinned, urgency, verification, keyEvent, sources } =
+    draft;
+  return apiFieldsOf({
+    headline,
+    summary,
+    url,
+    topics,
+    breaking,
+    pinned,
+    urgency,
+    verification,
+    keyEvent,
+    sources,
+  });
 }
 
 export function newDraft(): Draft {
@@ -34,6 +51,10 @@ export function newDraft(): Draft {
     topics: [],
     breaking: false,
     pinned: false,
+    urgency: 5,
+    verification: "",
+    keyEvent: false,
+    sources: "",
     unanswered: null,
   };
 }

@@ -9,10 +9,23 @@ export interface PanelQuery {
   /** A topic slug, or null for every topic. */
   topic: string | null;
   status: ItemStatusFilter;
+  /**
+   * Only items the desk marked so ("none": not said), or "any". Applied to the rows read so far
+   * (the server pages by topic, text and status only), so "Load more items" finds older ones.
+   */
+  verification?: VerificationFilter;
+}
+
+export type VerificationFilter = "any" | "none" | "unconfirmed" | "confirmed" | "disputed";
+
+function matchesVerification(item: Item, wanted: VerificationFilter | undefined): boolean {
+  if (wanted === undefined || wanted === "any") return true;
+  return wanted === "none" ? item.verification === null : item.verification === wanted;
 }
 
 export function matchesPanelQuery(item: Item, query: PanelQuery): boolean {
   if (query.status !== "all" && item.status !== query.status) return false;
+  if (!matchesVerification(item, query.verification)) return false;
   return matchesFilter(item, { topics: query.topic === null ? [] : [query.topic], q: query.q });
 }
 

@@ -5,6 +5,7 @@ import { DEMO_SOURCE } from "../../../shared/limits";
 import { useStore } from "../store";
 import { RelativeTime } from "./RelativeTime";
 import { isWithdrawn, RetractionBadge, RetractionNotice } from "./RetractionNotice";
+import { ItemSources, UrgencyBadge, VerificationBadge } from "./Signals";
 import { Summary } from "./Summary";
 import { UpdatedMark } from "./UpdatedMark";
 
@@ -60,6 +61,7 @@ export function ItemCard({
     retracted ? "tombstone" : "",
     isWithdrawn(item) ? "withdrawn" : "",
     item.breaking ? "breaking" : "",
+    item.urgency === 1 && !retracted ? "flash" : "",
     arriving ? "arriving" : "",
   ];
   return (
@@ -78,7 +80,8 @@ export function ItemCard({
       style={style}
     >
       <div className="badges">
-        {item.breaking && !retracted && <span className="badge badge-breaking">Breaking</span>}
+        <UrgencyBadge item={item} />
+        <VerificationBadge item={item} />
         {item.pinned && !retracted && <span className="badge">Pinned</span>}
         {item.source === DEMO_SOURCE && <span className="badge badge-demo">Demo</span>}
         {retracted && <RetractionBadge item={item} />}
@@ -101,6 +104,7 @@ export function ItemCard({
               <strong>Correction:</strong> <span dir="auto">{item.correction}</span>
             </p>
           )}
+          <ItemSources item={item} />
         </>
       )}
       <div className="meta">

@@ -1,5 +1,6 @@
 import { useEffect, useLayoutEffect, useMemo, useRef, useState, useSyncExternalStore } from "react";
 import { Link } from "wouter";
+import { urgencyGrade, VERIFICATION_LABELS } from "../../../shared/item";
 import { useStore } from "../store";
 
 const TICKER_MAX = 12;
@@ -95,10 +96,15 @@ export function Ticker() {
 
   const headlines = (copy: boolean) =>
     breaking.map((item) => (
-      <li key={item.id}>
+      <li key={item.id} className={item.urgency === 1 ? "ticker-flash" : undefined}>
+        {/* The grade and verification as words beside the link, so the link keeps the headline as its name. */}
+        {item.urgency <= 2 && <span className="ticker-grade">{urgencyGrade(item.urgency)}</span>}
         <Link href={`/items/${encodeURIComponent(item.id)}`} tabIndex={copy ? -1 : undefined} dir="auto">
           {item.headline}
         </Link>
+        {item.verification !== null && (
+          <span className="ticker-verification">{VERIFICATION_LABELS[item.verification]}</span>
+        )}
       </li>
     ));
 

@@ -1,15 +1,24 @@
 import { useEffect, useState } from "react";
 import { Link } from "wouter";
-import type { Item } from "../../../shared/item";
+import { type Item, urgencyGrade, VERIFICATION_LABELS } from "../../../shared/item";
 import { fetchItem, fetchRevisions, NotFoundError } from "../api";
 import { ConnectionStatus } from "../components/ConnectionStatus";
 import { SourceLink, TopicList } from "../components/ItemCard";
 import { formatExact, RelativeTime } from "../components/RelativeTime";
 import { isWithdrawn, RetractionBadge, RetractionNotice } from "../components/RetractionNotice";
+import { ItemSources, UrgencyBadge, VerificationBadge } from "../components/Signals";
 import { UpdatedMark } from "../components/UpdatedMark";
 import { useStore } from "../store";
 
 /** What one revision changed compared with the one before, in words. */
+/** "Confirmed at 14:32 by …": a change of verification is an edit of its own kind, said with its time and who. */
+function verificationLine(after: Item): string {
+  const when = formatExact(after.updatedAt);
+  return after.verification === null
+    ? `Verification cleared at ${when} by ${after.author}.`
+    : `${VERIFICATION_LABELS[after.verification]} at ${when} by ${after.author}.`;
+}
+
 export function describeChange(before: Item | undefined, after: Item): string[] {
   if (before === undefined) return ["Published."];
   const changes: string[] = [];
@@ -24,8 +33,14 @@ export function describeChange(before: Item | undefined, after: Item): string[] 
   if (after.summary !== before.summary) changes.push("Summary edited.");
   if (after.url !== before.url) changes.push(after.url === null ? "Link removed." : "Link changed.");
   if (after.topics.join() !== before.topics.join()) changes.push(`Topics now ${after.topics.join(", ")}.`);
-  if (after.breaking !== before.breaking)
-    changes.push(after.breaking ? "Marked breaking." : "No longer breaking.");
+  if (after.verification !== before.verification) changes.push(verificationLine(after));
+  if (after.urgency !== before.urgency) {
+    const grade = urgencyGrade(after.urgency);
+    changes.push(grade === null ? "No longer breaking." : `Marked ${grade.toLowerCase()}.`);
+  }
+  if (after.keyEvent !== before.keyEvent)
+    changes.push(after.keyEvent ? "Marked a key event." : "No longer a key event.");
+  if (JSON.stringify(after.sources) !== JSON.stringify(before.sources)) changes.push("Sources changed.");
   if (after.pinned !== before.pinned) changes.push(after.pinned ? "Pinned." : "Unpinned.");
   if (after.publishedAt !== before.publishedAt) changes.push("Publication time changed.");
   if (after.source !== before.source) changes.push("Source changed.");
@@ -95,9 +110,8 @@ export function ItemPage({ id }: { id: string }) {
             }
           >
             <div className="badges">
-              {shown.breaking && shown.status === "published" && (
-                <span className="badge badge-breaking">Breaking</span>
-              )}
+              <UrgencyBadge item={shown} />
+              <VerificationBadge item={shown} />
               {shown.status === "retracted" && <RetractionBadge item={shown} />}
               <UpdatedMark item={shown} />
             </div>
@@ -115,6 +129,7 @@ export function ItemPage({ id }: { id: string }) {
                 <strong>Correction:</strong> <span dir="auto">{shown.correction}</span>
               </p>
             )}
+            <ItemSources item={shown} />
             <div className="meta">
               <RelativeTime iso={shown.publishedAt} />
               {shown.source !== null && (

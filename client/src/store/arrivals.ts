@@ -19,8 +19,10 @@ export interface ArrivalEffects {
   pending: string[];
   /** New items for the "(N)" of a hidden tab's title. */
   unseen: number;
-  /** Breaking headlines for the screen reader. */
+  /** Breaking headlines for the screen reader, read out politely. */
   announcements: string[];
+  /** Flash headlines (urgency 1), read out assertively: they interrupt. */
+  flashes: string[];
 }
 
 /**
@@ -51,14 +53,15 @@ export function syncArrivals(
  * reader's filter shows: the others never appear on the page, so they are neither counted nor read out.
  */
 export function arrivalEffects(arrived: readonly Item[], reader: ReaderContext): ArrivalEffects {
-  const effects: ArrivalEffects = { pending: [], unseen: 0, announcements: [] };
+  const effects: ArrivalEffects = { pending: [], unseen: 0, announcements: [], flashes: [] };
   const top = reader.before.items.find(
     (item) => item.status === "published" && matchesFilter(item, reader.filter),
   );
   for (const item of arrived) {
     if (!matchesFilter(item, reader.filter)) continue;
     if (reader.hidden) effects.unseen += 1;
-    if (item.breaking) effects.announcements.push(item.headline);
+    if (item.urgency === 1) effects.flashes.push(item.headline);
+    else if (item.breaking) effects.announcements.push(item.headline);
     // Only items that would land above what the reader is looking at wait behind the button; a
     // late item takes its place further down without moving anything.
     if (reader.readerAway && (top === undefined || compareItems(item, top) < 0))

@@ -14,6 +14,8 @@ export interface TimelineSlice {
   unseenCount: number;
   /** Breaking headlines not yet read out by the live region. */
   announcements: readonly string[];
+  /** Flash headlines not yet read out by the assertive live region. */
+  flashes: readonly string[];
   /** Whether the reader is scrolled away from the top of the feed. */
   readerAway: boolean;
   /** Whether a sync has answered since the page loaded: until then the page cannot say there is no news. */
@@ -28,6 +30,7 @@ export interface TimelineSlice {
   setReaderAway(away: boolean): void;
   markSeen(): void;
   takeAnnouncements(): readonly string[];
+  takeFlashes(): readonly string[];
 }
 
 /** What the timeline asks of the page: whether the tab is hidden, and the time. */
@@ -66,6 +69,7 @@ export function createTimelineSlice(
           effects.announcements.length > 0
             ? [...state.announcements, ...effects.announcements]
             : state.announcements,
+        flashes: effects.flashes.length > 0 ? [...state.flashes, ...effects.flashes] : state.flashes,
       }));
 
     return {
@@ -73,6 +77,7 @@ export function createTimelineSlice(
       pendingIds: [],
       unseenCount: 0,
       announcements: [],
+      flashes: [],
       readerAway: false,
       synced: false,
 
@@ -125,6 +130,11 @@ export function createTimelineSlice(
         const { announcements } = get();
         if (announcements.length > 0) set({ announcements: [] });
         return announcements;
+      },
+      takeFlashes: () => {
+        const { flashes } = get();
+        if (flashes.length > 0) set({ flashes: [] });
+        return flashes;
       },
     };
   };

@@ -9,6 +9,11 @@ export class AdminPage {
   readonly topics: Locator;
   readonly breaking: Locator;
   readonly pinned: Locator;
+  readonly urgency: Locator;
+  readonly verification: Locator;
+  readonly keyEvent: Locator;
+  readonly sources: Locator;
+  readonly verificationFilter: Locator;
   readonly publish: Locator;
   readonly items: Locator;
   /** The live list's search box, filters and paging. */
@@ -30,11 +35,16 @@ export class AdminPage {
     this.topics = composer.getByRole("group", { name: "Topics" });
     this.breaking = composer.getByRole("checkbox", { name: "Breaking" });
     this.pinned = composer.getByRole("checkbox", { name: "Pinned" });
+    this.urgency = composer.getByRole("combobox", { name: "Urgency" });
+    this.verification = composer.getByRole("combobox", { name: "Verification" });
+    this.keyEvent = composer.getByRole("checkbox", { name: "Key event" });
+    this.sources = composer.getByRole("textbox", { name: "Sources" });
     this.publish = composer.getByRole("button", { name: "Publish" });
     this.items = page.getByRole("region", { name: "Items" });
     this.search = this.items.getByRole("searchbox", { name: "Search items" });
     this.topicFilter = this.items.getByRole("combobox", { name: "Topic" });
     this.statusFilter = this.items.getByRole("combobox", { name: "Status" });
+    this.verificationFilter = this.items.getByRole("combobox", { name: "Verification" });
     this.loadMore = this.items.getByRole("button", { name: "Load more items" });
     this.connection = page.getByRole("status").filter({ hasText: /Live|Connecting|reconnecting|Offline/ });
     this.preview = composer.getByRole("region", { name: "Preview" });
