@@ -113,7 +113,7 @@ function shownNotifications(page: Page) {
 }
 
 test.describe("Get alerts", () => {
-  test("a reader subscribes to one topic; a breaking item there shows a notification, its correction replaces it, another topic shows nothing", async ({
+  test("a reader subscribes to flashes on one topic; a flash there shows a notification, its correction replaces it, another topic or a lesser grade shows nothing", async ({
     page,
     context,
     desk,
@@ -131,7 +131,7 @@ test.describe("Get alerts", () => {
       "Your browser will ask whether livedesk may show notifications.",
     );
     await alerts.topic("World").check();
-    await alerts.threshold("Every breaking item").check();
+    await alerts.threshold("Flashes only").check();
     expect(await seriousViolations(page)).toEqual([]);
     await alerts.turnOn.click();
     await expect(alerts.status).toHaveText("Alerts are on for World.");
@@ -139,12 +139,9 @@ test.describe("Get alerts", () => {
     const worker = await workerRegistration(context, page);
 
     const before = pushService.messages.length;
-    await desk.publish({ headline: "Stadium roof collapses", topics: ["sport"], breaking: true });
-    const item = await desk.publish({
-      headline: "Border crossing reopens",
-      topics: ["world"],
-      breaking: true,
-    });
+    await desk.publish({ headline: "Stadium roof collapses", topics: ["sport"], urgency: 1 });
+    await desk.publish({ headline: "Convoy reaches the valley", topics: ["world"], urgency: 2 });
+    const item = await desk.publish({ headline: "Border crossing reopens", topics: ["world"], urgency: 1 });
     const [sent] = (await pushService.waitForMessages(before + 1)).slice(before);
     expect(sent?.endpoint).toBe(subscription.endpoint);
     const alert = alertMessageSchema.parse(sent?.payload);
@@ -170,7 +167,7 @@ test.describe("Get alerts", () => {
           tag: alert.tag,
         },
       ]);
-    // The sport item went to nobody: its alert would have been queued before the world one.
+    // The sport flash and the world alert (grade 2) went to nobody: they were queued before the flash.
     expect(pushService.messages.filter((m) => m.endpoint === subscription.endpoint)).toHaveLength(2);
 
     await desk.retract(item, "The crossing stays closed.");
