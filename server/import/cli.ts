@@ -1,6 +1,6 @@
 /**
  * `npm run import -- FILE --topic SLUG [--topic SLUG …]`: imports a plain-text file in the seed's
- * format into a running livedesk through `POST /api/import`, as any newsroom tool would. The
+ * format into a running livedesk through `POST /api/import`, like every other newsroom tool. The
  * server is `LIVEDESK_URL` (default http://localhost:3000), the credentials an editor's or
  * admin's API token in `LIVEDESK_TOKEN`. `-` as FILE reads standard input.
  */
