@@ -84,7 +84,10 @@ export function useFeedPosition(layout: FeedLayout, feed: readonly Item[]): void
   /** The first article not wholly above the screen, and where its top stands. */
   const record = useCallback(() => {
     const key = keyRef.current;
-    if (key === null || restoring.current) return;
+    // Only while this history entry is the one shown: a scroll or a render that lands after the
+    // reader opened a permalink (Preact runs effects a frame late) must not record the new page's
+    // scroll as the feed's.
+    if (key === null || restoring.current || entryKey() !== key) return;
     const row = layoutRef.current.rows().find((candidate) => candidate.end > window.scrollY);
     const item = row === undefined ? undefined : feedRef.current[row.index];
     if (row !== undefined && item !== undefined)

@@ -1,4 +1,4 @@
-import { type RefObject, useEffect, useRef } from "react";
+import { type RefObject, useLayoutEffect, useRef } from "react";
 import { retryNow } from "../socket";
 
 /**
@@ -7,25 +7,21 @@ import { retryNow } from "../socket";
  * keeps their place on the status instead of falling to the page body.
  */
 export function RetryNow({ cut, statusRef }: { cut: boolean; statusRef: RefObject<HTMLElement | null> }) {
-  const retryFocused = useRef(false);
-  useEffect(() => {
-    if (cut || !retryFocused.current) return;
-    retryFocused.current = false;
-    statusRef.current?.focus();
-  }, [cut, statusRef]);
-  if (!cut) return null;
+  return cut ? <RetryButton statusRef={statusRef} /> : null;
+}
+
+function RetryButton({ statusRef }: { statusRef: RefObject<HTMLElement | null> }) {
+  const button = useRef<HTMLButtonElement>(null);
+  // Runs as the button is taken away, while it is still on the page: whether it holds the focus is
+  // plain to see then, where a blur event on its removal fires in one renderer and not in another.
+  useLayoutEffect(() => {
+    const element = button.current;
+    return () => {
+      if (element !== null && document.activeElement === element) statusRef.current?.focus();
+    };
+  }, [statusRef]);
   return (
-    <button
-      type="button"
-      className="retry"
-      onClick={retryNow}
-      onFocus={() => {
-        retryFocused.current = true;
-      }}
-      onBlur={() => {
-        retryFocused.current = false;
-      }}
-    >
+    <button type="button" className="retry" onClick={retryNow} ref={button}>
       Retry now
     </button>
   );

@@ -1,5 +1,5 @@
 import { createContext, type PropsWithChildren, useContext } from "react";
-import { useStore as useZustandStore } from "zustand";
+import { useStore as useZustandStore } from "zustand/react";
 import type { DeskStore, Store } from "./index";
 
 const StoreContext = createContext<DeskStore | null>(null);
