@@ -21,6 +21,9 @@ import { readinessChecks } from "./http/readiness";
 import { requestLog } from "./http/request-log";
 import { originAllowed, refuseForeignOrigins, type SecurityConfig, securityHeaders } from "./http/security";
 import { importRoutes } from "./import/routes";
+import { Renditions } from "./media/renditions";
+import { mediaRoutes } from "./media/routes";
+import type { MediaStore } from "./media/store";
 import { Metrics } from "./metrics";
 import { ninjsRoutes } from "./ninjs/routes";
 import { pageRoutes } from "./pages/routes";
@@ -66,6 +69,8 @@ export interface AppDeps {
   wires?: WireStore;
   /** Where readers' push subscriptions are kept; without it the push calls answer 503. */
   push?: PushStore;
+  /** Where uploaded pictures are kept; without it the media calls answer 503 and items take no image. */
+  media?: MediaStore;
 }
 
 export interface LivedeskApp {
@@ -114,7 +119,8 @@ export async function createApp(config: AppConfig, deps: AppDeps): Promise<Lived
   const metrics = new Metrics(() => connected());
   const storage = metrics.countErrors(deps.storage);
   const fanout = deps.fanout ?? new LocalFanout();
-  const timeline = new Timeline(storage);
+  const media = deps.media === undefined ? undefined : metrics.countErrors(deps.media);
+  const timeline = new Timeline(storage, { media });
   const auth = new Auth(storage);
   const admin = new Admin(storage, auth);
   const guard = new Guard(auth);
@@ -141,6 +147,14 @@ export async function createApp(config: AppConfig, deps: AppDeps): Promise<Lived
     res.status(ready ? 200 : 503).json(body);
   });
 
+  // The picture upload's body is the picture, so it comes before the API's JSON-only parsing.
+  app.use("/api/media", refuseForeignOrigins(allowedOrigins));
+  if (media !== undefined) app.use(mediaRoutes(media, new Renditions(media), guard));
+  else {
+    app.use(["/api/media", "/media"], () => {
+      throw new HttpError(503, "media_unavailable", "Pictures are not set up on this server.");
+    });
+  }
   app.use("/api", refuseForeignOrigins(allowedOrigins), requireJson, parseJson);
   app.use(timelineRoutes(timeline, guard));
   app.use(ninjsRoutes(timeline, storage));

@@ -42,7 +42,14 @@ async function main(): Promise<void> {
       websubHub: config.websubHub,
       push: config.push,
     },
-    { storage, push, logger, wires: storage.wires(), ...(fanout === undefined ? {} : { fanout }) },
+    {
+      storage,
+      push,
+      logger,
+      wires: storage.wires(),
+      media: storage.media(),
+      ...(fanout === undefined ? {} : { fanout }),
+    },
   );
   surviveUnhandledRejections(logger, livedesk.metrics);
   const admin = await livedesk.auth.bootstrapAdmin(config.adminPassword);

@@ -1,6 +1,8 @@
 import { z } from "zod";
 import {
   HEADLINE_MAX,
+  IMAGE_ALT_MAX,
+  IMAGE_CREDIT_MAX,
   ITEM_SOURCES_MAX,
   NOTE_MAX,
   SOURCE_MAX,
@@ -103,3 +105,25 @@ export const itemSourcesSchema = z
     }),
   )
   .max(ITEM_SOURCES_MAX, `must name at most ${ITEM_SOURCES_MAX} sources`);
+
+/** The id of an uploaded picture, as `POST /api/media` gives it out. */
+export const mediaIdSchema = z
+  .string("must be the id POST /api/media answered")
+  .regex(/^[A-Za-z0-9_-]{1,64}$/, "must be the id POST /api/media answered");
+
+/**
+ * An item's picture as a request sets it: the uploaded image's id, its alt text (required: a
+ * picture readers cannot see must still be told) and an optional credit. Width and height are
+ * left out on purpose: the server takes them from the stored image, so any sent are dropped.
+ */
+export const itemImageInputSchema = z.object({
+  id: mediaIdSchema,
+  alt: z
+    .string("is required when an image is set")
+    .trim()
+    .min(1, "is required when an image is set")
+    .max(IMAGE_ALT_MAX, `must be at most ${IMAGE_ALT_MAX} characters`)
+    .refine((s) => !CONTROL_CHARS.test(s), "must not contain control characters"),
+  credit: z.union([z.literal("").transform(() => undefined), lineSchema(IMAGE_CREDIT_MAX)]).optional(),
+});
+export type ItemImageInput = z.infer<typeof itemImageInputSchema>;

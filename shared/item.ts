@@ -50,6 +50,20 @@ export const itemSourceSchema = z.object({
 });
 export type ItemSource = z.infer<typeof itemSourceSchema>;
 
+/**
+ * An item's picture: the uploaded image's id (served at `/media/:id?w=N`), its alt text, an
+ * optional credit, and its size in pixels, taken from the stored image (never from the client), so
+ * a page can give the picture its box before the bytes arrive.
+ */
+export const itemImageSchema = z.object({
+  id: z.string(),
+  alt: z.string(),
+  credit: z.optional(z.string()),
+  width: z.int().check(z.positive()),
+  height: z.int().check(z.positive()),
+});
+export type ItemImage = z.infer<typeof itemImageSchema>;
+
 /** One news item as the server stores and sends it. */
 export const itemSchema = z.object({
   id: z.string().check(z.minLength(1)),
@@ -92,6 +106,8 @@ export const itemSchema = z.object({
   keyEvent: z._default(z.boolean(), false),
   /** At most 10 named sources, beside the free-text `source`; empty on older items. */
   sources: z._default(z.array(itemSourceSchema), []),
+  /** The item's picture, or null; items stored before the field existed read as null. */
+  image: z._default(z.nullable(itemImageSchema), null),
 });
 export type Item = z.infer<typeof itemSchema>;
 

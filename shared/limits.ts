@@ -59,3 +59,14 @@ export const DEMO_SOURCE = "livedesk demo wire";
 export const ITEM_SOURCES_MAX = 10;
 /** Longest role of an item's source ("eyewitness", "agency" …), in characters. */
 export const SOURCE_ROLE_MAX = 60;
+
+/** Largest picture `POST /api/media` takes, in bytes (10 MB). */
+export const MEDIA_MAX_BYTES = 10 * 1024 * 1024;
+/** The widths `GET /media/:id?w=N` serves: a fixed set, so a crawler cannot make the server resize at will. */
+export const MEDIA_WIDTHS = [320, 640, 960, 1280] as const;
+/** The width `GET /media/:id` serves without `w`. */
+export const MEDIA_DEFAULT_WIDTH = 960;
+/** Longest alt text of an item's picture, in characters. */
+export const IMAGE_ALT_MAX = 500;
+/** Longest credit of an item's picture ("Picture: …"), in characters. */
+export const IMAGE_CREDIT_MAX = 200;

@@ -2,6 +2,7 @@ import { z } from "zod";
 import {
   headlineSchema,
   instantSchema,
+  itemImageInputSchema,
   itemSourcesSchema,
   lineSchema,
   noteSchema,
@@ -68,6 +69,8 @@ export const createItemSchema = z
     verification: verificationInputSchema.optional(),
     keyEvent: z.boolean().optional(),
     sources: itemSourcesSchema.optional(),
+    /** The picture (an id from `POST /api/media`, alt text, credit), or null for none. */
+    image: itemImageInputSchema.nullable().optional(),
   })
   .superRefine(breakingAgreesWithUrgency);
 export type CreateItemInput = z.infer<typeof createItemSchema>;
@@ -89,6 +92,8 @@ export const patchItemSchema = z
     verification: verificationInputSchema.optional(),
     keyEvent: z.boolean().optional(),
     sources: itemSourcesSchema.optional(),
+    /** A new picture, or null to remove it. */
+    image: itemImageInputSchema.nullable().optional(),
   })
   .refine(
     ({ version: _version, ...rest }) => Object.values(rest).some((value) => value !== undefined),
@@ -262,3 +267,11 @@ export const apiErrorSchema = z.object({
   }),
 });
 export type ApiError = z.infer<typeof apiErrorSchema>;
+
+/** `POST /api/media`'s answer: the picture's id for an item's `image`, and its size as kept. */
+export const mediaUploadAnswerSchema = z.object({
+  id: z.string(),
+  width: z.number().int().positive(),
+  height: z.number().int().positive(),
+});
+export type MediaUploadAnswer = z.infer<typeof mediaUploadAnswerSchema>;

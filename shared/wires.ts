@@ -2,6 +2,7 @@ import { z } from "zod";
 import {
   headlineSchema,
   instantSchema,
+  itemImageInputSchema,
   sourceSchema,
   summarySchema,
   topicsSchema,
@@ -112,5 +113,7 @@ export const publishIncomingSchema = z.strictObject({
   breaking: z.boolean().optional(),
   pinned: z.boolean().optional(),
   publishedAt: instantSchema.optional(),
+  /** A picture (an id from `POST /api/media`, alt text, credit) to publish the entry with. */
+  image: itemImageInputSchema.nullable().optional(),
 });
 export type PublishIncomingInput = z.infer<typeof publishIncomingSchema>;

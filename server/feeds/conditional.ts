@@ -13,16 +13,20 @@ function tagsOf(header: string): string[] {
     .filter((tag) => tag !== "");
 }
 
+/** True when the request's `If-None-Match` names `etag` (or is `*`). */
+export function noneMatchNames(req: Request, etag: string): boolean {
+  const noneMatch = req.get("if-none-match");
+  if (noneMatch === undefined) return false;
+  const tags = tagsOf(noneMatch);
+  return tags.includes("*") || tags.includes(etag);
+}
+
 /**
  * True when the client's copy is current: `If-None-Match` names the ETag (or is `*`), or, without
  * `If-None-Match`, `If-Modified-Since` is not older than `lastModified` (to the second).
  */
 export function notModified(req: Request, etag: string, lastModified: Date): boolean {
-  const noneMatch = req.get("if-none-match");
-  if (noneMatch !== undefined) {
-    const tags = tagsOf(noneMatch);
-    return tags.includes("*") || tags.includes(etag);
-  }
+  if (req.get("if-none-match") !== undefined) return noneMatchNames(req, etag);
   const modifiedSince = req.get("if-modified-since");
   if (modifiedSince === undefined) return false;
   const since = Date.parse(modifiedSince);

@@ -1,4 +1,10 @@
-import { BREAKING_URGENCY_MAX, type Item, type Origin, URGENCY_DEFAULT } from "../../shared/item";
+import {
+  BREAKING_URGENCY_MAX,
+  type Item,
+  type ItemImage,
+  type Origin,
+  URGENCY_DEFAULT,
+} from "../../shared/item";
 import type { CreateItemInput, PatchItemInput, RetractItemInput } from "../../shared/requests";
 import type { Decision } from "../storage/storage";
 
@@ -19,7 +25,10 @@ export function urgencyAfter(
   return current;
 }
 
-/** The first version of a new item. */
+/**
+ * The first version of a new item. `image` is the request's picture as the timeline resolved it
+ * (with the stored picture's size), not `input.image`.
+ */
 export function decideCreate(
   current: Item | null,
   id: string,
@@ -27,6 +36,7 @@ export function decideCreate(
   author: string,
   now: string,
   origin: Origin | null = null,
+  image: ItemImage | null = null,
 ): Decision {
   if (current !== null) throw new Error(`item id ${id} is already taken`);
   const urgency = urgencyAfter(URGENCY_DEFAULT, input.urgency, input.breaking);
@@ -55,6 +65,7 @@ export function decideCreate(
       verification: input.verification ?? null,
       keyEvent: input.keyEvent ?? false,
       sources: input.sources ?? [],
+      image,
     },
   };
 }
@@ -72,6 +83,7 @@ export function changesContent(before: Item, after: Item): boolean {
     before.source !== after.source ||
     before.correction !== after.correction ||
     JSON.stringify(before.sources) !== JSON.stringify(after.sources) ||
+    JSON.stringify(before.image) !== JSON.stringify(after.image) ||
     before.topics.join("\n") !== after.topics.join("\n")
   );
 }
@@ -79,12 +91,14 @@ export function changesContent(before: Item, after: Item): boolean {
 /**
  * An edit applies only to the version the editor started from. A correction note replaces the
  * previous one; an edit without a note keeps it, since readers still need to see what was corrected.
+ * `image` is the request's picture as the timeline resolved it: undefined keeps it, null removes it.
  */
 export function decideEdit(
   current: Item | null,
   input: PatchItemInput,
   author: string,
   now: string,
+  image?: ItemImage | null,
 ): Decision {
   if (current === null) return { ok: false, refusal: { code: "not_found" } };
   if (current.status === "retracted") return { ok: false, refusal: { code: "retracted", current } };
@@ -104,6 +118,7 @@ export function decideEdit(
   if (fields.verification !== undefined) item.verification = fields.verification;
   if (fields.keyEvent !== undefined) item.keyEvent = fields.keyEvent;
   if (fields.sources !== undefined) item.sources = fields.sources;
+  if (image !== undefined) item.image = image;
   const { seq: _seq, ...draft } = item;
   return {
     ok: true,

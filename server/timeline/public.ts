@@ -24,6 +24,8 @@ function asTombstone(version: Item, retracted: Item): Item {
     correction: null,
     source: withdrawn ? null : version.source,
     sources: withdrawn ? [] : version.sources,
+    // The picture was part of what was retracted.
+    image: null,
     ...(withdrawn ? { withdrawn: true } : {}),
   };
 }

@@ -1,7 +1,15 @@
 import { createHash, getRandomValues } from "node:crypto";
 import { monotonicFactory } from "ulid";
 import type { SyncChanges, SyncReset } from "../../shared/events";
-import { type Change, fingerprintOf, type Item, isFingerprintOf, type Origin } from "../../shared/item";
+import type { ItemImageInput } from "../../shared/fields";
+import {
+  type Change,
+  fingerprintOf,
+  type Item,
+  type ItemImage,
+  isFingerprintOf,
+  type Origin,
+} from "../../shared/item";
 import { SYNC_MAX_CHANGES, SYNC_WINDOW } from "../../shared/limits";
 import type {
   CreateItemInput,
@@ -10,6 +18,7 @@ import type {
   RetractItemInput,
 } from "../../shared/requests";
 import { matchesFilter } from "../../shared/search";
+import type { MediaStore } from "../media/store";
 import {
   type CommitResult,
   type IdempotencyClaim,
@@ -65,6 +74,8 @@ function keyReusedError(earlier: Item | null): TimelineError {
 
 export interface TimelineOptions {
   now?: () => Date;
+  /** Where uploaded pictures are kept; without it, an item with an `image` is refused. */
+  media?: Pick<MediaStore, "mediaSize"> | undefined;
 }
 
 /** Who made a change, as shown in `author`, and the key under which their idempotency keys live. */
@@ -99,6 +110,7 @@ export class Timeline {
   private readonly listeners = new Set<(change: Change) => void>();
   private readonly newId = monotonicFactory(pooledRandom());
   private readonly now: () => Date;
+  private readonly media: Pick<MediaStore, "mediaSize"> | undefined;
   private readonly knownTopics = new Set<string>();
   private epochRead: Promise<string> | undefined;
 
@@ -107,6 +119,7 @@ export class Timeline {
     options: TimelineOptions = {},
   ) {
     this.now = options.now ?? (() => new Date());
+    this.media = options.media;
   }
 
   /** Calls `listener` with every change this timeline commits. Returns the unsubscribe function. */
@@ -151,6 +164,27 @@ export class Timeline {
         fields: { publishedAt: "must not be in the future" },
       });
     }
+  }
+
+  /**
+   * The item's picture as kept: the request's id, alt text and credit, with the width and height
+   * of the stored picture (a client's are never taken). An id no upload gave out is refused.
+   */
+  private async imageOf(input: ItemImageInput | null | undefined): Promise<ItemImage | null | undefined> {
+    if (input === undefined || input === null) return input;
+    const size = this.media === undefined ? null : await this.media.mediaSize(input.id);
+    if (size === null) {
+      throw new TimelineError("invalid_input", "The image names no uploaded picture.", {
+        fields: { "image.id": "names no uploaded picture: upload it with POST /api/media first" },
+      });
+    }
+    return {
+      id: input.id,
+      alt: input.alt,
+      ...(input.credit === undefined ? {} : { credit: input.credit }),
+      width: size.width,
+      height: size.height,
+    };
   }
 
   async publish(
@@ -206,11 +240,12 @@ export class Timeline {
   ): Promise<{ item: Item; replayed: boolean }> {
     await this.checkTopics(input.topics);
     this.checkNotInFuture(input.publishedAt);
+    const image = (await this.imageOf(input.image)) ?? null;
     const id = this.newId();
     const now = this.now().toISOString();
     const result = await this.storage.commit({
       itemId: id,
-      decide: (current) => decideCreate(current, id, input, author.name, now, origin),
+      decide: (current) => decideCreate(current, id, input, author.name, now, origin, image),
       ...(idempotency === undefined ? {} : { idempotency }),
     });
     // The item the key made comes with the refusal, so a client whose answer was lost can show it.
@@ -221,11 +256,12 @@ export class Timeline {
   async edit(id: string, input: PatchItemInput, author: Author): Promise<Item> {
     await this.checkTopics(input.topics);
     this.checkNotInFuture(input.publishedAt);
+    const image = await this.imageOf(input.image);
     const now = this.now().toISOString();
     return this.settle(
       await this.storage.commit({
         itemId: id,
-        decide: (current) => decideEdit(current, input, author.name, now),
+        decide: (current) => decideEdit(current, input, author.name, now, image),
       }),
     );
   }

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { monotonicFactory } from "ulid";
+import type { ItemImageInput } from "../../shared/fields";
 import type { Item } from "../../shared/item";
 import { createItemSchema, type PatchItemInput } from "../../shared/requests";
 import type { PollResult } from "../../shared/wires";
@@ -56,6 +57,8 @@ export interface EntryText {
   breaking?: boolean;
   pinned?: boolean;
   publishedAt: string | null;
+  /** A picture an operator added before publishing a held entry. */
+  image?: ItemImageInput | null;
 }
 
 /** Publishes a wire entry as an item with its origin; a second call for one entry returns the same item. */
@@ -78,6 +81,7 @@ export async function publishEntry(
     pinned: text.pinned ?? false,
     source: source.name,
     ...(publishedAt === undefined ? {} : { publishedAt }),
+    ...(text.image === undefined ? {} : { image: text.image }),
   });
   const { item } = await timeline.publishOnce(input, wireAuthor(source), entryKey(source.id, guid), {
     sourceId: source.id,

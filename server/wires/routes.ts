@@ -193,6 +193,7 @@ export function wireRoutes(deps: WireRouteDeps): Router {
         publishedAt: edits.publishedAt ?? entry.publishedAt,
         ...(edits.breaking === undefined ? {} : { breaking: edits.breaking }),
         ...(edits.pinned === undefined ? {} : { pinned: edits.pinned }),
+        ...(edits.image === undefined ? {} : { image: edits.image }),
       },
       now(),
     );

@@ -25,6 +25,7 @@ export function sampleDraft(id: string, fields: Partial<ItemDraft> = {}): ItemDr
     verification: null,
     keyEvent: false,
     sources: [],
+    image: null,
     ...fields,
   };
 }

@@ -33,7 +33,13 @@ export async function startTestServer(config: Omit<AppConfig, "clientDir"> = {})
   const storage = SqliteStorage.open(file);
   const livedesk = await createApp(
     { ...config, clientDir: path.join(dir, "no-client") },
-    { storage, push: storage.push(), logger: pino({ level: "silent" }), wires: storage.wires() },
+    {
+      storage,
+      push: storage.push(),
+      logger: pino({ level: "silent" }),
+      wires: storage.wires(),
+      media: storage.media(),
+    },
   );
   const { port } = await livedesk.listen(0, "127.0.0.1");
   const adminToken = (await livedesk.auth.createToken("test admin", "admin")).token;

@@ -34,6 +34,7 @@ function previewOf(draft: Draft, author: string): Item {
     verification: draft.verification === "" ? null : draft.verification,
     keyEvent: draft.keyEvent,
     sources: sourcesOf(draft.sources),
+    image: null,
   };
 }
 

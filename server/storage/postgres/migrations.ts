@@ -202,4 +202,17 @@ export const pgMigrations: readonly string[] = [
   );
   CREATE INDEX push_subscriptions_topics ON push_subscriptions USING GIN (topics);
   `,
+  `
+  -- Uploaded pictures (server/media/): the bytes livedesk re-encoded, never the upload's, kept
+  -- here so that every node serves them. Served widths are made from these on demand.
+  CREATE TABLE media (
+    id TEXT PRIMARY KEY,
+    content_type TEXT NOT NULL,
+    width INTEGER NOT NULL,
+    height INTEGER NOT NULL,
+    bytes BYTEA NOT NULL,
+    uploaded_by TEXT NOT NULL,
+    created_at TEXT NOT NULL
+  );
+  `,
 ];

@@ -29,6 +29,7 @@ import {
   LASTING_KEYS_PRINCIPAL,
 } from "../timeline-store";
 import { adminChangeSql } from "./admin-changes";
+import { PgMediaStore } from "./media";
 import { pgMigrations } from "./migrations";
 import { PgPushStore } from "./push";
 import { pgSqlClient } from "./wires";
@@ -556,6 +557,11 @@ export class PgStorage implements Storage {
   /** Readers' push subscriptions and the VAPID key pair, in this database (server/push/store.ts). */
   push(): PgPushStore {
     return new PgPushStore((sql, params) => this.query(sql, params));
+  }
+
+  /** Uploaded pictures, in this database (server/media/store.ts). */
+  media(): PgMediaStore {
+    return new PgMediaStore((sql, params) => this.query(sql, params));
   }
 
   async close(): Promise<void> {

@@ -195,4 +195,17 @@ export const migrations: readonly string[] = [
     created_at TEXT NOT NULL
   ) STRICT;
   `,
+  `
+  -- Uploaded pictures (server/media/): the bytes livedesk re-encoded, never the upload's, kept
+  -- here so that every node serves them. Served widths are made from these on demand.
+  CREATE TABLE media (
+    id TEXT PRIMARY KEY,
+    content_type TEXT NOT NULL,
+    width INTEGER NOT NULL,
+    height INTEGER NOT NULL,
+    bytes BLOB NOT NULL,
+    uploaded_by TEXT NOT NULL,
+    created_at TEXT NOT NULL
+  ) STRICT;
+  `,
 ];

@@ -28,6 +28,7 @@ import {
   type ItemQuery,
   LASTING_KEYS_PRINCIPAL,
 } from "../timeline-store";
+import { SqliteMediaStore } from "./media";
 import { migrations } from "./migrations";
 import { SqlitePushStore } from "./push";
 import { sqliteSqlClient } from "./wires";
@@ -533,6 +534,11 @@ export class SqliteStorage implements Storage {
   /** Readers' push subscriptions and the VAPID key pair, in this database (server/push/store.ts). */
   push(): SqlitePushStore {
     return new SqlitePushStore(this.db);
+  }
+
+  /** Uploaded pictures, in this database (server/media/store.ts). */
+  media(): SqliteMediaStore {
+    return new SqliteMediaStore(this.db);
   }
 
   async close(): Promise<void> {

@@ -1,0 +1,125 @@
+import express, { type NextFunction, type Request, type Response, Router } from "express";
+import { z } from "zod";
+import { mediaIdSchema } from "../../shared/fields";
+import { MEDIA_DEFAULT_WIDTH, MEDIA_MAX_BYTES, MEDIA_WIDTHS } from "../../shared/limits";
+import { MEDIA_TYPES, type MediaWidth } from "../../shared/media";
+import type { MediaUploadAnswer } from "../../shared/requests";
+import { authorName } from "../auth/auth";
+import type { Guard } from "../auth/guard";
+import { noneMatchNames } from "../feeds/conditional";
+import { HttpError, parseInput } from "../http/errors";
+import { makePicture, mediaTypeOf, PictureError } from "./picture";
+import type { Renditions } from "./renditions";
+import type { MediaStore } from "./store";
+
+const WRITERS = ["editor", "admin"] as const;
+const WIDTHS_TEXT = MEDIA_WIDTHS.join(", ");
+
+/** `?w=N`: one of the served widths; none means the default. */
+const widthQuerySchema = z.object({
+  w: z
+    .string(`must be one of ${WIDTHS_TEXT}`)
+    .optional()
+    .transform((w, ctx): MediaWidth | typeof z.NEVER => {
+      if (w === undefined) return MEDIA_DEFAULT_WIDTH;
+      const width = MEDIA_WIDTHS.find((allowed) => String(allowed) === w);
+      if (width !== undefined) return width;
+      ctx.addIssue({ code: "custom", message: `must be one of ${WIDTHS_TEXT}` });
+      return z.NEVER;
+    }),
+});
+
+/** The body as bytes, up to MEDIA_MAX_BYTES, whatever its Content-Type (checked before). */
+const readBytes = express.raw({ type: () => true, limit: MEDIA_MAX_BYTES });
+
+function readPicture(req: Request, res: Response, next: NextFunction): void {
+  readBytes(req, res, (error?: unknown) => {
+    if (error === undefined || error === null) {
+      next();
+      return;
+    }
+    const tooLarge = z.object({ type: z.literal("entity.too.large") }).safeParse(error).success;
+    next(
+      tooLarge
+        ? new HttpError(
+            413,
+            "payload_too_large",
+            `The picture is larger than ${MEDIA_MAX_BYTES / (1024 * 1024)} MB.`,
+          )
+        : error,
+    );
+  });
+}
+
+/**
+ * `POST /api/media` (editors and admins) takes a picture and keeps livedesk's own re-encoding of
+ * it; `GET /media/:id?w=N` (anyone) serves it at one of the fixed widths. Mounted before the API's
+ * JSON-only body parsing, since the body here is the picture.
+ */
+export function mediaRoutes(store: MediaStore, renditions: Renditions, guard: Guard): Router {
+  const router = Router();
+
+  router.post(
+    "/api/media",
+    async (req, _res, next) => {
+      // Who may upload is checked before a byte is read.
+      await guard.requireRole(req, WRITERS);
+      if (mediaTypeOf(req.get("content-type")) === null) {
+        const sent = req.get("content-type");
+        throw new HttpError(
+          415,
+          "unsupported_media_type",
+          `${sent === undefined ? "No Content-Type was sent" : `Content-Type ${sent} is not taken`}: send the picture as ${MEDIA_TYPES.join(", ")}.`,
+          { "Content-Type": `must be one of ${MEDIA_TYPES.join(", ")}` },
+        );
+      }
+      next();
+    },
+    readPicture,
+    async (req, res) => {
+      const principal = await guard.requireRole(req, WRITERS);
+      const declared = mediaTypeOf(req.get("content-type"));
+      const body: unknown = req.body;
+      if (declared === null || !Buffer.isBuffer(body) || body.length === 0) {
+        throw new HttpError(400, "empty_body", "The request body is empty: send the picture's bytes.");
+      }
+      let picture: Awaited<ReturnType<typeof makePicture>>;
+      try {
+        picture = await makePicture(body, declared);
+      } catch (error) {
+        if (error instanceof PictureError) throw new HttpError(error.status, error.code, error.message);
+        throw error;
+      }
+      await store.saveMedia({
+        ...picture,
+        uploadedBy: authorName(principal),
+        createdAt: new Date().toISOString(),
+      });
+      const answer: MediaUploadAnswer = { id: picture.id, width: picture.width, height: picture.height };
+      res.status(201).location(`/media/${picture.id}`).json(answer);
+    },
+  );
+
+  router.get("/media/:id", async (req, res) => {
+    const id = mediaIdSchema.safeParse(req.params.id);
+    const { w } = parseInput(widthQuerySchema, req.query, "query");
+    const rendition = id.success ? await renditions.get(id.data, w) : null;
+    if (rendition === null) throw new HttpError(404, "not_found", "No picture has this id.");
+    res.set({
+      "Content-Type": rendition.contentType,
+      // The address names the bytes for good: the id is their hash, the width fixed.
+      "Cache-Control": "public, max-age=31536000, immutable",
+      ETag: rendition.etag,
+      "X-Content-Type-Options": "nosniff",
+      // Pictures are public and named in the feeds: feed readers on other sites may show them.
+      "Cross-Origin-Resource-Policy": "cross-origin",
+    });
+    if (noneMatchNames(req, rendition.etag)) {
+      res.status(304).end();
+      return;
+    }
+    res.send(rendition.bytes);
+  });
+
+  return router;
+}
