@@ -1,6 +1,6 @@
 import { XMLBuilder } from "fast-xml-parser";
 import type { Item } from "../../shared/item";
-import { entryId, type FeedDocument, paragraphs, retractionNotice } from "./document";
+import { entryId, type FeedDocument, paragraphs, pictureUrl, retractionNotice } from "./document";
 import { xmlText } from "./xml-text";
 
 /*
@@ -36,7 +36,7 @@ const link = (rel: string, href: string, type?: string): Node => ({
  * The entry's content as XHTML: the summary's paragraphs, the correction (marked as one), the
  * source. Plain text goes in as text nodes, never as markup, so it cannot inject elements.
  */
-function content(item: Item): Node {
+function content(item: Item, src: string | null): Node {
   const blocks: Node[] = paragraphs(item.summary).map((paragraph) => ({ "#text": xmlText(paragraph) }));
   if (item.correction !== null) {
     blocks.push({ "@class": "correction", strong: "Correction:", "#text": ` ${xmlText(item.correction)}` });
@@ -44,10 +44,18 @@ function content(item: Item): Node {
   if (item.source !== null) blocks.push({ "@class": "source", "#text": `Source: ${xmlText(item.source)}` });
   // Atom's content is never empty: an item with nothing but a headline says its headline.
   const p = blocks.length === 0 ? [{ "#text": xmlText(item.headline) }] : blocks;
-  return { "@type": "xhtml", div: { "@xmlns": XHTML_NS, p } };
+  if (item.image === null || src === null) return { "@type": "xhtml", div: { "@xmlns": XHTML_NS, p } };
+  const { alt, credit, width, height } = item.image;
+  const img = { "@src": src, "@alt": xmlText(alt), "@width": String(width), "@height": String(height) };
+  const figure = {
+    img,
+    ...(credit === undefined ? {} : { figcaption: `Picture: ${xmlText(credit)}` }),
+  };
+  return { "@type": "xhtml", div: { "@xmlns": XHTML_NS, figure, p } };
 }
 
 function entry(item: Item, feed: FeedDocument): Node {
+  const picture = pictureUrl(item, feed);
   return {
     id: entryId(item),
     title: text(item.headline),
@@ -57,10 +65,12 @@ function entry(item: Item, feed: FeedDocument): Node {
     link: [
       link("alternate", feed.permalink(item), "text/html"),
       ...(item.url === null ? [] : [link("related", new URL(item.url).href)]),
+      // The picture, for readers that show enclosures (livedesk serves every picture as WebP).
+      ...(picture === null ? [] : [link("enclosure", picture, "image/webp")]),
     ],
     category: item.topics.map((topic) => ({ "@term": topic, "@scheme": feed.topicsUrl })),
     ...(item.summary === "" ? {} : { summary: text(item.summary) }),
-    content: content(item),
+    content: content(item, picture),
   };
 }
 

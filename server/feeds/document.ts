@@ -1,4 +1,5 @@
 import type { Item } from "../../shared/item";
+import { mediaPath } from "../../shared/media";
 import { type FeedFilter, filterQuery } from "./filter";
 
 /*
@@ -45,4 +46,14 @@ export function retractionNotice(item: Item): string {
 /** The summary's paragraphs: blank lines (or single line breaks) separate them. */
 export function paragraphs(text: string): string[] {
   return text.split(/\n+/).filter((line) => line.trim() !== "");
+}
+
+/** The width of an item's picture the feeds name: the widest served, for readers' large screens. */
+export const FEED_PICTURE_WIDTH = 1280;
+
+/** The absolute address of an item's picture at the feeds' width, or null when it has none. */
+export function pictureUrl(item: Item, feed: Pick<FeedDocument, "homeUrl">): string | null {
+  return item.image === null
+    ? null
+    : new URL(mediaPath(item.image.id, FEED_PICTURE_WIDTH), feed.homeUrl).href;
 }

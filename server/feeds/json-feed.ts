@@ -1,6 +1,6 @@
 import type { Item } from "../../shared/item";
 import { escapeHtml } from "../pages/html";
-import { entryId, type FeedDocument, paragraphs, retractionNotice } from "./document";
+import { entryId, type FeedDocument, paragraphs, pictureUrl, retractionNotice } from "./document";
 
 /*
  * JSON Feed 1.1 (https://jsonfeed.org/version/1.1). A retracted item stays in the feed, with its
@@ -22,15 +22,28 @@ export interface LivedeskExtension {
   keyEvent: boolean;
   version: number;
   source: string | null;
+  /** The picture's alt text, credit and size (its address is the item's `image`). */
+  image: Item["image"];
 }
 
-function html(item: Item): string {
+/** The picture as a figure with its alt text and credit, for readers that show content_html. */
+function figure(item: Item, src: string | null): string[] {
+  if (item.image === null || src === null) return [];
+  const { alt, credit, width, height } = item.image;
+  const caption = credit === undefined ? "" : `<figcaption>Picture: ${escapeHtml(credit)}</figcaption>`;
+  return [
+    `<figure><img src="${escapeHtml(src)}" alt="${escapeHtml(alt)}" width="${width}" height="${height}">${caption}</figure>`,
+  ];
+}
+
+function html(item: Item, src: string | null): string {
   const parts = paragraphs(item.summary).map((paragraph) => `<p>${escapeHtml(paragraph)}</p>`);
   if (item.correction !== null) {
     parts.push(`<p class="correction"><strong>Correction:</strong> ${escapeHtml(item.correction)}</p>`);
   }
   if (item.source !== null) parts.push(`<p class="source">Source: ${escapeHtml(item.source)}</p>`);
-  return parts.length === 0 ? `<p>${escapeHtml(item.headline)}</p>` : parts.join("");
+  const text = parts.length === 0 ? [`<p>${escapeHtml(item.headline)}</p>`] : parts;
+  return [...figure(item, src), ...text].join("");
 }
 
 function plain(item: Item): string {
@@ -53,15 +66,18 @@ function jsonItem(item: Item, feed: FeedDocument) {
     keyEvent: item.keyEvent,
     version: item.version,
     source: item.source,
+    image: item.image,
   };
+  const image = pictureUrl(item, feed);
   return {
     id: entryId(item),
     url: feed.permalink(item),
     ...(item.url === null ? {} : { external_url: new URL(item.url).href }),
     title: item.headline,
     content_text: retracted ? notice : plain(item),
-    content_html: retracted ? `<p><strong>${escapeHtml(notice)}</strong></p>` : html(item),
+    content_html: retracted ? `<p><strong>${escapeHtml(notice)}</strong></p>` : html(item, image),
     ...(retracted || item.summary === "" ? {} : { summary: item.summary }),
+    ...(image === null ? {} : { image }),
     date_published: item.publishedAt,
     date_modified: item.updatedAt,
     authors: [{ name: item.author }],

@@ -1,4 +1,6 @@
-import type { Item } from "../../shared/item";
+import type { Item, ItemImage } from "../../shared/item";
+import { MEDIA_WIDTHS } from "../../shared/limits";
+import { mediaPath } from "../../shared/media";
 import { publicItem } from "../timeline/public";
 
 /*
@@ -35,8 +37,27 @@ export interface Ninjs {
   infoSources?: { name: string; role?: string; uri?: string }[];
   by: string;
   renditions?: { name: string; href: string; contentType: "text/html"; title: string }[];
-  associations?: { name: string; uri: string }[];
+  associations?: Association[];
 }
+
+/** An associated object: the item's link (`name: "link"`), or its picture, a ninjs object of its own. */
+type Association =
+  | { name: string; uri: string }
+  | {
+      name: "mainpicture";
+      uri: string;
+      type: "picture";
+      representationType: "full";
+      descriptions: Text[];
+      by?: string;
+      renditions?: {
+        name: string;
+        href: string;
+        contentType: "image/webp";
+        width: number;
+        height: number;
+      }[];
+    };
 
 export interface NinjsContext {
   /** Topic names by slug; a topic missing here is named by its slug. */
@@ -68,10 +89,46 @@ function infoSourcesOf(item: Item): { name: string; role?: string; uri?: string 
   return [...(item.source === null ? [] : [{ name: item.source }]), ...named];
 }
 
+/**
+ * The item's picture as a ninjs association: its alt text as a description, the credit as `by`, and
+ * a rendition for each width served (one at its own width for those it is narrower than), with the
+ * addresses made absolute from the permalink's site.
+ */
+function pictureOf(image: ItemImage, permalink: string | null): Association {
+  const renditions: NonNullable<Extract<Association, { type: "picture" }>["renditions"]> = [];
+  for (const served of MEDIA_WIDTHS) {
+    const width = Math.min(served, image.width);
+    if (permalink === null || renditions.some((rendition) => rendition.width === width)) continue;
+    renditions.push({
+      name: `w${width}`,
+      href: new URL(mediaPath(image.id, served), permalink).href,
+      contentType: "image/webp",
+      width,
+      height: Math.round((image.height * width) / image.width),
+    });
+  }
+  return {
+    name: "mainpicture",
+    uri: `urn:livedesk:media:${image.id}`,
+    type: "picture",
+    representationType: "full",
+    descriptions: [plain(image.alt, "alt")],
+    ...(image.credit === undefined ? {} : { by: image.credit }),
+    ...(renditions.length === 0 ? {} : { renditions }),
+  };
+}
+
 /** What readers are told about a retraction, worded as the permalink words it. */
 function retractionNotice(item: Item): string {
   const what = item.withdrawn === true ? "Withdrawn" : "Retracted";
   return `${what}: ${item.retractionReason ?? "no reason given"}`;
+}
+
+function associationsOf(item: Item, context: NinjsContext): Association[] {
+  return [
+    ...(item.url === null ? [] : [{ name: "link", uri: item.url }]),
+    ...(item.image === null ? [] : [pictureOf(item.image, context.permalink)]),
+  ];
 }
 
 function plain(value: string, role?: string): Text {
@@ -129,6 +186,6 @@ export function toNinjs(item: Item, context: NinjsContext): Ninjs {
             },
           ],
         }),
-    ...(shown.url === null ? {} : { associations: [{ name: "link", uri: shown.url }] }),
+    ...(associationsOf(shown, context).length === 0 ? {} : { associations: associationsOf(shown, context) }),
   };
 }
