@@ -149,7 +149,7 @@ export async function createApp(config: AppConfig, deps: AppDeps): Promise<Lived
 
   // The picture upload's body is the picture, so it comes before the API's JSON-only parsing.
   app.use("/api/media", refuseForeignOrigins(allowedOrigins));
-  if (media !== undefined) app.use(mediaRoutes(media, new Renditions(media), guard));
+  if (media !== undefined) app.use(mediaRoutes(media, new Renditions(media), guard, storage));
   else {
     app.use(["/api/media", "/media"], () => {
       throw new HttpError(503, "media_unavailable", "Pictures are not set up on this server.");

@@ -4,10 +4,12 @@ import { mediaIdSchema } from "../../shared/fields";
 import { MEDIA_DEFAULT_WIDTH, MEDIA_MAX_BYTES, MEDIA_WIDTHS } from "../../shared/limits";
 import { MEDIA_TYPES, type MediaWidth } from "../../shared/media";
 import type { MediaUploadAnswer } from "../../shared/requests";
+import { audit } from "../admin/audit";
 import { authorName } from "../auth/auth";
 import type { Guard } from "../auth/guard";
 import { noneMatchNames } from "../feeds/conditional";
 import { HttpError, parseInput } from "../http/errors";
+import type { AuditStore } from "../storage/audit-store";
 import { makePicture, mediaTypeOf, PictureError } from "./picture";
 import type { Renditions } from "./renditions";
 import type { MediaStore } from "./store";
@@ -56,7 +58,12 @@ function readPicture(req: Request, res: Response, next: NextFunction): void {
  * it; `GET /media/:id?w=N` (anyone) serves it at one of the fixed widths. Mounted before the API's
  * JSON-only body parsing, since the body here is the picture.
  */
-export function mediaRoutes(store: MediaStore, renditions: Renditions, guard: Guard): Router {
+export function mediaRoutes(
+  store: MediaStore,
+  renditions: Renditions,
+  guard: Guard,
+  storage: Pick<AuditStore, "appendAudit">,
+): Router {
   const router = Router();
 
   router.post(
@@ -95,6 +102,7 @@ export function mediaRoutes(store: MediaStore, renditions: Renditions, guard: Gu
         uploadedBy: authorName(principal),
         createdAt: new Date().toISOString(),
       });
+      await audit(storage, principal, "media.uploaded", picture.id, `${picture.width}×${picture.height}`);
       const answer: MediaUploadAnswer = { id: picture.id, width: picture.width, height: picture.height };
       res.status(201).location(`/media/${picture.id}`).json(answer);
     },

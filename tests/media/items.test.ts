@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { z } from "zod/mini";
+import { z } from "zod";
 import { type Item, itemSchema } from "../../shared/item";
-import { type MediaUploadAnswer, mediaUploadAnswerSchema } from "../../shared/requests";
+import { auditEntrySchema, type MediaUploadAnswer, mediaUploadAnswerSchema } from "../../shared/requests";
 import { call, errorOf, publish } from "../helpers/http";
 import { Reader } from "../helpers/reader";
 import { startTestServer, type TestServer } from "../helpers/server";
@@ -160,5 +160,34 @@ describe("changing the picture", () => {
     expect(retracted.status).toBe(200);
     const shown = itemSchema.parse((await call(server.url, "GET", `/api/items/${item.id}`)).body);
     expect(shown.image).toBeNull();
+  });
+});
+
+describe("the audit log", () => {
+  it("names who uploaded a picture and who changed an item's picture", async () => {
+    const bytes = await picture("webp", 320, 200);
+    const uploaded = mediaUploadAnswerSchema.parse(
+      (await upload(server.url, server.editorToken, bytes, "image/webp")).body,
+    );
+    const item = await publish(server.url, server.editorToken, { headline: "Audited picture" });
+    await edit(item, { image: { id: uploaded.id, alt: "Audited" } });
+    const answer = await call(server.url, "GET", "/api/audit?limit=20", { token: server.adminToken });
+    expect(answer.status).toBe(200);
+    const entries = z
+      .object({ entries: z.array(auditEntrySchema) })
+      .parse(answer.body)
+      .entries.map(({ actor, action, target, detail }) => ({ actor, action, target, detail }));
+    expect(entries).toContainEqual({
+      actor: "test wire",
+      action: "media.uploaded",
+      target: uploaded.id,
+      detail: "320×200",
+    });
+    expect(entries).toContainEqual({
+      actor: "test wire",
+      action: "item.updated",
+      target: item.id,
+      detail: "Audited picture",
+    });
   });
 });
