@@ -12,6 +12,7 @@ import { itemSchema } from "../../shared/item";
 import { mediaUploadAnswerSchema } from "../../shared/requests";
 import { call, errorOf, publish } from "../helpers/http";
 import { sampleDraft } from "../helpers/items";
+import { startNginx } from "../helpers/nginx";
 import { type PostgresServer, startPostgres } from "../helpers/postgres";
 import { tempDir } from "../helpers/server";
 import { phonePhoto, picture, pngBomb, upload } from "./pictures";
@@ -119,6 +120,30 @@ describe("pictures on two nodes sharing PostgreSQL", () => {
     expect(refused.status).toBe(400);
     expect(Object.keys(errorOf(refused).fields ?? {})).toEqual(["image.id"]);
     expect(await node(0).app.timeline.latestSeq()).toBe(seq);
+  });
+});
+
+describe("pictures through nginx (docs/deploy/nginx.conf)", () => {
+  it("takes a picture of several MB and serves it with livedesk's headers", async () => {
+    // Noise does not compress: a 1700×1700 JPEG of it is several MB.
+    const noise = Buffer.alloc(1700 * 1700 * 3);
+    for (let i = 0; i < noise.length; i += 1) noise[i] = (i * 2654435761) >>> 24;
+    const bytes = await sharp(noise, { raw: { width: 1700, height: 1700, channels: 3 } })
+      .jpeg({ quality: 100 })
+      .toBuffer();
+    expect(bytes.length).toBeGreaterThan(3 * 1024 * 1024);
+    const nginx = await startNginx(nodes.map((n) => Number(new URL(n.url).port)));
+    try {
+      const answer = await upload(nginx.url, node(0).token, bytes, "image/jpeg");
+      expect(answer.status, JSON.stringify(answer.body)).toBe(201);
+      const { id } = mediaUploadAnswerSchema.parse(answer.body);
+      const served = await fetch(`${nginx.url}/media/${id}?w=640`);
+      expect(served.status).toBe(200);
+      expect(served.headers.get("cache-control")).toBe("public, max-age=31536000, immutable");
+      expect(served.headers.get("content-type")).toBe("image/webp");
+    } finally {
+      await nginx.stop();
+    }
   });
 });
 
