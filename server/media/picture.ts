@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import sharp, { type Metadata, type OutputInfo } from "sharp";
+import type { Metadata, OutputInfo, SharpOptions } from "sharp";
 import { MEDIA_TYPES, type MediaType } from "../../shared/media";
 
 /*
@@ -13,6 +13,20 @@ import { MEDIA_TYPES, type MediaType } from "../../shared/media";
  * livedesk supports shows; AVIF would be smaller still but is several times slower to encode on a
  * busy node's CPU.
  */
+
+/**
+ * sharp, loaded on the first picture: libvips adds about 20 MB to a node's memory, which a node
+ * that never handles a picture (most of a cluster's, most of the time) should not carry. libvips'
+ * own operation cache is off: the served widths are kept by renditions.ts, within its bound.
+ */
+let loaded: Promise<typeof import("sharp")> | undefined;
+async function sharpOf(input: Buffer, options: SharpOptions) {
+  loaded ??= import("sharp").then((module) => {
+    module.default.cache(false);
+    return module;
+  });
+  return (await loaded).default(input, options);
+}
 
 /** Largest picture decoded, in pixels (40 MP): a small file declaring more is a decompression bomb. */
 export const MAX_INPUT_PIXELS = 40_000_000;
@@ -78,7 +92,7 @@ async function headerOf(bytes: Buffer): Promise<Metadata> {
   try {
     // The header alone, so the pixel limit does not apply yet: the size it declares is checked
     // below, to name it in the refusal.
-    return await sharp(bytes, { limitInputPixels: false }).metadata();
+    return await (await sharpOf(bytes, { limitInputPixels: false })).metadata();
   } catch {
     throw new PictureError(400, "not_an_image", "The request body is not a picture livedesk can read.");
   }
@@ -110,7 +124,7 @@ export async function makePicture(bytes: Buffer, declared: MediaType): Promise<P
   }
   let made: { data: Buffer; info: OutputInfo };
   try {
-    made = await sharp(bytes, DECODE)
+    made = await (await sharpOf(bytes, DECODE))
       .autoOrient()
       .resize({ width: MAX_KEPT_SIDE, height: MAX_KEPT_SIDE, fit: "inside", withoutEnlargement: true })
       .webp({ quality: KEPT_QUALITY })
@@ -133,7 +147,7 @@ export async function makePicture(bytes: Buffer, declared: MediaType): Promise<P
 
 /** The kept picture at `width` pixels wide (never wider than it is), as WebP. */
 export async function resizePicture(kept: Buffer, width: number): Promise<Buffer> {
-  return sharp(kept, DECODE)
+  return (await sharpOf(kept, DECODE))
     .resize({ width, withoutEnlargement: true })
     .webp({ quality: SERVED_QUALITY })
     .toBuffer();
