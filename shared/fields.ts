@@ -113,17 +113,24 @@ export const mediaIdSchema = z
 
 /**
  * An item's picture as a request sets it: the uploaded image's id, its alt text (required: a
- * picture readers cannot see must still be told) and an optional credit. Width and height are
- * left out on purpose: the server takes them from the stored image, so any sent are dropped.
+ * picture readers cannot see must still be told) and an optional credit (`""` is none). Width and
+ * height may come along (a client sending back the item's picture) but are dropped: the server
+ * takes them from the stored image. Any other field is refused, so a misspelt one is not lost.
  */
-export const itemImageInputSchema = z.object({
-  id: mediaIdSchema,
-  alt: z
-    .string("is required when an image is set")
-    .trim()
-    .min(1, "is required when an image is set")
-    .max(IMAGE_ALT_MAX, `must be at most ${IMAGE_ALT_MAX} characters`)
-    .refine((s) => !CONTROL_CHARS.test(s), "must not contain control characters"),
-  credit: z.union([z.literal("").transform(() => undefined), lineSchema(IMAGE_CREDIT_MAX)]).optional(),
-});
+export const itemImageInputSchema = z
+  .strictObject({
+    id: mediaIdSchema,
+    alt: z
+      .string("is required when an image is set")
+      .trim()
+      .min(1, "is required when an image is set")
+      .max(IMAGE_ALT_MAX, `must be at most ${IMAGE_ALT_MAX} characters`)
+      .refine((s) => !CONTROL_CHARS.test(s), "must not contain control characters"),
+    credit: z.union([z.literal(""), lineSchema(IMAGE_CREDIT_MAX)]).optional(),
+    width: z.unknown().optional(),
+    height: z.unknown().optional(),
+  })
+  .transform(({ id, alt, credit }): { id: string; alt: string; credit?: string } =>
+    credit === undefined || credit === "" ? { id, alt } : { id, alt, credit },
+  );
 export type ItemImageInput = z.infer<typeof itemImageInputSchema>;

@@ -178,13 +178,7 @@ export class Timeline {
         fields: { "image.id": "names no uploaded picture: upload it with POST /api/media first" },
       });
     }
-    return {
-      id: input.id,
-      alt: input.alt,
-      ...(input.credit === undefined ? {} : { credit: input.credit }),
-      width: size.width,
-      height: size.height,
-    };
+    return { ...input, width: size.width, height: size.height };
   }
 
   async publish(

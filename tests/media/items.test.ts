@@ -79,6 +79,7 @@ describe("publishing with a picture", () => {
     ],
     ["no id", { alt: "x" }, "image.id", "POST /api/media"],
     ["a path for an id", { id: "../../etc/passwd", alt: "x" }, "image.id", "POST /api/media"],
+    ["a misspelt field", { id: "PHOTO", alt: "x", credti: "Jane" }, "image.credti", "is not a known field"],
   ])("refuses %s naming the field, and publishes nothing", async (_name, image, field, words) => {
     const before = await server.livedesk.timeline.latestSeq();
     const withPhoto = "id" in image && image.id === "PHOTO" ? { ...image, id: photo.id } : image;
