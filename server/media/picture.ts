@@ -8,8 +8,8 @@ import { MEDIA_TYPES, type MediaType } from "../../shared/media";
  * keeps none unless asked with `withMetadata`/`keepMetadata`), after the pixels are turned the way
  * the EXIF orientation says, since that orientation goes with the rest of the metadata.
  *
- * Kept and served as WebP: one format for photographs (lossy, a third smaller than JPEG at the
- * same look) and for graphics with transparency (PNG's alpha survives), which every browser
+ * Kept and served as WebP: one format for photographs (lossy, smaller than JPEG at the same
+ * look) and for graphics with transparency (PNG's alpha survives), which every browser
  * livedesk supports shows; AVIF would be smaller still but is several times slower to encode on a
  * busy node's CPU.
  */

@@ -52,6 +52,32 @@ describe("accepted pictures", () => {
     expect({ width: after.width, height: after.height }).toEqual({ width: 300, height: 400 });
   });
 
+  it("keeps a PNG's transparency", async () => {
+    const logo = await sharp({
+      create: { width: 200, height: 200, channels: 4, background: { r: 0, g: 0, b: 0, alpha: 0 } },
+    })
+      .png()
+      .toBuffer();
+    const { id } = mediaUploadAnswerSchema.parse(
+      (await upload(server.url, server.editorToken, logo, "image/png")).body,
+    );
+    const shown = await sharp(Buffer.from(await (await served(id, 320)).arrayBuffer())).metadata();
+    expect(shown.hasAlpha).toBe(true);
+  });
+
+  it("serves none of what was hidden after the picture's data (a JPEG/HTML polyglot)", async () => {
+    const hidden = Buffer.from("<html><script>alert(document.cookie)</script></html>");
+    const polyglot = Buffer.concat([await picture("jpeg"), hidden]);
+    const answer = await upload(server.url, server.editorToken, polyglot, "image/jpeg");
+    expect(answer.status, JSON.stringify(answer.body)).toBe(201);
+    const { id } = mediaUploadAnswerSchema.parse(answer.body);
+    for (const width of [320, 1280]) {
+      const bytes = Buffer.from(await (await served(id, width)).arrayBuffer());
+      expect(bytes.includes("<script")).toBe(false);
+      expect(bytes.subarray(0, 4).toString("latin1")).toBe("RIFF");
+    }
+  });
+
   it.each(["png", "webp", "avif"] as const)("takes a %s picture and serves it as WebP", async (format) => {
     const answer = await upload(server.url, server.editorToken, await picture(format), `image/${format}`);
     expect(answer.status, JSON.stringify(answer.body)).toBe(201);
