@@ -21,7 +21,8 @@ import { readinessChecks } from "./http/readiness";
 import { requestLog } from "./http/request-log";
 import { originAllowed, refuseForeignOrigins, type SecurityConfig, securityHeaders } from "./http/security";
 import { importRoutes } from "./import/routes";
-import { Renditions } from "./media/renditions";
+import { MediaMetrics } from "./media/metrics";
+import { RENDITIONS_MAX_BYTES, Renditions } from "./media/renditions";
 import { mediaRoutes } from "./media/routes";
 import type { MediaStore } from "./media/store";
 import { Metrics } from "./metrics";
@@ -149,8 +150,11 @@ export async function createApp(config: AppConfig, deps: AppDeps): Promise<Lived
 
   // The picture upload's body is the picture, so it comes before the API's JSON-only parsing.
   app.use("/api/media", refuseForeignOrigins(allowedOrigins));
-  if (media !== undefined) app.use(mediaRoutes(media, new Renditions(media), guard, storage));
-  else {
+  if (media !== undefined) {
+    const mediaMetrics = new MediaMetrics(metrics.registry);
+    const renditions = new Renditions(media, RENDITIONS_MAX_BYTES, (answer) => mediaMetrics.width(answer));
+    app.use(mediaRoutes(media, renditions, guard, storage, mediaMetrics));
+  } else {
     app.use(["/api/media", "/media"], () => {
       throw new HttpError(503, "media_unavailable", "Pictures are not set up on this server.");
     });

@@ -5,11 +5,16 @@ import type { MediaStore } from "./store";
 /** Bytes of served widths a node keeps in memory (32 MB): the newest pictures' widths fit many times over. */
 export const RENDITIONS_MAX_BYTES = 32 * 1024 * 1024;
 
+/** A strong validator of a served width: the picture's id (its bytes' hash) and the width fix its bytes. */
+export function renditionEtag(id: string, width: MediaWidth): string {
+  return `"${id}-${width}"`;
+}
+
 /** A picture at one served width. */
 export interface Rendition {
   bytes: Buffer;
   contentType: string;
-  /** A strong validator: the picture's id (its bytes' hash) and the width, which fix the bytes. */
+  /** See renditionEtag. */
   etag: string;
 }
 
@@ -27,6 +32,8 @@ export class Renditions {
   constructor(
     private readonly store: Pick<MediaStore, "getMedia">,
     private readonly maxBytes = RENDITIONS_MAX_BYTES,
+    /** Told of each width served: made from the kept picture, or kept in memory. */
+    private readonly served: (answer: "made" | "kept") => void = () => {},
   ) {}
 
   /** The picture `id` at `width`, or null when no picture has this id. */
@@ -37,6 +44,7 @@ export class Renditions {
       // Map order is insertion order: moving the hit to the end keeps the least recent first.
       this.kept.delete(key);
       this.kept.set(key, hit);
+      this.served("kept");
       return hit;
     }
     let made = this.making.get(key);
@@ -53,8 +61,9 @@ export class Renditions {
     const rendition = {
       bytes: await resizePicture(media.bytes, width),
       contentType: "image/webp",
-      etag: `"${id}-${width}"`,
+      etag: renditionEtag(id, width),
     };
+    this.served("made");
     this.keep(`${id}/${width}`, rendition);
     return rendition;
   }

@@ -242,3 +242,45 @@ describe("GET /media/:id", () => {
     expect((await fetch(`${server.url}/media/..%2Fetc%2Fpasswd?w=320`)).status).toBe(404);
   });
 });
+
+describe("/metrics", () => {
+  async function counter(name: string, label: string): Promise<number> {
+    const text = await (await fetch(`${server.url}/metrics`)).text();
+    const line = text.split("\n").find((l) => l.startsWith(`${name}{${label}}`));
+    return line === undefined ? 0 : Number(line.split(" ").at(-1));
+  }
+
+  it("counts uploads by result, and widths made against widths kept; a revalidation makes none", async () => {
+    const stored = await counter("livedesk_media_uploads_total", 'result="stored"');
+    const mismatched = await counter("livedesk_media_uploads_total", 'result="type_mismatch"');
+    const answer = await upload(
+      server.url,
+      server.editorToken,
+      await picture("webp", 700, 500),
+      "image/webp",
+    );
+    const { id } = mediaUploadAnswerSchema.parse(answer.body);
+    await upload(server.url, server.editorToken, await picture("webp"), "image/png");
+    expect(await counter("livedesk_media_uploads_total", 'result="stored"')).toBe(stored + 1);
+    expect(await counter("livedesk_media_uploads_total", 'result="type_mismatch"')).toBe(mismatched + 1);
+
+    const made = await counter("livedesk_media_widths_total", 'answer="made"');
+    const kept = await counter("livedesk_media_widths_total", 'answer="kept"');
+    const first = await served(id, 640);
+    await served(id, 640);
+    expect(await counter("livedesk_media_widths_total", 'answer="made"')).toBe(made + 1);
+    expect(await counter("livedesk_media_widths_total", 'answer="kept"')).toBe(kept + 1);
+    // A copy of a width this node never made: answered 304 from the id alone.
+    const revalidated = await fetch(`${server.url}/media/${id}?w=1280`, {
+      headers: { "if-none-match": `"${id}-1280"` },
+    });
+    expect(revalidated.status).toBe(304);
+    expect(revalidated.headers.get("etag")).toBe(`"${id}-1280"`);
+    expect(await counter("livedesk_media_widths_total", 'answer="made"')).toBe(made + 1);
+    expect(first.headers.get("etag")).toBe(`"${id}-640"`);
+    const unknown = await fetch(`${server.url}/media/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA?w=640`, {
+      headers: { "if-none-match": '"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA-640"' },
+    });
+    expect(unknown.status).toBe(404);
+  });
+});
