@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import type { Metadata, OutputInfo, SharpOptions } from "sharp";
 import { MEDIA_TYPES, type MediaType } from "../../shared/media";
+import { Turns } from "./turns";
 
 /*
  * An uploaded picture, decoded and made again by livedesk: nothing of the upload's bytes is kept
@@ -27,6 +28,10 @@ async function sharpOf(input: Buffer, options: SharpOptions) {
   });
   return (await loaded).default(input, options);
 }
+
+/** Pictures decoded at once on this node: each may take over 100 MB for a moment (turns.ts). */
+export const PICTURES_AT_ONCE = 2;
+export const pictureTurns = new Turns(PICTURES_AT_ONCE);
 
 /** Largest picture decoded, in pixels (40 MP): a small file declaring more is a decompression bomb. */
 export const MAX_INPUT_PIXELS = 40_000_000;
@@ -124,11 +129,13 @@ export async function makePicture(bytes: Buffer, declared: MediaType): Promise<P
   }
   let made: { data: Buffer; info: OutputInfo };
   try {
-    made = await (await sharpOf(bytes, DECODE))
-      .autoOrient()
-      .resize({ width: MAX_KEPT_SIDE, height: MAX_KEPT_SIDE, fit: "inside", withoutEnlargement: true })
-      .webp({ quality: KEPT_QUALITY })
-      .toBuffer({ resolveWithObject: true });
+    made = await pictureTurns.run(async () =>
+      (await sharpOf(bytes, DECODE))
+        .autoOrient()
+        .resize({ width: MAX_KEPT_SIDE, height: MAX_KEPT_SIDE, fit: "inside", withoutEnlargement: true })
+        .webp({ quality: KEPT_QUALITY })
+        .toBuffer({ resolveWithObject: true }),
+    );
   } catch {
     throw new PictureError(
       400,
@@ -147,8 +154,10 @@ export async function makePicture(bytes: Buffer, declared: MediaType): Promise<P
 
 /** The kept picture at `width` pixels wide (never wider than it is), as WebP. */
 export async function resizePicture(kept: Buffer, width: number): Promise<Buffer> {
-  return (await sharpOf(kept, DECODE))
-    .resize({ width, withoutEnlargement: true })
-    .webp({ quality: SERVED_QUALITY })
-    .toBuffer();
+  return pictureTurns.run(async () =>
+    (await sharpOf(kept, DECODE))
+      .resize({ width, withoutEnlargement: true })
+      .webp({ quality: SERVED_QUALITY })
+      .toBuffer(),
+  );
 }
