@@ -213,6 +213,8 @@ describe("GET /media/:id", () => {
     expect(response.headers.get("content-type")).toBe("image/webp");
     expect(response.headers.get("cache-control")).toBe("public, max-age=31536000, immutable");
     expect(response.headers.get("x-content-type-options")).toBe("nosniff");
+    // Named in the feeds: feed readers on other sites may show it.
+    expect(response.headers.get("cross-origin-resource-policy")).toBe("cross-origin");
     expect(response.headers.get("etag")).toMatch(/^".+"$/);
     const shown = await sharp(Buffer.from(await response.arrayBuffer())).metadata();
     expect(shown.width).toBe(width);
