@@ -189,7 +189,6 @@ export async function createApp(config: AppConfig, deps: AppDeps): Promise<Lived
       : await startPushAlerts(config.push ?? {}, {
           store: metrics.countErrors(deps.push),
           storage,
-          timeline,
           registry: metrics.registry,
           logger,
         });
@@ -256,6 +255,7 @@ export async function createApp(config: AppConfig, deps: AppDeps): Promise<Lived
       recent.record(change);
       socket.broadcast(change);
       metrics.broadcast(change);
+      push?.follow(change);
     },
     {
       ...config.sequencer,
@@ -334,11 +334,12 @@ export async function createApp(config: AppConfig, deps: AppDeps): Promise<Lived
       clearTimeout(timer);
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await pollerClosed;
-      // Alerts of the last commits go out if the push services answer soon; the rest are dropped
-      // (a reader then misses that alert, never gets one twice).
+      // Alerts of the last commits go out if the push services answer soon; the rest stay owed
+      // and the next node holding the lease sends them (server/push/dispatch.ts).
       if (push !== undefined && !(await within(push.idle(), PUSH_GRACE_MS)))
-        logger.warn("push alerts still queued at shutdown were dropped");
-      push?.close();
+        logger.warn("push alerts still queued at shutdown are left to the next node");
+      if (push !== undefined && !(await within(push.close(), DEPENDENCY_CLOSE_MS)))
+        logger.warn("could not give back the push alert lease in time; it runs out by itself");
       // Side by side: neither needs the other any more, and the shutdown has a budget.
       const [fanoutClosed, storageClosed] = await Promise.all([
         within(fanout.close(), DEPENDENCY_CLOSE_MS),

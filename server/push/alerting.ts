@@ -1,61 +1,62 @@
 import type { Logger } from "pino";
+import { ALERT_URGENCY_MAX } from "../../shared/alerts";
 import type { Change } from "../../shared/item";
 import type { Storage } from "../storage/storage";
-import type { Timeline } from "../timeline/timeline";
 import { alertFor } from "./alerts";
 import type { PushSender } from "./sender";
 import type { PushStore } from "./store";
 
 /**
- * Sends push alerts for the changes this node commits. Only the committing node hears of its
- * commits here (other nodes get them through the fan-out, not `Timeline.onChange`), so on many
- * nodes each alert is sent once. The work starts after the commit has been answered: sending
- * never delays a publish.
+ * The alert work of one change: works out its alert, finds the subscribers and queues one message
+ * each. The promise resolves once every message is done with (sent, gone, refused, given up or
+ * replaced), so the dispatcher knows how far alerts are settled; a change whose alert could not be
+ * worked out (the storage failed) is logged and counts as done.
  */
-export function sendAlertsOnCommit(
-  timeline: Timeline,
+export type AlertWork = (change: Change) => Promise<void>;
+
+export function alertWork(
   storage: Pick<Storage, "listRevisions">,
   store: PushStore,
   sender: PushSender,
   logger: Logger,
-): { stop: () => void; idle: () => Promise<void> } {
-  // Alerts being worked out (reading the item's versions and the subscribers) before they are queued.
-  const working = new Set<Promise<void>>();
-  const alert = async (change: Change) => {
-    // Versions before this change (an item created now has none): whether it alerted before, and what it showed.
-    const earlier =
-      change.kind === "created"
-        ? []
-        : (await storage.listRevisions(change.item.id)).filter((version) => version.seq < change.seq);
+): AlertWork {
+  const queue = async (change: Change): Promise<Promise<void>[]> => {
+    const { item } = change;
+    // Only a change that can alert needs the item's earlier versions: a new item alerts by its own
+    // urgency, an edit below the alert grades alerts nobody; a retraction or an edit of an alerting
+    // item depends on what was sent before.
+    const needsHistory =
+      change.kind !== "created" && (item.status === "retracted" || item.urgency <= ALERT_URGENCY_MAX);
+    if (change.kind !== "created" && !needsHistory) return [];
+    const earlier = needsHistory
+      ? (await storage.listRevisions(item.id)).filter((version) => version.seq < change.seq)
+      : [];
     const found = alertFor(change, earlier);
-    if (found === null) return;
-    for (const subscription of await store.subscribersFor(found.topics, found.urgency)) {
-      sender.send(subscription, found);
-    }
+    if (found === null) return [];
+    // Worth sending for its TTL from the commit, not from now: a node taking over late sends
+    // nothing stale (server/push/dispatch.ts).
+    const expiresAt = Date.parse(item.updatedAt) + found.ttlSeconds * 1000;
+    if (!(expiresAt > Date.now())) return [];
+    return (await store.subscribersFor(found.topics, found.urgency)).map((subscription) =>
+      sender.send(subscription, found, expiresAt),
+    );
   };
-  // The work for one item's changes runs in commit order, so its messages are queued in that
-  // order (a correction after its alert) whatever the storage's reads take.
-  const lastOfItem = new Map<string, Promise<void>>();
-  const stop = timeline.onChange((change) => {
+  // One item's changes are queued in commit order, so a correction never overtakes its alert on
+  // the way to the sender, whatever the storage's reads take.
+  const lastOfItem = new Map<string, Promise<unknown>>();
+  return (change) => {
     const id = change.item.id;
-    const work = (lastOfItem.get(id) ?? Promise.resolve())
-      .then(() => new Promise<void>((resolve) => setImmediate(resolve)))
-      .then(() => alert(change))
-      .catch((error: unknown) =>
+    const queued = (lastOfItem.get(id) ?? Promise.resolve()).then(() => queue(change));
+    const done = queued.then(
+      (messages) => Promise.all(messages).then(() => undefined),
+      (error: unknown) =>
         logger.warn({ err: error, itemId: id, seq: change.seq }, "could not send push alerts"),
-      )
-      .finally(() => {
-        working.delete(work);
-        if (lastOfItem.get(id) === work) lastOfItem.delete(id);
-      });
-    lastOfItem.set(id, work);
-    working.add(work);
-  });
-  return {
-    stop,
-    async idle() {
-      while (working.size > 0) await Promise.all(working);
-      await sender.idle();
-    },
+    );
+    const settled = queued.catch(() => []);
+    lastOfItem.set(id, settled);
+    void settled.then(() => {
+      if (lastOfItem.get(id) === settled) lastOfItem.delete(id);
+    });
+    return done;
   };
 }

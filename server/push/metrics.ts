@@ -4,6 +4,8 @@ import { Counter, Gauge, type Registry } from "prom-client";
 export interface PushMetrics {
   messages: Counter<"result">;
   waiting: Gauge;
+  /** 1 while this node holds the lease on sending alerts. */
+  holding: Gauge;
 }
 
 export function pushMetrics(registry: Registry, countSubscriptions: () => Promise<number>): PushMetrics {
@@ -26,6 +28,11 @@ export function pushMetrics(registry: Registry, countSubscriptions: () => Promis
     waiting: new Gauge({
       name: "livedesk_push_queue_waiting",
       help: "Push messages waiting for their turn on this node.",
+      registers: [registry],
+    }),
+    holding: new Gauge({
+      name: "livedesk_push_sending",
+      help: "1 while this node is the one sending push alerts (it holds the lease), else 0.",
       registers: [registry],
     }),
   };

@@ -2,9 +2,10 @@ import type { Router } from "express";
 import type { Logger } from "pino";
 import type { Registry } from "prom-client";
 import webpush from "web-push";
+import type { Change } from "../../shared/item";
 import type { Storage } from "../storage/storage";
-import type { Timeline } from "../timeline/timeline";
-import { sendAlertsOnCommit } from "./alerting";
+import { alertWork } from "./alerting";
+import { AlertDispatcher, type DispatchOptions } from "./dispatch";
 import { pushMetrics } from "./metrics";
 import { pushRoutes } from "./routes";
 import { PushSender, type SenderOptions } from "./sender";
@@ -18,6 +19,8 @@ export interface PushConfig {
   insecureEndpoints?: boolean;
   /** Subscribe/unsubscribe calls per address per quarter hour. */
   callsPerAddress?: number;
+  /** Tests only: how long the lease on sending alerts lasts (server/push/dispatch.ts). */
+  dispatch?: DispatchOptions;
   /** Tests only: the sender's waits and limits. */
   sender?: Omit<SenderOptions, "vapid" | "subject" | "insecureEndpoints">;
 }
@@ -31,17 +34,22 @@ export const DEFAULT_VAPID_SUBJECT = "mailto:alerts@livedesk.invalid";
 export interface PushAlerts {
   routes: Router;
   sender: PushSender;
+  /** Every change this node releases to its readers, in seq order (the alert dispatcher follows them). */
+  follow(change: Change): void;
+  /** True while this node is the one sending alerts (it holds the lease). */
+  sending(): boolean;
   /** Resolves once every alert of the commits so far is sent or given up (tests, shutdown). */
   idle(): Promise<void>;
-  close(): void;
+  /** Stops sending; records how far alerts went and gives the lease to the next node. */
+  close(): Promise<void>;
 }
 
 /** Sets up Web Push on a storage: the key pair, the sender, alerts on commit, the routes. */
 export async function startPushAlerts(
   config: PushConfig,
-  deps: { store: PushStore; storage: Storage; timeline: Timeline; registry: Registry; logger: Logger },
+  deps: { store: PushStore; storage: Storage; registry: Registry; logger: Logger },
 ): Promise<PushAlerts> {
-  const { store, storage, timeline, registry, logger } = deps;
+  const { store, storage, registry, logger } = deps;
   const vapid = config.vapid ?? (await store.vapidKeys(webpush.generateVAPIDKeys()));
   const insecureEndpoints = config.insecureEndpoints ?? false;
   if (insecureEndpoints)
@@ -53,7 +61,15 @@ export async function startPushAlerts(
     logger,
     (endpoint) => store.deleteSubscription(endpoint),
   );
-  const alerting = sendAlertsOnCommit(timeline, storage, store, sender, logger);
+  const dispatcher = new AlertDispatcher(
+    store,
+    storage,
+    alertWork(storage, store, sender, logger),
+    logger,
+    (holding) => metrics.holding.set(holding ? 1 : 0),
+    config.dispatch,
+  );
+  await dispatcher.start();
   const routes = pushRoutes(vapid.publicKey, store, storage, {
     insecureEndpoints,
     ...(config.callsPerAddress === undefined ? {} : { callsPerAddress: config.callsPerAddress }),
@@ -61,10 +77,17 @@ export async function startPushAlerts(
   return {
     routes,
     sender,
-    idle: () => alerting.idle(),
-    close() {
-      alerting.stop();
+    follow: (change) => dispatcher.follow(change),
+    sending: () => dispatcher.isHolding(),
+    async idle() {
+      await dispatcher.idle();
+      await sender.idle();
+    },
+    async close() {
+      // Whatever is still queued stays owed: the cursor given back stops before it.
+      const released = dispatcher.close();
       sender.close();
+      await released;
     },
   };
 }

@@ -34,6 +34,8 @@ interface Delivery {
   attempt: number;
   /** The message is worth nothing after its TTL: retries stop then. */
   expiresAt: number;
+  /** Called once when the message is done with: sent, gone, refused, given up, replaced or dropped. */
+  settle: () => void;
 }
 
 type Outcome =
@@ -83,13 +85,19 @@ export class PushSender {
     this.timeoutMs = options.timeoutMs ?? 10_000;
   }
 
-  /** Queues `alert` for `subscription`. Never waits for the network. */
-  send(subscription: StoredPushSubscription, alert: Alert): void {
-    this.put({
-      subscription,
-      alert,
-      attempt: 1,
-      expiresAt: Date.now() + alert.ttlSeconds * 1000,
+  /**
+   * Queues `alert` for `subscription`, worth sending until `expiresAt` (by default its TTL from
+   * now). Never waits for the network: the promise resolves once the message is done with (sent,
+   * gone, refused, given up, replaced by a newer one or dropped), and never when the sender is
+   * closed first (the alert is then still owed: server/push/dispatch.ts).
+   */
+  send(
+    subscription: StoredPushSubscription,
+    alert: Alert,
+    expiresAt = Date.now() + alert.ttlSeconds * 1000,
+  ): Promise<void> {
+    return new Promise((settle) => {
+      this.put({ subscription, alert, attempt: 1, expiresAt, settle });
     });
   }
 
@@ -115,11 +123,16 @@ export class PushSender {
   private put(delivery: Delivery): void {
     if (this.closed) return;
     const key = deliveryKey(delivery);
-    if (!this.waiting.has(key) && this.waiting.size >= this.maxWaiting) {
+    const replaced = this.waiting.get(key);
+    if (replaced === undefined && this.waiting.size >= this.maxWaiting) {
       this.metrics.messages.inc({ result: "dropped" });
+      delivery.settle();
       return;
     }
-    if (this.waiting.has(key)) this.metrics.messages.inc({ result: "replaced" });
+    if (replaced !== undefined) {
+      this.metrics.messages.inc({ result: "replaced" });
+      replaced.settle();
+    }
     this.waiting.delete(key);
     this.waiting.set(key, delivery);
     this.metrics.waiting.set(this.waiting.size);
@@ -162,6 +175,7 @@ export class PushSender {
 
   private async attempt(delivery: Delivery): Promise<void> {
     const outcome = await this.deliver(delivery);
+    if (outcome.kind !== "retry") delivery.settle();
     const endpoint = delivery.subscription.endpoint;
     switch (outcome.kind) {
       case "sent":
@@ -194,6 +208,7 @@ export class PushSender {
             { host: hostOf(endpoint), why: outcome.why, attempts: delivery.attempt },
             "push message given up",
           );
+          if (!this.closed) delivery.settle();
           return;
         }
         this.metrics.messages.inc({ result: "retried" });

@@ -34,4 +34,17 @@ export interface PushStore {
   /** Subscriptions naming any of `topics` whose threshold `urgency` meets (urgency ≤ minUrgency). */
   subscribersFor(topics: readonly string[], urgency: number): Promise<StoredPushSubscription[]>;
   countSubscriptions(): Promise<number>;
+  /**
+   * Takes the lease on sending alerts for `owner` until `until` when it is free, expired (its end
+   * before `now`) or already `owner`'s. Answers the seq through which every change's alerts are
+   * settled (where the new holder goes on from), or null when another node holds the lease.
+   */
+  claimDispatch(owner: string, now: string, until: string): Promise<number | null>;
+  /**
+   * Keeps `owner`'s lease until `until` and records that alerts are settled through
+   * `alertedThrough` (never moving it back); false when `owner` no longer holds the lease.
+   */
+  renewDispatch(owner: string, until: string, alertedThrough: number): Promise<boolean>;
+  /** Records `alertedThrough` and gives the lease back at once, so another node need not wait for it to run out. */
+  releaseDispatch(owner: string, alertedThrough: number): Promise<void>;
 }

@@ -56,7 +56,7 @@ async function allSettled(): Promise<void> {
 }
 
 describe("push alerts on several nodes", () => {
-  it("serves one key from every node and sends each alert once, from the node that committed it", async () => {
+  it("serves one key from every node and sends each alert once, from the node holding the lease", async () => {
     const keys = await Promise.all(
       nodes.map(async (n) => pushKeySchema.parse((await call(n.url, "GET", "/api/push/key")).body).publicKey),
     );

@@ -215,4 +215,17 @@ export const pgMigrations: readonly string[] = [
     created_at TEXT NOT NULL
   );
   `,
+  `
+  -- Push alerts' progress (server/push/dispatch.ts): the change log is the outbox. One node at a
+  -- time holds the lease and works out the alerts of every change after alerted_through; a node
+  -- that dies leaves the cursor where its last settled alert was, and the next holder goes on
+  -- from there. Starts at the current seq: changes before push alerts existed alert nobody.
+  CREATE TABLE push_dispatch (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    alerted_through BIGINT NOT NULL,
+    lease_owner TEXT,
+    lease_until TEXT
+  );
+  INSERT INTO push_dispatch (id, alerted_through) SELECT 1, value FROM meta WHERE key = 'seq';
+  `,
 ];

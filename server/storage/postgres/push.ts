@@ -4,6 +4,8 @@ import type { PushStore, StoredPushSubscription, VapidKeys } from "../../push/st
 
 const keysRow = z.object({ public_key: z.string(), private_key: z.string() });
 const countRow = z.object({ count: z.number() });
+// BIGINT comes back as text from pg.
+const dispatchRow = z.object({ alerted_through: z.coerce.number().int() });
 const subscriptionRow = z
   .object({
     endpoint: z.string(),
@@ -71,5 +73,35 @@ export class PgPushStore implements PushStore {
   async countSubscriptions(): Promise<number> {
     return countRow.parse((await this.query("SELECT count(*)::int AS count FROM push_subscriptions")).rows[0])
       .count;
+  }
+
+  async claimDispatch(owner: string, now: string, until: string): Promise<number | null> {
+    // The condition is checked again by the UPDATE itself: a node that waited for another's row
+    // lock re-reads the row and finds the lease taken.
+    const result = await this.query(
+      `UPDATE push_dispatch SET lease_owner = $1, lease_until = $2
+         WHERE id = 1 AND (lease_owner IS NULL OR lease_owner = $1 OR lease_until < $3)
+         RETURNING alerted_through`,
+      [owner, until, now],
+    );
+    const row = result.rows[0];
+    return row === undefined ? null : dispatchRow.parse(row).alerted_through;
+  }
+
+  async renewDispatch(owner: string, until: string, alertedThrough: number): Promise<boolean> {
+    const result = await this.query(
+      `UPDATE push_dispatch SET lease_until = $1, alerted_through = GREATEST(alerted_through, $2)
+         WHERE id = 1 AND lease_owner = $3`,
+      [until, alertedThrough, owner],
+    );
+    return (result.rowCount ?? 0) > 0;
+  }
+
+  async releaseDispatch(owner: string, alertedThrough: number): Promise<void> {
+    await this.query(
+      `UPDATE push_dispatch SET lease_owner = NULL, lease_until = NULL,
+         alerted_through = GREATEST(alerted_through, $1) WHERE id = 1 AND lease_owner = $2`,
+      [alertedThrough, owner],
+    );
   }
 }

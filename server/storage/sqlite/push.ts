@@ -5,6 +5,7 @@ import { asStorageError } from "../errors";
 
 const keysRow = z.object({ public_key: z.string(), private_key: z.string() });
 const countRow = z.object({ count: z.number() });
+const dispatchRow = z.object({ alerted_through: z.number() });
 const subscriptionRow = z
   .object({
     endpoint: z.string(),
@@ -88,5 +89,41 @@ export class SqlitePushStore implements PushStore {
     return this.run(
       () => countRow.parse(this.db.prepare("SELECT count(*) AS count FROM push_subscriptions").get()).count,
     );
+  }
+
+  claimDispatch(owner: string, now: string, until: string): Promise<number | null> {
+    return this.run(() => {
+      const row = this.db
+        .prepare(
+          `UPDATE push_dispatch SET lease_owner = ?, lease_until = ?
+             WHERE id = 1 AND (lease_owner IS NULL OR lease_owner = ? OR lease_until < ?)
+             RETURNING alerted_through`,
+        )
+        .get(owner, until, owner, now);
+      return row === undefined ? null : dispatchRow.parse(row).alerted_through;
+    });
+  }
+
+  renewDispatch(owner: string, until: string, alertedThrough: number): Promise<boolean> {
+    return this.run(
+      () =>
+        this.db
+          .prepare(
+            `UPDATE push_dispatch SET lease_until = ?, alerted_through = max(alerted_through, ?)
+               WHERE id = 1 AND lease_owner = ?`,
+          )
+          .run(until, alertedThrough, owner).changes > 0,
+    );
+  }
+
+  releaseDispatch(owner: string, alertedThrough: number): Promise<void> {
+    return this.run(() => {
+      this.db
+        .prepare(
+          `UPDATE push_dispatch SET lease_owner = NULL, lease_until = NULL,
+             alerted_through = max(alerted_through, ?) WHERE id = 1 AND lease_owner = ?`,
+        )
+        .run(alertedThrough, owner);
+    });
   }
 }
