@@ -5,7 +5,7 @@
 //
 // Caching, and why:
 // - Navigations go to the network first, always: a kept page is used only when the network
-//   fails, so a stale index.html never hides a newer build. The dashboard's shell is kept under
+//   fails or has not begun to answer in 6 s, so a stale index.html never hides a newer build. The dashboard's shell is kept under
 //   "/" whatever its filter (the app reads the filter from the address), and permalinks opened
 //   are kept too. Offline, a permalink with nothing kept gets the dashboard's shell (the app shows
 //   the item when the window it kept has it); any other page with nothing kept, the offline page.
@@ -21,6 +21,12 @@ const OFFLINE_PAGE = "/offline.html";
 const PRECACHED = [OFFLINE_PAGE, "/offline.css", "/favicon.svg"];
 /** Permalinks kept at most; the oldest go first. */
 const PERMALINKS_KEPT = 30;
+/**
+ * A navigation the network has not begun to answer in this long is taken as a hung network (a
+ * dead Wi-Fi, a captive portal, a server that stopped answering): the kept page, or the offline
+ * page, answers instead of a blank screen that waits for minutes.
+ */
+const NAVIGATION_TIMEOUT_MS = 6000;
 /** Built files kept at most: several builds' worth, the oldest go first. */
 const ASSETS_KEPT = 120;
 const STATIC_FILES = new Set(["/favicon.svg", "/manifest.webmanifest", OFFLINE_PAGE, "/offline.css"]);
@@ -91,16 +97,33 @@ self.addEventListener("activate", (event) => {
   );
 });
 
+/** The network's answer to `request`, or a failure when it has not begun to answer within `ms`. */
+function fetchWithin(request, ms) {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error("the network did not answer in time")), ms);
+    fetch(request).then(
+      (response) => {
+        clearTimeout(timer);
+        resolve(response);
+      },
+      (error) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
+}
+
 /**
  * A navigation: the network's page (the dashboard and permalinks kept for later); when the network
- * fails, the kept page, else for a permalink the dashboard's shell (the app shows the item if the
+ * fails or hangs (NAVIGATION_TIMEOUT_MS), the kept page, else for a permalink the dashboard's shell (the app shows the item if the
  * window this device kept has it), else the offline page.
  */
 async function navigate(event, url) {
   const dashboard = url.pathname === "/";
   const permalink = url.pathname.startsWith("/items/");
   try {
-    const response = await fetch(event.request);
+    const response = await fetchWithin(event.request, NAVIGATION_TIMEOUT_MS);
     if (response.ok && response.type === "basic") {
       if (dashboard) event.waitUntil(keepShell(response.clone()));
       else if (permalink) event.waitUntil(keepPermalink(url.href, response.clone()));

@@ -101,3 +101,29 @@ test.describe("offline", () => {
     expect(kept.filter((path) => path.startsWith("/api") || path.startsWith("/socket.io"))).toEqual([]);
   });
 });
+
+test.describe("a network that hangs", () => {
+  test("a page with nothing kept shows the offline page instead of waiting, and the news comes back with the server", async ({
+    page,
+    desk,
+    dashboard,
+  }) => {
+    test.setTimeout(90_000);
+    await dashboard.open();
+    await keptForOffline(page);
+    const pid = desk.pid;
+    if (pid === undefined) throw new Error("the desk is not running");
+    // The server stops answering without refusing anything (SIGSTOP): connections open, no page
+    // comes, as on a dead Wi-Fi or behind a captive portal. Chromium alone would wait for minutes.
+    process.kill(pid, "SIGSTOP");
+    try {
+      await page.goto("/admin", { timeout: 30_000 });
+      await expect(page.getByRole("heading", { level: 1, name: "You are offline" })).toBeVisible();
+      expect(await seriousViolations(page)).toEqual([]);
+    } finally {
+      process.kill(pid, "SIGCONT");
+    }
+    await page.getByRole("link", { name: "open the news" }).click();
+    await expect(dashboard.status).toContainText("Live", { timeout: 30_000 });
+  });
+});
