@@ -276,6 +276,41 @@ test.describe("Get alerts", () => {
     ).toBeFocused();
     expect(answer.asks).toBe(0);
   });
+
+  test("offline, says alerts wait for the network instead of failing or asking the browser", async ({
+    page,
+    context,
+    answer,
+  }) => {
+    const offline = "You are offline. Alerts can be turned on once you are back online.";
+    await page.goto("/");
+    // The installed app keeps the dashboard (the service worker) but never loaded the dialog.
+    await page.evaluate(() => navigator.serviceWorker.ready);
+    await expect.poll(() => page.evaluate(async () => (await caches.match("/")) !== undefined)).toBe(true);
+    await context.setOffline(true);
+    await page.reload();
+    const alerts = new AlertsDialog(page);
+    await alerts.opener.click();
+    await expect(page.getByRole("alert").filter({ hasText: offline })).toBeVisible();
+    // The dashboard stays (a failed lazy load used to take the whole page down).
+    await expect(page.getByRole("marquee", { name: "Breaking news" })).toBeAttached();
+    await expect(alerts.opener).toBeVisible();
+
+    // Online once, the dialog is kept; offline again, it opens and says why nothing can be chosen.
+    await context.setOffline(false);
+    await page.reload();
+    await alerts.opener.click();
+    await expect(alerts.topic("Politics")).toBeVisible();
+    await alerts.close.click();
+    await context.setOffline(true);
+    await page.reload();
+    await alerts.opener.click();
+    await expect(alerts.problem).toHaveText(offline);
+    await expect(alerts.dialog.getByText("Loading topics…")).toHaveCount(0);
+    await expect(alerts.turnOn).toBeDisabled();
+    expect(await seriousViolations(page)).toEqual([]);
+    expect(answer.asks).toBe(0);
+  });
 });
 
 test.describe("Get alerts on an iPhone", () => {

@@ -11,6 +11,7 @@ import {
   turnOffAlerts,
   turnOnAlerts,
 } from "./alerts";
+import { OFFLINE_ALERTS } from "./GetAlerts";
 
 type Status =
   | { kind: "idle" }
@@ -54,7 +55,11 @@ export default function AlertsDialog({ onClose }: { onClose: () => void }) {
     fetchTopics().then(
       (list) => live && setTopics(list),
       () =>
-        live && setStatus({ kind: "failed", message: "The topics could not be loaded. Try again later." }),
+        live &&
+        setStatus({
+          kind: "failed",
+          message: navigator.onLine ? "The topics could not be loaded. Try again later." : OFFLINE_ALERTS,
+        }),
     );
     return () => {
       live = false;
@@ -72,6 +77,11 @@ export default function AlertsDialog({ onClose }: { onClose: () => void }) {
     if (picked.length === 0) {
       setTopicError(true);
       firstTopic.current?.focus();
+      return;
+    }
+    // The browser is not asked for a permission that could not be used now.
+    if (!navigator.onLine) {
+      setStatus({ kind: "failed", message: OFFLINE_ALERTS });
       return;
     }
     setStatus({ kind: "working" });
@@ -125,22 +135,20 @@ export default function AlertsDialog({ onClose }: { onClose: () => void }) {
       <form onSubmit={submit} noValidate>
         <fieldset className="field" aria-describedby={topicError ? `${id}-topics-error` : undefined}>
           <legend>Alert me about</legend>
-          {topics === null ? (
-            <p className="hint">Loading topics…</p>
-          ) : (
-            topics.map((topic, i) => (
-              <label key={topic.slug} className="check">
-                <input
-                  ref={i === 0 ? firstTopic : undefined}
-                  type="checkbox"
-                  checked={chosen.includes(topic.slug)}
-                  onChange={() => toggle(topic.slug)}
-                  aria-invalid={topicError || undefined}
-                />
-                {topic.name}
-              </label>
-            ))
-          )}
+          {topics === null
+            ? status.kind !== "failed" && <p className="hint">Loading topics…</p>
+            : topics.map((topic, i) => (
+                <label key={topic.slug} className="check">
+                  <input
+                    ref={i === 0 ? firstTopic : undefined}
+                    type="checkbox"
+                    checked={chosen.includes(topic.slug)}
+                    onChange={() => toggle(topic.slug)}
+                    aria-invalid={topicError || undefined}
+                  />
+                  {topic.name}
+                </label>
+              ))}
           {topicError && (
             <p id={`${id}-topics-error`} className="field-error">
               Choose at least one topic.
