@@ -106,4 +106,26 @@ describe.each(backends)("push store on %s", (_name, backend) => {
       await close();
     }
   });
+
+  it("leases sending alerts to one node at a time, taken over once it runs out, and never moves the cursor back", async () => {
+    const { stores, close } = await backend.nodes();
+    const [a, b] = stores;
+    const at = (seconds: number) => new Date(Date.UTC(2026, 10, 26, 12, 0, seconds)).toISOString();
+    try {
+      // A fresh database starts at its current seq (0): nothing before push alerts is owed.
+      expect(await a.claimDispatch("node-a", at(0), at(10))).toBe(0);
+      expect(await b.claimDispatch("node-b", at(5), at(15))).toBeNull();
+      expect(await a.renewDispatch("node-a", at(20), 7)).toBe(true);
+      expect(await b.claimDispatch("node-b", at(15), at(25))).toBeNull();
+      // Node A stops renewing: once its lease has run out, B goes on from where A recorded.
+      expect(await b.claimDispatch("node-b", at(21), at(31))).toBe(7);
+      expect(await a.renewDispatch("node-a", at(40), 9)).toBe(false);
+      expect(await b.renewDispatch("node-b", at(35), 5)).toBe(true);
+      // A shutdown gives the lease back at once.
+      await b.releaseDispatch("node-b", 6);
+      expect(await a.claimDispatch("node-a", at(22), at(32))).toBe(7);
+    } finally {
+      await close();
+    }
+  });
 });
