@@ -8,11 +8,11 @@ import type { PushStore } from "./store";
 
 /**
  * The alert work of one change: works out its alert, finds the subscribers and queues one message
- * each. The promise resolves once every message is done with (sent, gone, refused, given up or
- * replaced), so the dispatcher knows how far alerts are settled; a change whose alert could not be
- * worked out (the storage failed) is logged and counts as done.
+ * each. The promise resolves with the number of messages once every one is done with (sent, gone,
+ * refused, given up or replaced), so the dispatcher knows how far alerts are settled; a change
+ * whose alert could not be worked out (the storage failed) is logged and counts as done.
  */
-export type AlertWork = (change: Change) => Promise<void>;
+export type AlertWork = (change: Change) => Promise<number>;
 
 export function alertWork(
   storage: Pick<Storage, "listRevisions">,
@@ -48,9 +48,11 @@ export function alertWork(
     const id = change.item.id;
     const queued = (lastOfItem.get(id) ?? Promise.resolve()).then(() => queue(change));
     const done = queued.then(
-      (messages) => Promise.all(messages).then(() => undefined),
-      (error: unknown) =>
-        logger.warn({ err: error, itemId: id, seq: change.seq }, "could not send push alerts"),
+      (messages) => Promise.all(messages).then(() => messages.length),
+      (error: unknown) => {
+        logger.warn({ err: error, itemId: id, seq: change.seq }, "could not send push alerts");
+        return 0;
+      },
     );
     const settled = queued.catch(() => []);
     lastOfItem.set(id, settled);

@@ -114,9 +114,11 @@ export class AlertDispatcher {
   private begin(change: Change): void {
     this.startedThrough = change.seq;
     this.unsettled.add(change.seq);
-    void this.work(change).finally(() => {
+    void this.work(change).then((messages) => {
       if (!this.unsettled.delete(change.seq)) return;
-      this.recordSoon();
+      // Progress past a change that sent nothing is written with the next renewal: redoing it
+      // after a crash sends nothing either, and the publishes need the database more.
+      if (messages > 0) this.recordSoon();
       this.wake();
     });
   }
