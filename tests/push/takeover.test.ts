@@ -1,3 +1,4 @@
+import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
@@ -8,6 +9,7 @@ import { type PostgresServer, startPostgres } from "../helpers/postgres";
 import { type ServerProcess, spawnServer } from "../helpers/process";
 import { type PushService, startPushService } from "../helpers/push-service";
 import { type RedisServer, startRedis } from "../helpers/redis";
+import { tempDir } from "../helpers/server";
 
 /*
  * The fault: the node that committed a flash is killed (SIGKILL) after the commit, before its
@@ -34,10 +36,11 @@ afterAll(async () => {
   await postgres?.stop();
 });
 
-async function startNode(): Promise<ServerProcess> {
+async function startNode(
+  env: Record<string, string> = { DATABASE_URL: databaseUrl, REDIS_URL: redis.url },
+): Promise<ServerProcess> {
   const node = await spawnServer({
-    DATABASE_URL: databaseUrl,
-    REDIS_URL: redis.url,
+    ...env,
     LIVEDESK_ADMIN_PASSWORD: PASSWORD,
     LIVEDESK_PUSH_INSECURE_ENDPOINTS: "1",
   });
@@ -122,5 +125,40 @@ describe("an alert whose node dies between commit and send", () => {
       "Flash the dead node owed",
       "Flash after the takeover",
     ]);
+  }, 120_000);
+
+  it("is sent by the one node of a SQLite desk when it is back from the crash", async () => {
+    const env = { DATABASE_URL: `sqlite:${path.join(tempDir(), "livedesk.db")}` };
+    const desk = await startNode(env);
+    const { editorToken } = await setUpDesk(desk.url, PASSWORD);
+    const reader = service.subscribe();
+    const subscribed = await call(desk.url, "POST", "/api/push/subscriptions", {
+      body: {
+        subscription: { endpoint: reader.endpoint, keys: reader.keys },
+        topics: ["world"],
+        minUrgency: 1,
+      },
+    });
+    expect(subscribed.status).toBe(201);
+    let answer = () => {};
+    service.answerNext(reader.endpoint, {
+      status: 503,
+      hold: new Promise<void>((resolve) => (answer = resolve)),
+    });
+    await publish(desk.url, editorToken, { headline: "Flash owed across a restart", urgency: 1 });
+    await vi.waitFor(() => expect(service.requests(reader.endpoint)).toBe(1), {
+      timeout: 15_000,
+      interval: 20,
+    });
+    desk.child.kill("SIGKILL");
+    await desk.exited;
+    answer();
+    const before = service.messages.length;
+
+    // Back on the same file, it takes the lease over once the dead process's lease has run out.
+    await startNode(env);
+    const [delivered] = (await service.waitForMessages(before + 1, 60_000)).slice(before);
+    expect(delivered?.endpoint).toBe(reader.endpoint);
+    expect(alertMessageSchema.parse(delivered?.payload).title).toBe("Flash owed across a restart");
   }, 120_000);
 });
