@@ -42,6 +42,7 @@ export class AlertDispatcher {
   private readonly ticker: NodeJS.Timeout;
   private closed = false;
   private waiters: (() => void)[] = [];
+  private ticking: Promise<void> | undefined;
 
   constructor(
     private readonly store: PushStore,
@@ -52,7 +53,13 @@ export class AlertDispatcher {
     options: DispatchOptions = {},
   ) {
     this.leaseMs = options.leaseMs ?? DEFAULT_DISPATCH_LEASE_MS;
-    this.ticker = setInterval(() => void this.tick(), this.leaseMs / 4);
+    this.ticker = setInterval(() => {
+      // A storage slow to answer must not pile renewals up behind each other.
+      if (this.ticking !== undefined) return;
+      this.ticking = this.tick().finally(() => {
+        this.ticking = undefined;
+      });
+    }, this.leaseMs / 4);
     this.ticker.unref();
   }
 
