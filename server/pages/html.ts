@@ -1,10 +1,19 @@
 import type { Item } from "../../shared/item";
+import {
+  itemPath,
+  jsonForScript,
+  liveBlogPosting,
+  newsArticle,
+  type Picture,
+  pictureOf,
+} from "./structured-data";
 
 /*
  * The pages' first paint, before the dashboard's JavaScript runs: the built index.html with the
  * latest headlines (or one item) inside `#root`, which the app replaces when it starts, and a
- * title, description and Open Graph tags a shared link unfurls with. Pure: text in, text out.
- * Nothing here is a script, so the Content-Security-Policy (no inline script) holds.
+ * title, description, Open Graph tags and JSON-LD a shared link unfurls with. Pure: text in, text
+ * out. Nothing here runs: JSON-LD is a data block (`application/ld+json`), which browsers never
+ * execute, so the Content-Security-Policy (no inline script) holds.
  */
 
 const HTML_ESCAPES: Record<string, string> = {
@@ -25,7 +34,9 @@ export interface PageContent {
   title: string;
   description: string;
   /** Open Graph for a page worth sharing: og:title is `title`, og:description is `description`. */
-  openGraph?: { url: string; type: "website" | "article" };
+  openGraph?: { url: string; type: "website" | "article"; image?: Picture | undefined };
+  /** schema.org JSON-LD describing the page (structured-data.ts). */
+  structuredData?: Record<string, unknown>;
   /** Feeds of what the page shows, for browsers and feed readers to discover (`<link rel="alternate">`). */
   feeds?: readonly FeedLink[];
   body: string;
@@ -78,15 +89,20 @@ export function renderPage(template: string, page: PageContent): string {
           `<meta property="og:url" content="${escapeHtml(page.openGraph.url)}" />`,
           `<meta property="og:type" content="${page.openGraph.type}" />`,
           `<meta property="og:site_name" content="livedesk" />`,
+          ...imageTags(page.openGraph.image),
           `<link rel="canonical" href="${escapeHtml(page.openGraph.url)}" />`,
         ].join("\n    ");
+  const structuredData =
+    page.structuredData === undefined
+      ? ""
+      : `<script type="application/ld+json">${jsonForScript(page.structuredData)}</script>`;
   const feeds = (page.feeds ?? [])
     .map(
       (feed) =>
         `<link rel="alternate" type="${feed.type}" title="${escapeHtml(feed.title)}" href="${escapeHtml(feed.href)}" />`,
     )
     .join("\n    ");
-  const head = [openGraph, feeds].filter((part) => part !== "").join("\n    ");
+  const head = [openGraph, structuredData, feeds].filter((part) => part !== "").join("\n    ");
   // Functions as replacements, so "$&" and friends in user text stay literal.
   return template
     .replace(TITLE, () => `<title>${title}</title>`)
@@ -95,6 +111,18 @@ export function renderPage(template: string, page: PageContent): string {
       () => `<meta name="description" content="${description}" />${head === "" ? "" : `\n    ${head}`}`,
     )
     .replace(ROOT, () => `<div id="root">${page.body}</div>`);
+}
+
+/** og:image and the large preview card when there is a picture; a plain summary card otherwise. */
+function imageTags(image: Picture | undefined): string[] {
+  if (image === undefined) return [`<meta name="twitter:card" content="summary" />`];
+  return [
+    `<meta property="og:image" content="${escapeHtml(image.url)}" />`,
+    `<meta property="og:image:width" content="${image.width}" />`,
+    `<meta property="og:image:height" content="${image.height}" />`,
+    `<meta property="og:image:alt" content="${escapeHtml(image.alt)}" />`,
+    `<meta name="twitter:card" content="summary_large_image" />`,
+  ];
 }
 
 const SITE_DESCRIPTION = "Live news: breaking headlines and a feed filtered by topic.";
@@ -106,10 +134,6 @@ export function shorten(text: string, max = 200): string {
   const cut = flat.slice(0, max - 1);
   const space = cut.lastIndexOf(" ");
   return `${(space > max / 2 ? cut.slice(0, space) : cut).trimEnd()}…`;
-}
-
-function itemPath(item: Item): string {
-  return `/items/${encodeURIComponent(item.id)}`;
 }
 
 function time(iso: string): string {
@@ -129,8 +153,11 @@ function feedNav(feeds: readonly FeedLink[]): string {
   return `<nav class="feed-links" aria-label="Feeds"><a href="${escapeHtml(atom.href)}" type="${atom.type}">Atom feed</a> <a href="${escapeHtml(json.href)}" type="${json.type}">JSON Feed</a></nav>`;
 }
 
-/** `/`: the latest headlines as a plain list of links; `feedQuery` is the filter's (`?topic=…`, or ""). */
-export function dashboardPage(items: readonly Item[], url: string, feedQuery = ""): PageContent {
+/**
+ * `/`: the latest headlines as a plain list of links; `origin` is the site's (`https://host`),
+ * `feedQuery` the filter's (`?topic=…`, or "").
+ */
+export function dashboardPage(items: readonly Item[], origin: string, feedQuery = ""): PageContent {
   const list =
     items.length === 0
       ? "<p>Loading the latest news…</p>"
@@ -144,7 +171,8 @@ export function dashboardPage(items: readonly Item[], url: string, feedQuery = "
   return {
     title: "livedesk — live news",
     description: SITE_DESCRIPTION,
-    openGraph: { url, type: "website" },
+    openGraph: { url: `${origin}/`, type: "website" },
+    structuredData: liveBlogPosting(items, origin),
     feeds,
     body: `<header class="masthead"><p class="brand">livedesk</p>${feedNav(feeds)}</header><main class="page"><h1>Latest news</h1>${list}</main>`,
   };
@@ -152,9 +180,10 @@ export function dashboardPage(items: readonly Item[], url: string, feedQuery = "
 
 /**
  * `/items/:id`: the item's headline and summary; a retracted item shows only its tombstone (the
- * headline, the notice and its reason), whatever the item passed in still carries.
+ * headline, the notice and its reason), whatever the item passed in still carries, and its meta
+ * neither its summary nor its picture. `origin` is the site's (`https://host`).
  */
-export function itemPage(item: Item, url: string): PageContent {
+export function itemPage(item: Item, origin: string): PageContent {
   const retracted = item.status === "retracted";
   // A legal kill withdraws the headline too; the public item then carries "Withdrawn" as its headline.
   const what = item.withdrawn === true ? "This item was withdrawn." : "This item was retracted.";
@@ -170,7 +199,12 @@ export function itemPage(item: Item, url: string): PageContent {
   return {
     title: `${item.headline} — livedesk`,
     description: shorten(retracted ? notice : item.summary === "" ? item.headline : item.summary),
-    openGraph: { url, type: "article" },
+    openGraph: {
+      url: `${origin}${itemPath(item)}`,
+      type: "article",
+      image: retracted ? undefined : pictureOf(item, origin),
+    },
+    structuredData: newsArticle(item, origin),
     body: [
       `<main class="page permalink"><p><a href="/">← All news</a></p>`,
       `<article class="${retracted ? "item tombstone" : "item"}" aria-labelledby="item-headline">`,

@@ -51,7 +51,9 @@ export function pageRoutes(timeline: Timeline, clientDir: string): Router {
     res.status(status).set("Cache-Control", "no-cache").type("html").send(renderPage(shell, page));
   };
 
-  const absolute = (req: Request, pathname: string) => `${req.protocol}://${req.get("host")}${pathname}`;
+  // The site's address as the reader reached it: behind a proxy on this host (`trust proxy`), the
+  // scheme and host it forwarded. Every link a page's meta names starts with it.
+  const origin = (req: Request) => `${req.protocol}://${req.get("host")}`;
 
   router.get("/", async (req, res) => {
     // The same filter the dashboard reads from the URL, its topics cut to the first
@@ -67,13 +69,13 @@ export function pageRoutes(timeline: Timeline, clientDir: string): Router {
     );
     // A filtered view names the feed of the same filter.
     const feedQuery = query.success ? filterQuery(feedFilter(query.data)) : "";
-    send(res, 200, dashboardPage(page.items, absolute(req, "/"), feedQuery));
+    send(res, 200, dashboardPage(page.items, origin(req), feedQuery));
   });
 
   router.get("/items/:id", async (req, res) => {
     try {
       const item = await timeline.get(req.params.id);
-      send(res, 200, itemPage(item, absolute(req, `/items/${encodeURIComponent(item.id)}`)));
+      send(res, 200, itemPage(item, origin(req)));
     } catch (error) {
       if (error instanceof TimelineError && error.code === "not_found")
         send(res, 404, notFoundPage("No item has this address."));

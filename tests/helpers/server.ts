@@ -25,14 +25,17 @@ export function tempDir(): string {
 
 /**
  * The real server on a free port with a fresh SQLite file, tokens for both roles and three topics;
- * `config` adds to the app's configuration (the dashboard is never built here).
+ * `config` adds to the app's configuration (no dashboard unless `clientDir` names a folder with an
+ * index.html, for a test of the pages).
  */
-export async function startTestServer(config: Omit<AppConfig, "clientDir"> = {}): Promise<TestServer> {
+export async function startTestServer(
+  config: Omit<AppConfig, "clientDir"> & { clientDir?: string } = {},
+): Promise<TestServer> {
   const dir = tempDir();
   const file = path.join(dir, "livedesk.db");
   const storage = SqliteStorage.open(file);
   const livedesk = await createApp(
-    { ...config, clientDir: path.join(dir, "no-client") },
+    { ...config, clientDir: config.clientDir ?? path.join(dir, "no-client") },
     {
       storage,
       push: storage.push(),
