@@ -120,6 +120,13 @@ const oneOrMany = <T extends z.ZodType>(schema: T) =>
 export const itemStatusFilterSchema = z.enum(["published", "retracted", "all"]);
 export type ItemStatusFilter = z.infer<typeof itemStatusFilterSchema>;
 
+/**
+ * `verification` of `GET /api/items`: only items the desk marked so, or `none` for those nobody
+ * has said anything about (`verification: null`).
+ */
+export const verificationFilterSchema = z.enum(["none", "unconfirmed", "confirmed", "disputed"]);
+export type VerificationFilter = z.infer<typeof verificationFilterSchema>;
+
 /** The query of `GET /api/items`. Several topics match an item carrying any of them. */
 export const listItemsQuerySchema = z.object({
   topic: oneOrMany(topicSlugSchema)
@@ -134,6 +141,7 @@ export const listItemsQuerySchema = z.object({
     .max(PAGE_MAX, `must be at most ${PAGE_MAX}`)
     .default(PAGE_DEFAULT),
   status: itemStatusFilterSchema.default("published"),
+  verification: verificationFilterSchema.optional(),
 });
 export type ListItemsQuery = z.infer<typeof listItemsQuerySchema>;
 

@@ -26,7 +26,10 @@ async function getJson<T extends z.ZodMiniType>(
   return schema.parse(await response.json());
 }
 
-/** One page of `GET /api/items` for a filter; `before` is the previous page's `nextCursor`. */
+/**
+ * One page of `GET /api/items` for a filter; `before` is the previous page's `nextCursor`, `more`
+ * further query parameters (the panel's `verification`).
+ */
 export function fetchItems(
   filter: Filter,
   before: string | null,
@@ -34,8 +37,9 @@ export function fetchItems(
   status: ItemStatusFilter = "published",
   limit = 50,
   view: "public" | "full" = "public",
+  more: Record<string, string> = {},
 ): Promise<ItemPage> {
-  const params = new URLSearchParams();
+  const params = new URLSearchParams(more);
   for (const topic of filter.topics) params.append("topic", topic);
   if (filter.q.trim() !== "") params.set("q", filter.q.trim());
   if (before !== null) params.set("before", before);

@@ -1,5 +1,5 @@
 import type { Change, ChangeKind, Item, Topic } from "../../shared/item";
-import type { ItemStatusFilter } from "../../shared/requests";
+import type { ItemStatusFilter, VerificationFilter } from "../../shared/requests";
 
 /** An item as the core builds it; the storage stamps the seq when it commits. */
 export type ItemDraft = Omit<Item, "seq">;
@@ -49,6 +49,8 @@ export interface ItemQuery {
   limit: number;
   /** Which items: published only (what readers see), retracted only, or both. */
   status: ItemStatusFilter;
+  /** Only items with this verification (`none`: not said); every item when absent. */
+  verification?: VerificationFilter | undefined;
   /**
    * `timeline` (the default): by `publishedAt`, then `id`, newest first. `latestChange`: the item
    * whose latest change is newest first (by `seq`), as the feeds list them; read by walking the

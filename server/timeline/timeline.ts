@@ -307,6 +307,7 @@ export class Timeline {
       after,
       limit: query.limit + 1,
       status: query.status,
+      verification: query.verification,
     });
     const page = rows.slice(0, query.limit);
     const last = page.at(-1);

@@ -153,6 +153,53 @@ describe("verification, key events and sources", () => {
   });
 });
 
+describe("the verification filter of GET /api/items", () => {
+  it("lists only the items with that verification, reaching past the first page", async () => {
+    const disputed = await publish(server.url, server.editorToken, {
+      headline: "Filter: a disputed claim",
+      topics: ["politics"],
+      verification: "disputed",
+    });
+    // More newer items than one page holds, none disputed.
+    for (let i = 0; i < 5; i += 1) {
+      await publish(server.url, server.editorToken, {
+        headline: `Filter: routine ${i}`,
+        topics: ["politics"],
+      });
+    }
+    const confirmed = await edit(
+      await publish(server.url, server.editorToken, {
+        headline: "Filter: confirmed later",
+        topics: ["politics"],
+        verification: "unconfirmed",
+      }),
+      { verification: "confirmed" },
+    );
+    const list = async (query: string) => {
+      const answer = await call(server.url, "GET", `/api/items?topic=politics&limit=3&${query}`);
+      expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+      return z
+        .object({ items: z.array(itemSchema) })
+        .parse(answer.body)
+        .items.map((item) => item.headline);
+    };
+    expect(await list("verification=disputed")).toEqual([disputed.headline]);
+    expect(await list("verification=confirmed")).toEqual([confirmed.headline]);
+    expect(await list("verification=unconfirmed")).toEqual([]);
+    expect(await list("verification=none")).toEqual([
+      "Filter: routine 4",
+      "Filter: routine 3",
+      "Filter: routine 2",
+    ]);
+  });
+
+  it("refuses a verification it does not know, naming the field", async () => {
+    const answer = await call(server.url, "GET", "/api/items?verification=probably");
+    expect(answer.status).toBe(400);
+    expect(Object.keys(errorOf(answer).fields ?? {})).toEqual(["verification"]);
+  });
+});
+
 describe("ninjs and Socket.IO", () => {
   it("gives ninjs the item's own urgency and its named sources as infoSources", async () => {
     const item = await publish(server.url, server.editorToken, {

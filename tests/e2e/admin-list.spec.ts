@@ -11,7 +11,7 @@ const NEWER = 2000;
 const SERVER = { timeout: 15_000 };
 
 /**
- * A desk with history: one item written long ago under 2,000 newer ones, and three items to
+ * A desk with history: two items written long ago (one disputed) under 2,000 newer ones, and three items to
  * filter by topic and status. Seeded through the API, many calls at once, before any test runs.
  */
 async function deskWithHistory(): Promise<{ desk: Desk; old: Item }> {
@@ -21,6 +21,11 @@ async function deskWithHistory(): Promise<{ desk: Desk; old: Item }> {
   const old = await desk.publish({
     headline: "Archive test: harbour crane topples",
     summary: "Nobody was hurt.",
+    publishedAt: at(0),
+  });
+  await desk.publish({
+    headline: "Archive test: casualty figure disputed",
+    verification: "disputed",
     publishedAt: at(0),
   });
   for (let first = 0; first < NEWER; first += 50) {
@@ -139,6 +144,18 @@ test.describe("the panel's list of items", () => {
     await admin.loadMore.click();
     await expect(rows).toHaveCount(100, SERVER);
     await expect(rows.nth(99)).toContainText("Newer item");
+  });
+
+  test("filters by verification on the server, finding a disputed item 2,000 back", async ({ page }) => {
+    const admin = new AdminPage(page);
+    await admin.login("admin", DESK_ADMIN_PASSWORD);
+    const rows = admin.items.getByRole("listitem");
+    await expect(rows).toHaveCount(50, SERVER);
+    await admin.verificationFilter.selectOption({ label: "Disputed" });
+    await expect(rows).toHaveText([/^Archive test: casualty figure disputed/], SERVER);
+    await expect(rows.first().getByText("Disputed", { exact: true })).toBeVisible();
+    await admin.verificationFilter.selectOption({ label: "Confirmed" });
+    await expect(admin.items).toContainText("No items match", SERVER);
   });
 
   test("keeps live changes on what it shows: a new match appears, an edited row changes", async ({

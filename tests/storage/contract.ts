@@ -349,6 +349,36 @@ export function storageContract(name: string, open: () => Promise<OpenedStorage>
       expect(ids(await storage.listItems({ ...base, limit: 2 }))).toEqual(["b", "c"]);
     });
 
+    it("filters the list by verification, `none` for items nobody has said anything about", async () => {
+      await commitNew("said-nothing", { publishedAt: "2026-03-01T10:00:00.000Z" });
+      await commitNew("unconfirmed", {
+        publishedAt: "2026-03-01T11:00:00.000Z",
+        verification: "unconfirmed",
+      });
+      await commitNew("confirmed", { publishedAt: "2026-03-01T12:00:00.000Z", verification: "unconfirmed" });
+      await storage.commit({ itemId: "confirmed", decide: bump({ verification: "confirmed" }) });
+      await commitNew("disputed", {
+        publishedAt: "2026-03-01T13:00:00.000Z",
+        verification: "disputed",
+        topics: ["sport"],
+        status: "retracted",
+      });
+      const base = { topics: [], text: undefined, after: undefined, limit: 10, status: "all" as const };
+      const ids = (items: Item[]) => items.map((item) => item.id);
+
+      expect(ids(await storage.listItems({ ...base, verification: "none" }))).toEqual(["said-nothing"]);
+      expect(ids(await storage.listItems({ ...base, verification: "unconfirmed" }))).toEqual(["unconfirmed"]);
+      expect(ids(await storage.listItems({ ...base, verification: "confirmed" }))).toEqual(["confirmed"]);
+      expect(ids(await storage.listItems({ ...base, verification: "disputed" }))).toEqual(["disputed"]);
+      expect(
+        ids(await storage.listItems({ ...base, verification: "disputed", status: "published" })),
+      ).toEqual([]);
+      expect(ids(await storage.listItems({ ...base, verification: "disputed", topics: ["world"] }))).toEqual(
+        [],
+      );
+      expect(ids(await storage.listItems({ ...base, verification: undefined }))).toHaveLength(4);
+    });
+
     it("lists by latest change for the feeds: each item once, the one changed last first, filters kept", async () => {
       await commitNew("old", {
         publishedAt: "2026-03-01T08:00:00.000Z",

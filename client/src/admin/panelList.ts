@@ -1,5 +1,5 @@
 import type { Item } from "../../../shared/item";
-import type { ItemStatusFilter } from "../../../shared/requests";
+import type { ItemStatusFilter, VerificationFilter as VerificationQuery } from "../../../shared/requests";
 import { matchesFilter } from "../../../shared/search";
 import { compareItems } from "../../../shared/timeline";
 
@@ -10,13 +10,18 @@ export interface PanelQuery {
   topic: string | null;
   status: ItemStatusFilter;
   /**
-   * Only items the desk marked so ("none": not said), or "any". Applied to the rows read so far
-   * (the server pages by topic, text and status only), so "Load more items" finds older ones.
+   * Only items the desk marked so ("none": not said), or "any". The server pages by it
+   * (`?verification=`), and live changes are held to it here.
    */
   verification?: VerificationFilter;
 }
 
-export type VerificationFilter = "any" | "none" | "unconfirmed" | "confirmed" | "disputed";
+export type VerificationFilter = "any" | VerificationQuery;
+
+/** The query parameters the server narrows the list by, beyond topic, text and status. */
+export function panelQueryParams(verification: PanelQuery["verification"]): Record<string, string> {
+  return verification === undefined || verification === "any" ? {} : { verification };
+}
 
 function matchesVerification(item: Item, wanted: VerificationFilter | undefined): boolean {
   if (wanted === undefined || wanted === "any") return true;

@@ -4,7 +4,7 @@ import { PAGE_MAX } from "../../../shared/limits";
 import { upsertItem } from "../../../shared/timeline";
 import { fetchItems } from "../api";
 import { useStore } from "../store";
-import { type PanelQuery, panelRows } from "./panelList";
+import { type PanelQuery, panelQueryParams, panelRows } from "./panelList";
 
 const PAGE = 50;
 /** A pause while the operator types, so that a search is not sent per keystroke. */
@@ -49,7 +49,8 @@ export function usePanelList(query: PanelQuery): {
   const generation = useRef(0);
   const live = useStore((state) => state.view.items);
   const connection = useStore((state) => state.connection);
-  const queryKey = JSON.stringify([query.q.trim(), query.topic, query.status]);
+  const queryKey = JSON.stringify([query.q.trim(), query.topic, query.status, query.verification]);
+  const more = useMemo(() => panelQueryParams(query.verification), [query.verification]);
   const filter = useMemo(
     () => ({ topics: query.topic === null ? [] : [query.topic], q: query.q }),
     [query.topic, query.q],
@@ -75,6 +76,7 @@ export function usePanelList(query: PanelQuery): {
           atLeast > PAGE ? PAGE_MAX : PAGE,
           // An operator searches what is stored, a retraction's hidden text and withdrawn headline too.
           "full",
+          more,
         );
         if (generation.current !== mine) return;
         items = merge(items, page.items);
@@ -82,7 +84,7 @@ export function usePanelList(query: PanelQuery): {
       } while (cursor !== null && items.length < atLeast);
       update({ items, cursor, done: cursor === null, answered: true, loading: false, failed: false });
     },
-    [filter, query.status, update],
+    [filter, query.status, more, update],
   );
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: `queryKey` stands for the query; `readFromTop` changes with it
@@ -121,7 +123,7 @@ export function usePanelList(query: PanelQuery): {
       readFromTop(PAGE).catch(failed);
       return;
     }
-    fetchItems(filter, state.cursor, undefined, query.status, PAGE, "full").then((page) => {
+    fetchItems(filter, state.cursor, undefined, query.status, PAGE, "full", more).then((page) => {
       if (generation.current !== mine) return;
       const now = current.current;
       update({
@@ -132,7 +134,7 @@ export function usePanelList(query: PanelQuery): {
         loading: false,
       });
     }, failed);
-  }, [filter, query.status, update, readFromTop]);
+  }, [filter, query.status, more, update, readFromTop]);
 
   const rows = useMemo(
     () => panelRows(pages.items, live, query, pages.done),

@@ -334,6 +334,14 @@ export class PgStorage implements Storage {
       return `$${params.length}`;
     };
     if (query.status !== "all") where.push(`status = ${param(query.status)}`);
+    if (query.verification !== undefined) {
+      // Items stored before the field existed have none: read as null, as the item schema reads them.
+      where.push(
+        query.verification === "none"
+          ? "data->>'verification' IS NULL"
+          : `data->>'verification' = ${param(query.verification)}`,
+      );
+    }
     if (query.topics.length > 0) {
       where.push(
         `EXISTS (SELECT 1 FROM item_topics t WHERE t.item_id = items.id AND t.topic = ANY(${param([...query.topics])}))`,

@@ -225,6 +225,14 @@ export class SqliteStorage implements Storage {
       where.push("status = ?");
       params.push(query.status);
     }
+    if (query.verification !== undefined) {
+      // Items stored before the field existed have none: read as null, as the item schema reads them.
+      if (query.verification === "none") where.push("json_extract(data, '$.verification') IS NULL");
+      else {
+        where.push("json_extract(data, '$.verification') = ?");
+        params.push(query.verification);
+      }
+    }
     if (query.topics.length > 0) {
       where.push(
         `EXISTS (SELECT 1 FROM item_topics t WHERE t.item_id = items.id AND t.topic IN (${query.topics.map(() => "?").join(", ")}))`,
