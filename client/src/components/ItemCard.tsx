@@ -3,6 +3,7 @@ import { Link } from "wouter";
 import type { Item } from "../../../shared/item";
 import { DEMO_SOURCE } from "../../../shared/limits";
 import { useStore } from "../store";
+import { CopyLink } from "./CopyLink";
 import { RelativeTime } from "./RelativeTime";
 import { isWithdrawn, RetractionBadge, RetractionNotice } from "./RetractionNotice";
 import { ItemSources, UrgencyBadge, VerificationBadge } from "./Signals";
@@ -116,6 +117,7 @@ export function ItemCard({
         )}
         <TopicList topics={item.topics} />
         {!retracted && <SourceLink url={item.url} />}
+        {!retracted && !preview && <CopyLink item={item} />}
       </div>
     </article>
   );

@@ -3,6 +3,7 @@ import { Link } from "wouter";
 import { type Item, urgencyGrade, VERIFICATION_LABELS } from "../../../shared/item";
 import { fetchItem, fetchRevisions, NotFoundError } from "../api";
 import { ConnectionStatus } from "../components/ConnectionStatus";
+import { CopyLink } from "../components/CopyLink";
 import { SourceLink, TopicList } from "../components/ItemCard";
 import { formatExact, RelativeTime } from "../components/RelativeTime";
 import { isWithdrawn, RetractionBadge, RetractionNotice } from "../components/RetractionNotice";
@@ -140,6 +141,7 @@ export function ItemPage({ id }: { id: string }) {
               <span>by {shown.author}</span>
               <TopicList topics={shown.topics} />
               {shown.status === "published" && <SourceLink url={shown.url} />}
+              {shown.status === "published" && <CopyLink item={shown} />}
             </div>
           </article>
         )}

@@ -115,6 +115,11 @@ export class DashboardPage {
     return this.feed.getByRole("article", { name: headline });
   }
 
+  /** The card's "Copy link “headline”" button. */
+  copyLink(headline: string): Locator {
+    return this.article(headline).getByRole("button", { name: `Copy link “${headline}”` });
+  }
+
   topic(name: string): Locator {
     return this.topics.getByRole("button", { name, exact: true });
   }

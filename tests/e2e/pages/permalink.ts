@@ -22,6 +22,11 @@ export class PermalinkPage {
     await expect(this.article).toBeVisible();
   }
 
+  /** The item's "Copy link “headline”" button. */
+  copyLink(headline: string): Locator {
+    return this.article.getByRole("button", { name: `Copy link “${headline}”` });
+  }
+
   heading(): Locator {
     return this.article.getByRole("heading", { level: 1 });
   }
