@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { monotonicFactory } from "ulid";
 import type { ItemImageInput } from "../../shared/fields";
-import type { Item } from "../../shared/item";
+import type { Item, ItemSource } from "../../shared/item";
 import { createItemSchema, type PatchItemInput } from "../../shared/requests";
 import type { PollResult } from "../../shared/wires";
 import { type Author, type Timeline, TimelineError } from "../timeline/timeline";
@@ -61,10 +61,22 @@ export interface EntryText {
   image?: ItemImageInput | null;
 }
 
-/** Publishes a wire entry as an item with its origin; a second call for one entry returns the same item. */
+/**
+ * The wire as an item's named source (ninjs infosource): its name, the role "wire", and the
+ * address of its site. Only the feed's origin, never its path or query: a subscriber's feed
+ * address often carries a key that readers must not see.
+ */
+export function wireItemSource(source: Pick<SourceRecord, "name" | "url">): ItemSource {
+  return { name: source.name, role: "wire", uri: `${new URL(source.url).origin}/` };
+}
+
+/**
+ * Publishes a wire entry as an item with its origin and the wire as its source; a second call
+ * for one entry returns the same item.
+ */
 export async function publishEntry(
   timeline: Timeline,
-  source: Pick<SourceRecord, "id" | "name">,
+  source: Pick<SourceRecord, "id" | "name" | "url">,
   guid: string,
   text: EntryText,
   now: Date,
@@ -80,6 +92,7 @@ export async function publishEntry(
     breaking: text.breaking ?? false,
     pinned: text.pinned ?? false,
     source: source.name,
+    sources: [wireItemSource(source)],
     ...(publishedAt === undefined ? {} : { publishedAt }),
     ...(text.image === undefined ? {} : { image: text.image }),
   });

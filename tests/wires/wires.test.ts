@@ -107,7 +107,7 @@ describe("following a wire", () => {
     ["Atom", atom(story), "application/atom+xml"],
     ["JSON Feed", jsonFeed(story), "application/feed+json"],
   ])(
-    "turns a %s wire's entries into items with link, time, source and origin",
+    "turns a %s wire's entries into items with link, time, source, the wire as a named source and origin",
     async (_format, body, type) => {
       const source = await addSource(serve(serveDocument(body, type)));
       expect(await poll(source)).toEqual({ created: 2, updated: 0, held: 0, skipped: 0 });
@@ -118,6 +118,7 @@ describe("following a wire", () => {
         url: "https://agency.example/2",
         publishedAt: "2026-03-01T11:00:00.000Z",
         source: source.name,
+        sources: [{ name: source.name, role: "wire", uri: `${feeds.url}/` }],
         topics: ["world"],
         origin: { sourceId: source.id, guid: "urn:agency:2" },
       });
@@ -131,6 +132,23 @@ describe("following a wire", () => {
       expect(after.lastSuccessAt).not.toBeNull();
     },
   );
+
+  it("names the wire by its site only, never by a feed address that carries a subscriber's key", async () => {
+    const path = "/private-feed?key=s3cret-subscriber-key";
+    feeds.route(path, serveDocument(rss(story), "application/rss+xml"));
+    const source = await addSource(path, { name: "Agency (subscription)" });
+    expect(await poll(source)).toMatchObject({ created: 2 });
+    const items = await itemsOf(source);
+    expect(items.map((item) => item.sources)).toEqual([
+      [{ name: "Agency (subscription)", role: "wire", uri: `${feeds.url}/` }],
+      [{ name: "Agency (subscription)", role: "wire", uri: `${feeds.url}/` }],
+    ]);
+    // Nor does it reach readers any other way: not in the item, its ninjs or the public feeds.
+    for (const pathname of [`/api/items/${items[0]?.id}`, `/api/items/${items[0]?.id}/ninjs`, "/feed.json"]) {
+      const answer = await fetch(`${server.url}${pathname}`);
+      expect(await answer.text()).not.toContain("s3cret");
+    }
+  });
 
   it("creates nothing on a re-poll, and asks conditionally with the ETag and Last-Modified it was given", async () => {
     const lastModified = "Sun, 01 Mar 2026 11:00:00 GMT";
@@ -262,6 +280,7 @@ describe("Incoming (mode hold)", () => {
     expect(itemSchema.parse(published.body)).toMatchObject({
       headline: "BREAKING: Talks resume in Geneva",
       breaking: true,
+      sources: [{ name: source.name, role: "wire", uri: `${feeds.url}/` }],
       origin: { sourceId: source.id, guid: "urn:agency:2" },
     });
     const discarded = await call(server.url, "DELETE", `/api/incoming/${ceasefire?.id}`, {
