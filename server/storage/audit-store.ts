@@ -6,7 +6,7 @@ import type { Operator, StoredToken } from "./account-store";
 export interface AuditEntry {
   at: string;
   actor: string;
-  /** `item.created`, `item.updated`, `item.retracted`, `topic.created`, `operator.updated`, … */
+  /** `item.created`, `item.updated`, `item.verification`, `item.retracted`, `topic.created`, … */
   action: string;
   target: string;
   detail: string;

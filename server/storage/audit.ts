@@ -40,3 +40,27 @@ export function changeKindOf(action: string | undefined): string | null | undefi
   if (action === undefined) return undefined;
   return action.startsWith("item.") ? action.slice("item.".length) : null;
 }
+
+/**
+ * The audit log's `action` and `detail` of a line of the change log, as SQL over its columns
+ * (`kind`, `item_id`, `seq`, `item`); `field(table, name)` reads a field of a change's item in the
+ * backend's JSON dialect. An edit that changes the item's verification is an action of its own,
+ * `item.verification`, its detail the new state and the headline ("Confirmed: …"); it is told
+ * from the version before it, so changes stored before this line existed read the same way.
+ */
+export function changeAuditColumns(field: (table: string, name: string) => string): {
+  action: string;
+  detail: string;
+} {
+  const verification = field("changes", "verification");
+  const before = `(SELECT ${field("p", "verification")} FROM changes p
+     WHERE p.item_id = changes.item_id AND p.seq < changes.seq ORDER BY p.seq DESC LIMIT 1)`;
+  const verificationChanged = `(kind = 'updated' AND ${verification} IS DISTINCT FROM ${before})`;
+  const headline = field("changes", "headline");
+  const label = `CASE ${verification} WHEN 'confirmed' THEN 'Confirmed' WHEN 'unconfirmed' THEN 'Unconfirmed'
+     WHEN 'disputed' THEN 'Disputed' ELSE 'Verification cleared' END`;
+  return {
+    action: `CASE WHEN ${verificationChanged} THEN 'item.verification' ELSE 'item.' || kind END`,
+    detail: `CASE WHEN ${verificationChanged} THEN ${label} || ': ' || ${headline} ELSE ${headline} END`,
+  };
+}

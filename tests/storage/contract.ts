@@ -593,6 +593,42 @@ export function storageContract(name: string, open: () => Promise<OpenedStorage>
       expect(await storage.listAudit({ limit: 1 })).toHaveLength(1);
     });
 
+    it("gives a change of verification an audit action of its own, with the state it set", async () => {
+      await commitNew("v", { updatedAt: "2026-03-01T10:00:00.000Z", author: "ana", headline: "Dam breaks" });
+      const edit = (fields: Partial<ItemDraft>, minute: number, author = "ana") =>
+        storage.commit({
+          itemId: "v",
+          decide: bump({ ...fields, author, updatedAt: `2026-03-01T10:${minute}:00.000Z` }),
+        });
+      await edit({ verification: "unconfirmed" }, 10);
+      await edit({ headline: "Dam breaks upstream" }, 20);
+      await edit({ verification: "confirmed" }, 30, "ben");
+      await edit({ verification: null }, 40);
+      await storage.commit({
+        itemId: "v",
+        decide: (current) => {
+          const decision = bump({ status: "retracted", updatedAt: "2026-03-01T10:50:00.000Z" })(current);
+          return decision.ok ? { ...decision, kind: "retracted" } : decision;
+        },
+      });
+      const lines = async (query: Omit<AuditQuery, "limit">) =>
+        (await storage.listAudit({ limit: 100, ...query })).map((e) => [e.actor, e.action, e.detail]);
+      expect(await lines({ target: "v" })).toEqual([
+        ["ana", "item.retracted", "Dam breaks upstream"],
+        ["ana", "item.verification", "Verification cleared: Dam breaks upstream"],
+        ["ben", "item.verification", "Confirmed: Dam breaks upstream"],
+        ["ana", "item.updated", "Dam breaks upstream"],
+        ["ana", "item.verification", "Unconfirmed: Dam breaks"],
+        ["ana", "item.created", "Dam breaks"],
+      ]);
+      expect(await lines({ action: "item.verification", actor: "ben" })).toEqual([
+        ["ben", "item.verification", "Confirmed: Dam breaks upstream"],
+      ]);
+      expect(await lines({ action: "item.updated" })).toEqual([
+        ["ana", "item.updated", "Dam breaks upstream"],
+      ]);
+    });
+
     it("pages through the audit log by position, every line once, and filters it by actor, action and target", async () => {
       // Lines from both sources at one instant: the position must still order and page them.
       const at = "2026-03-01T10:00:00.000Z";

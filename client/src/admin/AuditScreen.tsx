@@ -8,6 +8,7 @@ import { useOperatorCall } from "./api";
 const ACTIONS = [
   "item.created",
   "item.updated",
+  "item.verification",
   "item.retracted",
   "topic.created",
   "topic.renamed",

@@ -4,6 +4,7 @@ import type { Change, Item, Topic } from "../../../shared/item";
 import { searchWords } from "../../../shared/search";
 import { SqlWireStore, type WireStore } from "../../wires/store";
 import type { Operator, StoredSession, StoredToken } from "../account-store";
+import { changeAuditColumns } from "../audit";
 import type { AdminAuditLine, AdminChange, AuditEntry, AuditQuery, AuditRecord } from "../audit-store";
 import { asStorageError, StorageError } from "../errors";
 import {
@@ -520,11 +521,13 @@ export class PgStorage implements Storage {
       where.push(`(at, origin, ord) < (${param(at)}::text, ${param(origin)}::int, ${param(ord)}::bigint)`);
     }
     // The change log is the audit of the timeline; it is read, never copied into the audit table.
+    const change = changeAuditColumns((table, name) => `(${table}.item->>'${name}')`);
     const result = await this.query(
       `SELECT at, actor, action, target, detail, origin, ord FROM (
          SELECT at, actor, action, target, detail, 1 AS origin, id AS ord FROM audit
          UNION ALL
-         SELECT item->>'updatedAt', item->>'author', 'item.' || kind, item_id, item->>'headline', 0, seq FROM changes
+         SELECT item->>'updatedAt', item->>'author', ${change.action}, item_id, ${change.detail}, 0, seq
+         FROM changes
        ) AS log ${where.length > 0 ? `WHERE ${where.join(" AND ")}` : ""}
        ORDER BY at DESC, origin DESC, ord DESC LIMIT ${param(query.limit)}`,
       params,

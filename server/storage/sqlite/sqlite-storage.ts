@@ -5,7 +5,7 @@ import { z } from "zod";
 import type { Change, Item, Topic } from "../../../shared/item";
 import { SqlWireStore, type WireStore } from "../../wires/store";
 import type { Operator, StoredSession, StoredToken } from "../account-store";
-import { boundFor, changeKindOf, mergePage } from "../audit";
+import { boundFor, changeAuditColumns, changeKindOf, mergePage } from "../audit";
 import type { AdminAuditLine, AdminChange, AuditEntry, AuditQuery, AuditRecord } from "../audit-store";
 import { asStorageError, StorageError } from "../errors";
 import {
@@ -410,6 +410,7 @@ export class SqliteStorage implements Storage {
   async listAudit(query: AuditQuery): Promise<AuditRecord[]> {
     // Each source is read in time order through an index, from the page's position down, and
     // at most `limit` lines of each: a page costs the same deep in the log as at its top.
+    const change = changeAuditColumns((table, name) => `json_extract(${table}.item, '$.${name}')`);
     const read = (source: "audit" | "changes") => {
       const origin = source === "audit" ? 1 : 0;
       const at = source === "audit" ? "at" : "json_extract(item, '$.updatedAt')";
@@ -421,8 +422,15 @@ export class SqliteStorage implements Storage {
         params.push(query.actor);
       }
       if (query.action !== undefined) {
-        where.push(source === "audit" ? "action = ?" : "kind = ?");
-        params.push(source === "audit" ? query.action : (changeKindOf(query.action) ?? ""));
+        if (source === "audit") where.push("action = ?");
+        else {
+          // The kind first: only an update's line needs the version before it read to tell its action.
+          const kind = changeKindOf(query.action);
+          where.push("kind = ?");
+          params.push(kind === "verification" ? "updated" : (kind ?? ""));
+          where.push(`${change.action} = ?`);
+        }
+        params.push(query.action);
       }
       if (query.target !== undefined) {
         where.push(`${source === "audit" ? "target" : "item_id"} = ?`);
@@ -437,8 +445,8 @@ export class SqliteStorage implements Storage {
       const columns =
         source === "audit"
           ? "at, actor, action, target, detail"
-          : `${at} AS at, json_extract(item, '$.author') AS actor, 'item.' || kind AS action, item_id AS target,
-             json_extract(item, '$.headline') AS detail`;
+          : `${at} AS at, json_extract(item, '$.author') AS actor, ${change.action} AS action,
+             item_id AS target, ${change.detail} AS detail`;
       return this.statement(
         `SELECT ${columns}, ${origin} AS origin, ${ord} AS ord FROM ${source}
          ${where.length > 0 ? `WHERE ${where.join(" AND ")}` : ""}
