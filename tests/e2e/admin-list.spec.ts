@@ -254,7 +254,8 @@ test.describe("the audit log", () => {
     history,
   }) => {
     const item = await history.desk.publish({ headline: "Audit link test: tram depot opens" });
-    await history.desk.edit(item, { summary: "Twelve trams fit inside." });
+    const edited = await history.desk.edit(item, { summary: "Twelve trams fit inside." });
+    await history.desk.edit(edited, { verification: "confirmed" });
     await history.desk.createOperator("auditee", "auditee-password", "editor");
     const admin = new AdminPage(page);
     await admin.login("admin", DESK_ADMIN_PASSWORD);
@@ -269,9 +270,12 @@ test.describe("the audit log", () => {
 
     await log.getByRole("textbox", { name: "Target" }).fill(item.id);
     await log.getByRole("button", { name: "Filter" }).click();
-    await expect(entries).toHaveCount(2, SERVER);
-    await expect(entries.nth(0)).toContainText("item.updated");
-    await expect(entries.nth(1)).toContainText("item.created");
+    await expect(entries).toHaveCount(3, SERVER);
+    // A change of verification is an action of its own, with the state it set.
+    await expect(entries.nth(0)).toContainText("item.verification");
+    await expect(entries.nth(0)).toContainText("Confirmed: Audit link test: tram depot opens");
+    await expect(entries.nth(1)).toContainText("item.updated");
+    await expect(entries.nth(2)).toContainText("item.created");
     await expect(page).toHaveURL(new RegExp(`/admin/audit\\?target=${item.id}$`));
 
     await log.getByRole("textbox", { name: "Target" }).fill("");
