@@ -1,5 +1,5 @@
-import { z } from "zod";
 import type { Item } from "../../shared/item";
+import { mediaPath } from "../../shared/media";
 
 /*
  * What a shared link unfurls with beyond Open Graph: schema.org JSON-LD for search engines and
@@ -14,14 +14,6 @@ export const PUBLISHER_NAME = "livedesk";
 /** The width of the picture a preview card shows (one of `GET /media/:id`'s fixed widths). */
 const PREVIEW_IMAGE_WIDTH = 1280;
 
-/**
- * The item's picture, when it has one. `image` is a v2 field the storage may not carry yet (items
- * before it, servers before it), so it is read as unknown input rather than assumed.
- */
-const pictureSchema = z.object({
-  image: z.object({ id: z.string().min(1), alt: z.string(), width: z.number(), height: z.number() }),
-});
-
 export interface Picture {
   url: string;
   alt: string;
@@ -29,17 +21,19 @@ export interface Picture {
   height: number;
 }
 
-/** The picture a preview shows, scaled to the preview width, or undefined for an item without one. */
+/**
+ * The picture a preview shows, at the preview width (a narrower picture is served as it is, never
+ * enlarged), or undefined for an item without one.
+ */
 export function pictureOf(item: Item, origin: string): Picture | undefined {
-  const parsed = pictureSchema.safeParse(item);
-  if (!parsed.success) return undefined;
-  const { id, alt, width, height } = parsed.data.image;
+  if (item.image === null) return undefined;
+  const { id, alt, width, height } = item.image;
   const shownWidth = Math.min(width, PREVIEW_IMAGE_WIDTH);
   return {
-    url: `${origin}/media/${encodeURIComponent(id)}?w=${PREVIEW_IMAGE_WIDTH}`,
+    url: `${origin}${mediaPath(id, PREVIEW_IMAGE_WIDTH)}`,
     alt,
     width: shownWidth,
-    height: width > 0 ? Math.round((height * shownWidth) / width) : height,
+    height: Math.round((height * shownWidth) / width),
   };
 }
 

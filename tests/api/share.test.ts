@@ -1,11 +1,13 @@
 import fs from "node:fs";
 import path from "node:path";
+import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { itemPage, renderPage } from "../../server/pages/html";
+import type { Item } from "../../shared/item";
+import { mediaUploadAnswerSchema } from "../../shared/requests";
 import { call, publish } from "../helpers/http";
-import { sampleItem } from "../helpers/items";
 import { startTestServer, type TestServer, tempDir } from "../helpers/server";
+import { picture, upload } from "../media/pictures";
 
 /*
  * What a shared link unfurls with: the permalink's and the dashboard's Open Graph tags and
@@ -81,6 +83,7 @@ const liveBlogPosting = z.object({
       datePublished: isoTime,
       dateModified: isoTime,
       url: z.url(),
+      image: z.array(z.url()).optional(),
     }),
   ),
 });
@@ -193,31 +196,55 @@ describe("the dashboard's meta", () => {
 });
 
 describe("a picture in the meta", () => {
-  // The `image` field comes with the pictures (`POST /api/media`); the page reads it when present.
-  const template = fs.readFileSync(path.join(__dirname, "../../client/index.html"), "utf8");
-  const withPicture = Object.assign(sampleItem("pictured", { headline: "Flooded square" }), {
-    image: { id: "m1", alt: "Water up to the benches", width: 2400, height: 1600 },
-  });
+  async function pictured(): Promise<Item> {
+    const uploaded = await upload(
+      server.url,
+      server.editorToken,
+      await picture("jpeg", 2400, 1600),
+      "image/jpeg",
+    );
+    expect(uploaded.status, JSON.stringify(uploaded.body)).toBe(201);
+    const { id } = mediaUploadAnswerSchema.parse(uploaded.body);
+    return publish(server.url, server.editorToken, {
+      headline: "Flooded square",
+      summary: "Water up to the benches.",
+      image: { id, alt: "Water up to the benches of the square", credit: "Desk photographer" },
+    });
+  }
 
-  it("is og:image at the preview width, a large card and the article's image", () => {
-    const html = renderPage(template, itemPage(withPicture, "https://news.example"));
-    expect(meta(html, "og:image")).toBe("https://news.example/media/m1?w=1280");
+  it("is og:image at the preview width with its size and alt text, a large card, and the article's image", async () => {
+    const item = await pictured();
+    const html = await page(`/items/${item.id}`);
+    const image = `${server.url}/media/${item.image?.id}?w=1280`;
+    expect(meta(html, "og:image")).toBe(image);
     expect(meta(html, "og:image:width")).toBe("1280");
     expect(meta(html, "og:image:height")).toBe("853");
-    expect(meta(html, "og:image:alt")).toBe("Water up to the benches");
+    expect(meta(html, "og:image:alt")).toBe("Water up to the benches of the square");
     expect(meta(html, "twitter:card")).toBe("summary_large_image");
-    expect(newsArticle.parse(jsonLd(html)[0]).image).toEqual(["https://news.example/media/m1?w=1280"]);
+    expect(newsArticle.parse(jsonLd(html)[0]).image).toEqual([image]);
+    // What a preview fetches is a picture, 1280 wide.
+    const served = await fetch(image);
+    expect(served.status).toBe(200);
+    expect(served.headers.get("content-type")).toMatch(/^image\//);
+    expect((await sharp(Buffer.from(await served.arrayBuffer())).metadata()).width).toBe(1280);
+
+    const blog = liveBlogPosting.parse(jsonLd(await page("/"))[0]);
+    expect(blog.liveBlogUpdate.find((update) => update.headline === "Flooded square")?.image).toEqual([
+      image,
+    ]);
   });
 
-  it("is left out once the item is retracted", () => {
-    const retracted = {
-      ...withPicture,
-      status: "retracted" as const,
-      summary: "",
-      retractionReason: "Wrong.",
-    };
-    const html = renderPage(template, itemPage(retracted, "https://news.example"));
+  it("is left out once the item is retracted", async () => {
+    const item = await pictured();
+    const retracted = await call(server.url, "POST", `/api/items/${item.id}/retract`, {
+      token: server.editorToken,
+      body: { reason: "Another square." },
+    });
+    expect(retracted.status).toBe(200);
+    const html = await page(`/items/${item.id}`);
     expect(meta(html, "og:image")).toBeUndefined();
+    expect(meta(html, "og:image:alt")).toBeUndefined();
+    expect(meta(html, "twitter:card")).toBe("summary");
     expect(newsArticle.parse(jsonLd(html)[0]).image).toBeUndefined();
   });
 });
