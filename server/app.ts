@@ -53,6 +53,8 @@ export interface AppConfig extends Partial<SecurityConfig> {
   loginLimits?: LoginLimits;
   /** A WebSub hub (`LIVEDESK_WEBSUB_HUB`): the feeds advertise it, and it is pinged after commits. */
   websubHub?: string | undefined;
+  /** The site's origin (`LIVEDESK_PUBLIC_URL`) the pages' meta name; unset: the request's. */
+  publicUrl?: string | undefined;
   /** Tests only: how the sequencer waits on gaps and checks storage (defaults in sequencer.ts). */
   sequencer?: Pick<SequencerOptions, "gapWaitMs" | "checkEveryMs">;
   /** How this node follows wires (tests shorten the poller's tick and the fetch deadline). */
@@ -218,7 +220,7 @@ export async function createApp(config: AppConfig, deps: AppDeps): Promise<Lived
 
   app.use(embedRoutes(config.clientDir));
   app.use(express.static(config.clientDir, { index: false, maxAge: "1h" }));
-  app.use(pageRoutes(timeline, config.clientDir));
+  app.use(pageRoutes(timeline, config.clientDir, config.publicUrl));
   app.use(errorHandler(logger));
 
   const httpServer = createServer(app);

@@ -64,6 +64,20 @@ const environmentSchema = z.object({
       (v) => v === undefined || v === "" || (URL.canParse(v) && /^https?:$/.test(new URL(v).protocol)),
       "must be an http or https address",
     ),
+  LIVEDESK_PUBLIC_URL: z
+    .string()
+    .trim()
+    .optional()
+    .refine(
+      (v) =>
+        v === undefined ||
+        v === "" ||
+        (URL.canParse(v) &&
+          /^https?:$/.test(new URL(v).protocol) &&
+          new URL(v).pathname === "/" &&
+          !/[?#]/.test(v)),
+      "must be the site's http or https address without a path, e.g. https://news.example",
+    ),
   LIVEDESK_VAPID_PUBLIC_KEY: vapidKey("an uncompressed P-256 public key", 65),
   LIVEDESK_VAPID_PRIVATE_KEY: vapidKey("a P-256 private key", 32),
   LIVEDESK_VAPID_SUBJECT: z
@@ -92,6 +106,8 @@ export interface Config {
   frameAncestors: string[];
   /** A WebSub hub the feeds advertise and ping after commits; unset: none. */
   websubHub: string | undefined;
+  /** The site's address (`https://news.example`) the pages' meta name; unset: the request's. */
+  publicUrl: string | undefined;
   push: PushConfig;
 }
 
@@ -136,6 +152,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config 
     allowedOrigins: list(e.LIVEDESK_ALLOWED_ORIGINS),
     frameAncestors: list(e.LIVEDESK_FRAME_ANCESTORS),
     websubHub: e.LIVEDESK_WEBSUB_HUB === "" ? undefined : e.LIVEDESK_WEBSUB_HUB,
+    publicUrl: e.LIVEDESK_PUBLIC_URL ? new URL(e.LIVEDESK_PUBLIC_URL).origin : undefined,
     push: {
       vapid: publicKey !== undefined && privateKey !== undefined ? { publicKey, privateKey } : undefined,
       subject: e.LIVEDESK_VAPID_SUBJECT || undefined,

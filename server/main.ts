@@ -40,6 +40,7 @@ async function main(): Promise<void> {
       allowedOrigins: config.allowedOrigins,
       frameAncestors: config.frameAncestors,
       websubHub: config.websubHub,
+      publicUrl: config.publicUrl,
       push: config.push,
     },
     {

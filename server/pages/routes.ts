@@ -27,7 +27,7 @@ const FIRST_PAINT_ITEMS = 30;
  * The pages: `/` and `/items/:id` painted with their news before the app starts, the panel's
  * shell, and a real 404 page for every other address.
  */
-export function pageRoutes(timeline: Timeline, clientDir: string): Router {
+export function pageRoutes(timeline: Timeline, clientDir: string, publicUrl?: string): Router {
   const router = Router();
   const indexHtml = path.join(clientDir, "index.html");
   let template: string | undefined;
@@ -51,9 +51,9 @@ export function pageRoutes(timeline: Timeline, clientDir: string): Router {
     res.status(status).set("Cache-Control", "no-cache").type("html").send(renderPage(shell, page));
   };
 
-  // The site's address as the reader reached it: behind a proxy on this host (`trust proxy`), the
-  // scheme and host it forwarded. Every link a page's meta names starts with it.
-  const origin = (req: Request) => `${req.protocol}://${req.get("host")}`;
+  // The site's address: LIVEDESK_PUBLIC_URL, else as the reader reached it (behind a proxy on this
+  // host, `trust proxy`, the scheme and host it forwarded). Every link a page's meta names starts with it.
+  const origin = (req: Request) => publicUrl ?? `${req.protocol}://${req.get("host")}`;
 
   router.get("/", async (req, res) => {
     // The same filter the dashboard reads from the URL, its topics cut to the first

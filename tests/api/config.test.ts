@@ -44,6 +44,27 @@ describe("configuration from the environment", () => {
     );
   });
 
+  it("reads the site's public address as an origin, and refuses one with a path or another scheme", () => {
+    expect(loadConfig({}).publicUrl).toBeUndefined();
+    expect(loadConfig({ LIVEDESK_PUBLIC_URL: "" }).publicUrl).toBeUndefined();
+    expect(loadConfig({ LIVEDESK_PUBLIC_URL: "https://News.example/" }).publicUrl).toBe(
+      "https://news.example",
+    );
+    expect(loadConfig({ LIVEDESK_PUBLIC_URL: "http://news.example:8080" }).publicUrl).toBe(
+      "http://news.example:8080",
+    );
+    for (const bad of [
+      "news.example",
+      "ftp://news.example",
+      "https://news.example/live",
+      "https://news.example/?a=1",
+    ]) {
+      expect(() => loadConfig({ LIVEDESK_PUBLIC_URL: bad })).toThrow(
+        /LIVEDESK_PUBLIC_URL: must be the site's http or https address without a path/,
+      );
+    }
+  });
+
   it("reads the sites that may frame the embeds, and refuses what is no CSP source", () => {
     expect(
       loadConfig({ LIVEDESK_FRAME_ANCESTORS: "https://partner.example, https://*.news.example:8443 'self'" })

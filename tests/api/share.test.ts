@@ -162,6 +162,25 @@ describe("the permalink's meta", () => {
   });
 });
 
+describe("the site's public address", () => {
+  it("names LIVEDESK_PUBLIC_URL in the meta, whatever address the request came by", async () => {
+    const behindProxy = await startTestServer({ clientDir, publicUrl: "https://news.example" });
+    try {
+      const item = await publish(behindProxy.url, behindProxy.editorToken, { headline: "Public address" });
+      const permalink = await (await fetch(`${behindProxy.url}/items/${item.id}`)).text();
+      expect(meta(permalink, "og:url")).toBe(`https://news.example/items/${item.id}`);
+      expect(newsArticle.parse(jsonLd(permalink)[0]).url).toBe(`https://news.example/items/${item.id}`);
+      const dashboard = await (await fetch(`${behindProxy.url}/`)).text();
+      expect(meta(dashboard, "og:url")).toBe("https://news.example/");
+      expect(liveBlogPosting.parse(jsonLd(dashboard)[0]).liveBlogUpdate[0]?.url).toBe(
+        `https://news.example/items/${item.id}`,
+      );
+    } finally {
+      await behindProxy.close();
+    }
+  });
+});
+
 describe("the dashboard's meta", () => {
   it("is a LiveBlogPosting whose updates are the newest items, retracted ones left out", async () => {
     const first = await publish(server.url, server.editorToken, {
