@@ -71,12 +71,27 @@ test("a refused clipboard shows the link selected to copy by hand, on a phone", 
   expect(await seriousViolations(page)).toEqual([]);
 });
 
-test("a hostile headline stays text in the button's name", async ({ dashboard, desk, page, context }) => {
+test("a hostile headline stays text in the button's name and in the permalink's JSON-LD", async ({
+  dashboard,
+  desk,
+  page,
+  context,
+}) => {
   await context.grantPermissions(clipboard, { origin: desk.url });
-  const headline = `Share: <img src=x onerror="window.pwned=1"> & "quotes"`;
-  await desk.publish({ headline });
+  const headline = `Share: </script><script>window.pwned=1</script><img src=x onerror="window.pwned=2"> & "quotes"`;
+  const item = await desk.publish({ headline });
   await dashboard.open();
   await dashboard.copyLink(headline).click();
   await expect(dashboard.article(headline).getByText("Link copied", { exact: true })).toBeVisible();
+  expect(await page.evaluate(() => Reflect.get(window, "pwned"))).toBeUndefined();
+
+  // The permalink as a crawler reads it: the JSON-LD block is whole and says the headline as text.
+  const permalink = new PermalinkPage(page);
+  await permalink.open(item.id);
+  const blocks = await page
+    .locator('script[type="application/ld+json"]')
+    .evaluateAll((scripts) => scripts.map((script) => script.textContent ?? ""));
+  expect(blocks).toHaveLength(1);
+  expect(JSON.parse(blocks[0] ?? "")).toMatchObject({ "@type": "NewsArticle", headline });
   expect(await page.evaluate(() => Reflect.get(window, "pwned"))).toBeUndefined();
 });
