@@ -38,6 +38,11 @@ export const FILTER_TOPICS_MAX = 20;
 /** `GET /api/items` page size: default and upper bound. */
 export const PAGE_DEFAULT = 50;
 export const PAGE_MAX = 200;
+/**
+ * Most items one `GET /api/items?through=ID` page holds: enough for a jump to a key event a
+ * thousand items down in one call; a jump further than that takes one more.
+ */
+export const THROUGH_MAX = 1000;
 
 /**
  * A `timeline:sync` whose `since` lies more than this many changes behind the latest seq is

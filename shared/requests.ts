@@ -142,6 +142,16 @@ export const listItemsQuerySchema = z.object({
     .default(PAGE_DEFAULT),
   status: itemStatusFilterSchema.default("published"),
   verification: verificationFilterSchema.optional(),
+  /** `true`: key events only (the readers' "Key events" navigation); `false`: every other item. */
+  keyEvent: z
+    .enum(["true", "false"], "must be true or false")
+    .transform((value) => value === "true")
+    .optional(),
+  /**
+   * An item's id: the page runs on past `limit` (up to THROUGH_MAX items) until it reaches that
+   * item's place in the timeline, so a reader jumping to it far down the feed loads it in one call.
+   */
+  through: z.string().min(1, "must not be empty").max(200, "must be at most 200 characters").optional(),
 });
 export type ListItemsQuery = z.infer<typeof listItemsQuerySchema>;
 

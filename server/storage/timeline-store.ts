@@ -46,11 +46,18 @@ export interface ItemQuery {
   text: string | undefined;
   /** Timeline position to start after (exclusive); only in the timeline's order. */
   after: { publishedAt: string; id: string } | undefined;
+  /**
+   * Timeline position to stop at (inclusive): nothing after it is listed. With `after`, it bounds
+   * the run of items a reader jumping to one far down the feed loads; only in the timeline's order.
+   */
+  until?: { publishedAt: string; id: string } | undefined;
   limit: number;
   /** Which items: published only (what readers see), retracted only, or both. */
   status: ItemStatusFilter;
   /** Only items with this verification (`none`: not said); every item when absent. */
   verification?: VerificationFilter | undefined;
+  /** Key events only (true), every other item (false), or either (absent). */
+  keyEvent?: boolean | undefined;
   /**
    * `timeline` (the default): by `publishedAt`, then `id`, newest first. `latestChange`: the item
    * whose latest change is newest first (by `seq`), as the feeds list them; read by walking the

@@ -30,6 +30,7 @@ import {
 import { decodeCursor, encodeCursor } from "./cursor";
 import { decideCreate, decideEdit, decideRetract } from "./decisions";
 import { publicItem, publicRevisions, type View } from "./public";
+import { runThrough } from "./through";
 
 /** A request the timeline refuses. The HTTP layer maps `code` to a status. */
 export class TimelineError extends Error {
@@ -299,19 +300,29 @@ export class Timeline {
         fields: { before: "must be a nextCursor from an earlier page" },
       });
     }
+    const target = query.through === undefined ? undefined : await this.storage.getItem(query.through);
+    if (target === null) {
+      throw new TimelineError("invalid_input", "No item has the id given in `through`.", {
+        fields: { through: "must be the id of an item" },
+      });
+    }
     const [seq, epoch] = await Promise.all([this.storage.latestSeq(), this.epoch()]);
     const text = query.q === "" ? undefined : query.q;
-    const rows = await this.storage.listItems({
+    const filter = {
       topics: query.topic ?? [],
       text,
       after,
       limit: query.limit + 1,
       status: query.status,
       verification: query.verification,
-    });
-    const page = rows.slice(0, query.limit);
+      keyEvent: query.keyEvent,
+    };
+    const rows = await this.storage.listItems(filter);
+    const asked = { items: rows.slice(0, query.limit), more: rows.length > query.limit };
+    const run = target === undefined ? asked : await runThrough(this.storage, filter, asked, target);
+    const page = run.items;
     const last = page.at(-1);
-    const nextCursor = rows.length > query.limit && last !== undefined ? encodeCursor(last) : null;
+    const nextCursor = run.more && last !== undefined ? encodeCursor(last) : null;
     if (view === "full") return { items: page, nextCursor, seq, epoch };
     const shown = page.map(publicItem);
     const items =

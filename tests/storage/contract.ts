@@ -379,6 +379,56 @@ export function storageContract(name: string, open: () => Promise<OpenedStorage>
       expect(ids(await storage.listItems({ ...base, verification: undefined }))).toHaveLength(4);
     });
 
+    it("lists key events alone (or everything else), in timeline order, with the other filters, from an index", async () => {
+      await commitNew("k1", { publishedAt: "2026-03-01T09:00:00.000Z", keyEvent: true, topics: ["world"] });
+      await commitNew("plain", { publishedAt: "2026-03-01T10:00:00.000Z" });
+      await commitNew("k2", { publishedAt: "2026-03-01T11:00:00.000Z", keyEvent: true, topics: ["sport"] });
+      await commitNew("k3", { publishedAt: "2026-03-01T12:00:00.000Z", keyEvent: true, status: "retracted" });
+      const base = { topics: [], text: undefined, after: undefined, limit: 10, status: "published" as const };
+      const ids = (items: Item[]) => items.map((item) => item.id);
+
+      expect(ids(await storage.listItems({ ...base, keyEvent: true }))).toEqual(["k2", "k1"]);
+      expect(ids(await storage.listItems({ ...base, keyEvent: false }))).toEqual(["plain"]);
+      expect(ids(await storage.listItems({ ...base, keyEvent: true, status: "all" }))).toEqual([
+        "k3",
+        "k2",
+        "k1",
+      ]);
+      expect(ids(await storage.listItems({ ...base, keyEvent: true, topics: ["world"] }))).toEqual(["k1"]);
+      expect(ids(await storage.listItems({ ...base, keyEvent: true, limit: 1 }))).toEqual(["k2"]);
+      expect(
+        ids(
+          await storage.listItems({
+            ...base,
+            keyEvent: true,
+            after: { publishedAt: "2026-03-01T11:00:00.000Z", id: "k2" },
+          }),
+        ),
+      ).toEqual(["k1"]);
+      // Unmarked: out of the list at once; marked later: in it.
+      await storage.commit({ itemId: "k2", decide: bump({ keyEvent: false }) });
+      await storage.commit({ itemId: "plain", decide: bump({ keyEvent: true }) });
+      expect(ids(await storage.listItems({ ...base, keyEvent: true }))).toEqual(["plain", "k1"]);
+    });
+
+    it("lists up to a position, inclusive, for a jump far down the feed", async () => {
+      for (const [i, id] of ["a", "b", "c", "d", "e"].entries()) {
+        await commitNew(id, {
+          publishedAt: `2026-03-01T1${i}:00:00.000Z`,
+          topics: i % 2 === 0 ? ["world"] : ["sport"],
+        });
+      }
+      const base = { topics: [], text: undefined, after: undefined, limit: 10, status: "published" as const };
+      const ids = (items: Item[]) => items.map((item) => item.id);
+      const b = { publishedAt: "2026-03-01T11:00:00.000Z", id: "b" };
+      const d = { publishedAt: "2026-03-01T13:00:00.000Z", id: "d" };
+
+      expect(ids(await storage.listItems({ ...base, until: b }))).toEqual(["e", "d", "c", "b"]);
+      expect(ids(await storage.listItems({ ...base, until: b, after: d }))).toEqual(["c", "b"]);
+      expect(ids(await storage.listItems({ ...base, until: b, topics: ["world"] }))).toEqual(["e", "c"]);
+      expect(ids(await storage.listItems({ ...base, until: b, limit: 2 }))).toEqual(["e", "d"]);
+    });
+
     it("lists by latest change for the feeds: each item once, the one changed last first, filters kept", async () => {
       await commitNew("old", {
         publishedAt: "2026-03-01T08:00:00.000Z",

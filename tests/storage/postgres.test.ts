@@ -149,6 +149,31 @@ describe("PostgreSQL storage", () => {
     }
   });
 
+  it("reads key events from their own index, not by walking every item", async () => {
+    const url = await server.createDatabase();
+    const sent: string[] = [];
+    const storage = await PgStorage.open(url, { onQuery: (sql) => sent.push(sql) });
+    const base = { topics: [], text: undefined, after: undefined, limit: 11, status: "published" as const };
+    try {
+      sent.length = 0;
+      await storage.listItems({ ...base, keyEvent: true });
+      const [sql] = sent;
+      if (sql === undefined) throw new Error("no query sent");
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      try {
+        // Told to avoid walking the table, the planner takes the index if it covers the condition.
+        await client.query("SET enable_seqscan = off");
+        const plan = await client.query(`EXPLAIN ${sql}`, ["published", 11]);
+        expect(JSON.stringify(plan.rows)).toContain("items_key_events");
+      } finally {
+        await client.end();
+      }
+    } finally {
+      await storage.close();
+    }
+  });
+
   it("gives every PostgreSQL call a deadline, which DATABASE_URL's parameters may change", () => {
     expect(pgTimeouts("postgres://db/livedesk")).toEqual(DEFAULT_PG_TIMEOUTS);
     expect(

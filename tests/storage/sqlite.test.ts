@@ -4,7 +4,7 @@ import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 import { toFtsQuery } from "../../server/storage/search";
 import { migrations } from "../../server/storage/sqlite/migrations";
-import { SqliteStorage } from "../../server/storage/sqlite/sqlite-storage";
+import { KEY_EVENT, SqliteStorage } from "../../server/storage/sqlite/sqlite-storage";
 import { sampleItem } from "../helpers/items";
 import { tempDir } from "../helpers/server";
 import { storageContract } from "./contract";
@@ -109,6 +109,23 @@ describe("SQLite storage", () => {
     const second = SqliteStorage.open(file);
     expect(await second.epoch()).toBe(epoch);
     await second.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("reads key events from their own index, not by walking every item", async () => {
+    const dir = tempDir();
+    const file = path.join(dir, "livedesk.db");
+    const storage = SqliteStorage.open(file);
+    const db = new Database(file, { readonly: true });
+    // The shape of listItems' query for the readers' "Key events" list.
+    const plan = db
+      .prepare(
+        `EXPLAIN QUERY PLAN SELECT data FROM items WHERE status = ? AND ${KEY_EVENT} ORDER BY published_at DESC, id DESC LIMIT ?`,
+      )
+      .all("published", 11);
+    expect(JSON.stringify(plan)).toContain("items_key_events");
+    db.close();
+    await storage.close();
     fs.rmSync(dir, { recursive: true, force: true });
   });
 

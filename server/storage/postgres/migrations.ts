@@ -228,4 +228,11 @@ export const pgMigrations: readonly string[] = [
   );
   INSERT INTO push_dispatch (id, alerted_through) SELECT 1, value FROM meta WHERE key = 'seq';
   `,
+  `
+  -- The readers' "Key events" list reads key events in timeline order from this index; see the
+  -- SQLite migration of the same name. The storage's queries name the condition word for word
+  -- (KEY_EVENT in pg-storage.ts), so that the planner sees it covers them.
+  CREATE INDEX items_key_events ON items (published_at DESC, id DESC)
+    WHERE coalesce((data->>'keyEvent')::boolean, false);
+  `,
 ];

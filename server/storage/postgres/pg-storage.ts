@@ -37,6 +37,8 @@ import { pgSqlClient } from "./wires";
 
 const INT8_OID = 20;
 const MIGRATION_LOCK = 4_711_001;
+/** Whether a row is a key event: word for word the condition of the partial index items_key_events. */
+export const KEY_EVENT = "coalesce((data->>'keyEvent')::boolean, false)";
 
 /** Every call to PostgreSQL has a deadline; a URL's query parameters of the same names override them. */
 export interface PgTimeouts {
@@ -350,9 +352,17 @@ export class PgStorage implements Storage {
     }
     const match = query.text === undefined ? null : toTsQuery(query.text);
     if (match !== null) where.push(`search_words @@ ${param(match)}::tsquery`);
+    if (query.keyEvent !== undefined) {
+      // The very expression of the partial index items_key_events (see the migration).
+      where.push(query.keyEvent ? KEY_EVENT : `NOT ${KEY_EVENT}`);
+    }
     if (query.after !== undefined) {
       const at = param(query.after.publishedAt);
       where.push(`(published_at < ${at} OR (published_at = ${at} AND id < ${param(query.after.id)}))`);
+    }
+    if (query.until !== undefined) {
+      const at = param(query.until.publishedAt);
+      where.push(`(published_at > ${at} OR (published_at = ${at} AND id >= ${param(query.until.id)}))`);
     }
     const filter = where.length > 0 ? `WHERE ${where.join(" AND ")}` : "";
     // By latest change: see the SQLite storage; the change log's primary key is walked backwards.

@@ -38,6 +38,8 @@ import { sqliteSqlClient } from "./wires";
  * checkpoint need room beyond the rows themselves.
  */
 const MIN_FREE_BYTES = 1024 * 1024;
+/** Whether a row is a key event: word for word the condition of the partial index items_key_events. */
+export const KEY_EVENT = "json_extract(data, '$.keyEvent') IS 1";
 
 /**
  * The embedded default. WAL with `synchronous=FULL`, so a change is on disk before it is
@@ -246,9 +248,18 @@ export class SqliteStorage implements Storage {
         params.push(match);
       }
     }
+    if (query.keyEvent !== undefined) {
+      // The very expression of the partial index items_key_events, so that key events are read
+      // from it rather than by walking every item.
+      where.push(query.keyEvent ? KEY_EVENT : `NOT ${KEY_EVENT}`);
+    }
     if (query.after !== undefined) {
       where.push("(published_at < ? OR (published_at = ? AND id < ?))");
       params.push(query.after.publishedAt, query.after.publishedAt, query.after.id);
+    }
+    if (query.until !== undefined) {
+      where.push("(published_at > ? OR (published_at = ? AND id >= ?))");
+      params.push(query.until.publishedAt, query.until.publishedAt, query.until.id);
     }
     const filter = where.length > 0 ? `WHERE ${where.join(" AND ")}` : "";
     // By latest change: each item's current row is written by its latest change (items.seq), so
