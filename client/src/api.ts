@@ -28,7 +28,7 @@ async function getJson<T extends z.ZodMiniType>(
 
 /**
  * One page of `GET /api/items` for a filter; `before` is the previous page's `nextCursor`, `more`
- * further query parameters (the panel's `verification`).
+ * further query parameters (the panel's `verification`; `keyEvent` and `through` for "Key events").
  */
 export function fetchItems(
   filter: Filter,

@@ -1,10 +1,19 @@
 import { useWindowVirtualizer } from "@tanstack/react-virtual";
-import { type KeyboardEvent, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
+import {
+  type KeyboardEvent,
+  useCallback,
+  useEffect,
+  useLayoutEffect,
+  useMemo,
+  useRef,
+  useState,
+} from "react";
 import { useShallow } from "zustand/react/shallow";
 import type { Item } from "../../../shared/item";
 import { matchesFilter } from "../../../shared/search";
 import { useStore, useStoreApi } from "../store";
 import { useFeedPosition } from "../useFeedPosition";
+import { useJumpToItem } from "../useJumpToItem";
 import { useOlderPages } from "../useOlderPages";
 import { ItemCard } from "./ItemCard";
 
@@ -85,7 +94,7 @@ function useArrivals(feed: readonly Item[], synced: boolean): (id: string) => bo
   };
 }
 
-export function PinnedItems({ items }: { items: Item[] }) {
+export function PinnedItems({ items, highlighted }: { items: Item[]; highlighted?: string | null }) {
   if (items.length === 0) return null;
   return (
     <section className="pinned" aria-labelledby="pinned-heading">
@@ -93,7 +102,7 @@ export function PinnedItems({ items }: { items: Item[] }) {
         Pinned
       </h2>
       {items.map((item) => (
-        <ItemCard key={item.id} item={item} headingLevel={3} />
+        <ItemCard key={item.id} item={item} headingLevel={3} highlighted={item.id === highlighted} />
       ))}
     </section>
   );
@@ -142,6 +151,11 @@ export function Feed() {
     },
     feed,
   );
+  const scrollToIndex = useCallback(
+    (index: number) => virtualizer.scrollToIndex(index, { align: "center" }),
+    [virtualizer],
+  );
+  const highlighted = useJumpToItem(feed, pinned, older, scrollToIndex);
   const justArrived = useArrivals(feed, synced);
   const virtualItems = virtualizer.getVirtualItems();
   const lastIndex = virtualItems.at(-1)?.index ?? -1;
@@ -179,7 +193,7 @@ export function Feed() {
   const filtered = filter.topics.length > 0 || filter.q.trim() !== "";
   return (
     <>
-      <PinnedItems items={pinned} />
+      <PinnedItems items={pinned} highlighted={highlighted} />
       {pending > 0 && (
         <button type="button" className="new-items" onClick={showNew}>
           {pending} new {pending === 1 ? "item" : "items"}
@@ -203,6 +217,7 @@ export function Feed() {
               ref={virtualizer.measureElement}
               item={item}
               arriving={justArrived(item.id)}
+              highlighted={item.id === highlighted}
               position={{ index: row.index, size: older.done ? feed.length : -1 }}
               style={{
                 position: "absolute",

@@ -21,6 +21,8 @@ interface ItemCardProps {
   preview?: boolean;
   /** Just arrived live in the feed: the row slides in (not under reduced motion). */
   arriving?: boolean;
+  /** The card the reader just jumped to (from "Key events"): marked for a moment. */
+  highlighted?: boolean;
 }
 
 export function TopicList({ topics }: { topics: readonly string[] }) {
@@ -53,6 +55,7 @@ export function ItemCard({
   ref,
   preview = false,
   arriving = false,
+  highlighted = false,
 }: ItemCardProps) {
   const Heading = headingLevel === 2 ? "h2" : "h3";
   const headingId = `headline-${item.id}`;
@@ -64,6 +67,7 @@ export function ItemCard({
     item.breaking ? "breaking" : "",
     item.urgency === 1 && !retracted ? "flash" : "",
     arriving ? "arriving" : "",
+    highlighted ? "highlighted" : "",
   ];
   return (
     <article

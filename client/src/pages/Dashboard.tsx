@@ -2,6 +2,7 @@ import { useEffect } from "react";
 import { ConnectionStatus } from "../components/ConnectionStatus";
 import { Feed } from "../components/Feed";
 import { FeedLinks } from "../components/FeedLinks";
+import { KeyEvents } from "../components/KeyEvents";
 import { LiveAnnouncer } from "../components/LiveAnnouncer";
 import { SearchBox } from "../components/SearchBox";
 import { Ticker } from "../components/Ticker";
@@ -66,6 +67,7 @@ export function Dashboard() {
             <GetAlerts />
           </div>
         </div>
+        <KeyEvents />
         <span id="feed-start" tabIndex={-1} />
         <Feed />
       </main>

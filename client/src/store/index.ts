@@ -2,10 +2,11 @@ import { createStore, type StoreApi } from "zustand/vanilla";
 import { emptyView, type TimelineView } from "../../../shared/timeline";
 import { type ConnectionSlice, createConnectionSlice } from "./connection";
 import { createFilterSlice, type FilterSlice } from "./filter";
+import { createJumpSlice, type JumpSlice } from "./jump";
 import { createPanelSlice, type PanelSlice } from "./panel";
 import { createTimelineSlice, type TimelineSlice } from "./timeline";
 
-export type Store = TimelineSlice & FilterSlice & ConnectionSlice & PanelSlice;
+export type Store = TimelineSlice & FilterSlice & ConnectionSlice & PanelSlice & JumpSlice;
 
 /** One dashboard's store: the reader's page and the operator panel of one tab share it. */
 export type DeskStore = StoreApi<Store>;
@@ -38,6 +39,7 @@ export function createDeskStore(options: DeskStoreOptions = {}): DeskStore {
     ...createFilterSlice(options.search ?? "")(...a),
     ...createConnectionSlice(...a),
     ...createPanelSlice(...a),
+    ...createJumpSlice(...a),
   }));
 }
 

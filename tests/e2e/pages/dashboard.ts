@@ -18,6 +18,10 @@ export class DashboardPage {
   readonly feeds: Locator;
   readonly atomFeed: Locator;
   readonly jsonFeed: Locator;
+  /** The "Key events" navigation: its summary (a disclosure on a phone), its links, "More key events". */
+  readonly keyEvents: Locator;
+  readonly keyEventsSummary: Locator;
+  readonly moreKeyEvents: Locator;
 
   constructor(readonly page: Page) {
     this.feed = page.getByRole("feed", { name: "News feed" });
@@ -32,6 +36,14 @@ export class DashboardPage {
     this.feeds = page.getByRole("navigation", { name: "Feeds" });
     this.atomFeed = this.feeds.getByRole("link", { name: "Atom feed" });
     this.jsonFeed = this.feeds.getByRole("link", { name: "JSON Feed" });
+    this.keyEvents = page.getByRole("navigation", { name: "Key events" });
+    this.keyEventsSummary = this.keyEvents.getByText(/^Key events \(\d+\)$/);
+    this.moreKeyEvents = this.keyEvents.getByRole("button", { name: "More key events" });
+  }
+
+  /** The link to a key event in the "Key events" navigation. */
+  keyEvent(headline: string): Locator {
+    return this.keyEvents.getByRole("link", { name: headline, exact: true });
   }
 
   /** Where the page's head points browsers and feed readers for a feed of `type`, one address per link. */
