@@ -32,6 +32,30 @@ export interface KeyEvents {
 }
 
 /**
+ * What the navigation lists: the key events of the pages loaded, each as the newest version the
+ * page knows of it (the timeline's view holds every change received live), published and in the
+ * filter, newest first; none below the last one loaded while the server holds more.
+ */
+export function listedKeyEvents(
+  loaded: { items: readonly Item[]; cursor: string | null },
+  view: readonly Item[],
+  filter: Filter,
+): Item[] {
+  const latest = new Map<string, Item>();
+  for (const item of [...loaded.items, ...view]) {
+    const known = latest.get(item.id);
+    if (known === undefined || item.version > known.version) latest.set(item.id, item);
+  }
+  const last = loaded.items.at(-1);
+  const below = (item: Item) => loaded.cursor !== null && last !== undefined && compareItems(item, last) > 0;
+  return [...latest.values()]
+    .filter(
+      (item) => item.keyEvent && item.status === "published" && matchesFilter(item, filter) && !below(item),
+    )
+    .sort(compareItems);
+}
+
+/**
  * The key events of the reader's filter: the newest pages from `GET /api/items?keyEvent=true`,
  * kept live by the timeline. Every change the page receives is in the store's view, so an item
  * marked, unmarked, edited or retracted after a page was loaded is taken from there (its newer
@@ -103,21 +127,7 @@ export function useKeyEvents(filter: Filter): KeyEvents {
     wasLive.current = live;
   }, [connection, load]);
 
-  const events = useMemo(() => {
-    const latest = new Map<string, Item>();
-    for (const item of [...loaded.items, ...view]) {
-      const known = latest.get(item.id);
-      if (known === undefined || item.version > known.version) latest.set(item.id, item);
-    }
-    const last = loaded.items.at(-1);
-    const below = (item: Item) =>
-      loaded.cursor !== null && last !== undefined && compareItems(item, last) > 0;
-    return [...latest.values()]
-      .filter(
-        (item) => item.keyEvent && item.status === "published" && matchesFilter(item, filter) && !below(item),
-      )
-      .sort(compareItems);
-  }, [loaded, view, filter]);
+  const events = useMemo(() => listedKeyEvents(loaded, view, filter), [loaded, view, filter]);
 
   const loadMore = useCallback(() => {
     const { cursor, answered } = current.current;
