@@ -137,7 +137,9 @@ export function useKeyEvents(filter: Filter): KeyEvents {
 
   return {
     events,
-    more: loaded.cursor !== null || (!loaded.answered && loaded.failed),
+    // A first load that failed (offline, say) is offered again only beside key events the page
+    // knows from its timeline; with none, the navigation stays away rather than show an error.
+    more: loaded.cursor !== null || (!loaded.answered && loaded.failed && events.length > 0),
     loading: loaded.loading,
     failed: loaded.failed,
     loadMore,
