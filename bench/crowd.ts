@@ -17,6 +17,8 @@ export function option(name: string, fallback: string): string {
 }
 
 export const now = () => performance.timeOrigin + performance.now();
+/** An item's headline as the readers stamp it (bench/clients.ts): its index and intended send time. */
+export const benchHeadline = (index: number, intendedAt: number) => `bench ${index} ${intendedAt.toFixed(3)}`;
 export const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export type Protocol = "livedesk" | "socketio" | "ws";

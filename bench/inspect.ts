@@ -55,6 +55,19 @@ export class Inspector {
     return memoryUsage.parse(JSON.parse(evaluated.parse(reply).result.result.value));
   }
 
+  /** Starts V8's sampling profiler (every `intervalUs` microseconds). */
+  async startProfile(intervalUs = 200): Promise<void> {
+    await this.send("Profiler.enable");
+    await this.send("Profiler.setSamplingInterval", { interval: intervalUs });
+    await this.send("Profiler.start");
+  }
+
+  /** Stops the profiler and gives its profile (a `.cpuprofile`'s JSON). */
+  async stopProfile(): Promise<unknown> {
+    const reply = await this.send("Profiler.stop");
+    return z.object({ result: z.object({ profile: z.unknown() }) }).parse(reply).result.profile;
+  }
+
   close(): void {
     this.ws.close();
   }

@@ -15,12 +15,22 @@ import os from "node:os";
 import path from "node:path";
 import readline from "node:readline";
 import autocannon from "autocannon";
-import { build } from "esbuild";
 import { z } from "zod";
-import { Desk, freePort } from "../tests/helpers/desk";
+import { freePort } from "../tests/helpers/desk";
 import { sampleItem } from "../tests/helpers/items";
-import { Crowd, cpuMs, option, pause, percentile, type StreamRow, stream, type Target } from "./crowd";
+import {
+  benchHeadline,
+  Crowd,
+  cpuMs,
+  option,
+  pause,
+  percentile,
+  type StreamRow,
+  stream,
+  type Target,
+} from "./crowd";
 import { Inspector, type Memory } from "./inspect";
+import { compile, startCompiledDesk } from "./livedesk";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const READERS = option("readers", "1000,2000,5000").split(",").map(Number);
@@ -42,36 +52,10 @@ interface BenchTarget extends Target {
 }
 
 const SUMMARY = "x".repeat(400);
-const headline = (index: number, intendedAt: number) => `bench ${index} ${intendedAt.toFixed(3)}`;
-
-/** `entry` bundled for `node` (its packages left to node_modules), once per run. */
-const compiled = new Map<string, Promise<string>>();
-function compile(entry: string): Promise<string> {
-  const known = compiled.get(entry);
-  if (known !== undefined) return known;
-  const outfile = path.join(ROOT, "dist", "bench", `${path.basename(entry, ".ts")}.mjs`);
-  const done = build({
-    entryPoints: [path.join(ROOT, entry)],
-    outfile,
-    bundle: true,
-    packages: "external",
-    platform: "node",
-    format: "esm",
-    target: "node20",
-    sourcemap: true,
-    logLevel: "warning",
-  }).then(() => outfile);
-  compiled.set(entry, done);
-  return done;
-}
 
 async function startLivedesk(): Promise<BenchTarget> {
   const inspectPort = await freePort();
-  const desk = await Desk.start({
-    nodeArgs: [`--inspect=127.0.0.1:${inspectPort}`],
-    logToFile: true,
-    script: await compile("server/main.ts"),
-  });
+  const desk = await startCompiledDesk([`--inspect=127.0.0.1:${inspectPort}`]);
   const headers = { authorization: `Bearer ${desk.editorToken}`, "content-type": "application/json" };
   const inspector = await Inspector.connect(inspectPort);
   return {
@@ -86,7 +70,11 @@ async function startLivedesk(): Promise<BenchTarget> {
       const response = await fetch(`${desk.url}/api/items`, {
         method: "POST",
         headers,
-        body: JSON.stringify({ headline: headline(index, intendedAt), summary: SUMMARY, topics: ["world"] }),
+        body: JSON.stringify({
+          headline: benchHeadline(index, intendedAt),
+          summary: SUMMARY,
+          topics: ["world"],
+        }),
       });
       await response.arrayBuffer();
       if (response.status !== 201) throw new Error(`publish answered ${response.status}`);
@@ -128,7 +116,7 @@ async function startBare(protocol: "socketio" | "ws"): Promise<BenchTarget> {
         kind: "created",
         item: sampleItem(`01JBENCH${String(index).padStart(18, "0")}`, {
           seq,
-          headline: headline(index, intendedAt),
+          headline: benchHeadline(index, intendedAt),
           summary: SUMMARY,
           publishedAt: at,
           updatedAt: at,
