@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { adviceFor, lockoutMessage } from "../../client/src/admin/advice";
+import { adviceFor, adviceFromServer, lockoutMessage, namesOf } from "../../client/src/admin/advice";
 import { clashesOf, mergeOnTop } from "../../client/src/admin/Conflict";
 import { idempotencyKeyOf, itemBodyOf, newDraft } from "../../client/src/admin/draft";
 import type { ItemFieldValues } from "../../client/src/admin/ItemFields";
@@ -16,6 +16,7 @@ const fields: ItemFieldValues = {
   verification: "",
   keyEvent: false,
   sources: "",
+  image: null,
 };
 
 describe("the signals fields", () => {
@@ -85,6 +86,16 @@ describe("applying my changes on top of theirs", () => {
       breaking: true,
     });
   });
+
+  it("treats a picture as one field: the same picture is no clash, a different alt text is", () => {
+    const picture = { id: "abc123", width: 1200, height: 800, alt: "Flooded street", credit: "" };
+    const both = { ...base, image: picture };
+    expect(clashesOf(base, both, { ...base, image: { ...picture } })).toEqual([]);
+    expect(clashesOf(base, both, { ...base, image: { ...picture, alt: "A flooded street" } })).toEqual([
+      "image",
+    ]);
+    expect(mergeOnTop(base, both, theirs, {})).toEqual({ ...theirs, image: picture });
+  });
 });
 
 describe("plain words", () => {
@@ -98,6 +109,26 @@ describe("plain words", () => {
       topics: "Choose at most 10 topics.",
     });
     expect(adviceFor(fields)).toEqual({});
+  });
+
+  it("names the alt text when a picture has none, by the server's words too, and sends no size", () => {
+    const picture = { id: "abc123", width: 1200, height: 800, alt: " ", credit: "" };
+    const advice = adviceFor({ ...fields, image: picture });
+    expect(advice).toEqual({
+      "image.alt": "Write the alt text: what the picture shows, for readers who cannot see it.",
+    });
+    expect(namesOf(advice)).toBe("the alt text");
+    expect(adviceFromServer({ "image.alt": "is required when an image is set" })).toEqual(advice);
+    expect(adviceFromServer({ "image.id": "names no uploaded image" })).toEqual({
+      "image.id": "The server no longer has this picture: remove it and upload it again.",
+    });
+    const body = itemBodyOf({ ...fields, image: { ...picture, alt: "Flooded street", credit: "AFP" } });
+    expect(body.image).toEqual({ id: "abc123", alt: "Flooded street", credit: "AFP" });
+    expect(itemBodyOf({ ...fields, image: { ...picture, alt: "Flooded street" } }).image).toEqual({
+      id: "abc123",
+      alt: "Flooded street",
+    });
+    expect(itemBodyOf(fields).image).toBeNull();
   });
 
   it("says how long a login lockout lasts and until when", () => {

@@ -34,7 +34,16 @@ function previewOf(draft: Draft, author: string): Item {
     verification: draft.verification === "" ? null : draft.verification,
     keyEvent: draft.keyEvent,
     sources: sourcesOf(draft.sources),
-    image: null,
+    image:
+      draft.image === null
+        ? null
+        : {
+            id: draft.image.id,
+            alt: draft.image.alt,
+            ...(draft.image.credit.trim() === "" ? {} : { credit: draft.image.credit.trim() }),
+            width: draft.image.width,
+            height: draft.image.height,
+          },
   };
 }
 
@@ -74,7 +83,12 @@ export function Composer() {
   /** A field the operator touches again loses its error until the next publish checks it. */
   const edit = (change: Partial<Draft>) => {
     update(change);
-    setErrors((current) => Object.fromEntries(Object.entries(current).filter(([name]) => !(name in change))));
+    // `image.alt` belongs to `image`.
+    setErrors((current) =>
+      Object.fromEntries(
+        Object.entries(current).filter(([name]) => !((name.split(".")[0] ?? name) in change)),
+      ),
+    );
   };
 
   const refuse = (advice: Record<string, string>) => {

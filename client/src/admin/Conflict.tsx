@@ -18,6 +18,7 @@ const KEYS: readonly Key[] = [
   "verification",
   "keyEvent",
   "sources",
+  "image",
 ];
 
 const LABELS: Record<Key, string> = {
@@ -31,6 +32,7 @@ const LABELS: Record<Key, string> = {
   verification: "Verification",
   keyEvent: "Key event",
   sources: "Sources",
+  image: "Picture",
 };
 
 export function fieldsOf(item: Item): Fields {
@@ -45,11 +47,24 @@ export function fieldsOf(item: Item): Fields {
     verification: item.verification ?? "",
     keyEvent: item.keyEvent,
     sources: sourcesText(item.sources),
+    image:
+      item.image === null
+        ? null
+        : {
+            id: item.image.id,
+            width: item.image.width,
+            height: item.image.height,
+            alt: item.image.alt,
+            credit: item.image.credit ?? "",
+          },
   };
 }
 
 function same(a: Fields[Key], b: Fields[Key]): boolean {
-  return Array.isArray(a) && Array.isArray(b) ? a.join() === b.join() : a === b;
+  if (Array.isArray(a) && Array.isArray(b)) return a.join() === b.join();
+  // A picture is the same when its id, alt text and credit are.
+  if (typeof a === "object" || typeof b === "object") return JSON.stringify(a) === JSON.stringify(b);
+  return a === b;
 }
 
 /** What changed from `base` to `draft`, field by field. */
@@ -84,6 +99,9 @@ function show(value: Fields[Key]): string {
   if (typeof value === "boolean") return value ? "yes" : "no";
   if (typeof value === "number") return String(value);
   if (Array.isArray(value)) return value.join(", ");
+  if (value === null) return "(none)";
+  if (typeof value === "object")
+    return `picture: “${value.alt}”${value.credit === "" ? "" : `, ${value.credit}`}`;
   return value === "" ? "(empty)" : value;
 }
 

@@ -1,7 +1,9 @@
 import type { Ref } from "react";
+import type { ItemImageInput } from "../../../shared/fields";
 import type { ItemSource } from "../../../shared/item";
 import { HEADLINE_MAX } from "../../../shared/limits";
 import { Field, fieldError, TopicChoice } from "./fields";
+import { ImageField, type PictureDraft, usePictureUpload } from "./ImageField";
 
 /** What an operator writes for an item, in the composer and in the editor alike. */
 export interface ItemFieldValues {
@@ -19,6 +21,8 @@ export interface ItemFieldValues {
   keyEvent: boolean;
   /** One source a line: `Name | role | https://link`, role and link optional. */
   sources: string;
+  /** The uploaded picture with the alt text and credit written for it, or none. */
+  image: PictureDraft | null;
 }
 
 /** The Sources box's lines as the API's `sources`. */
@@ -41,12 +45,22 @@ export function sourcesText(sources: readonly ItemSource[]): string {
     .join("\n");
 }
 
+/** The picture as the API's `image`: its id, alt text and credit (the server knows its size). */
+export function imageInputOf(image: PictureDraft | null): ItemImageInput | null {
+  if (image === null) return null;
+  return { id: image.id, alt: image.alt, ...(image.credit.trim() === "" ? {} : { credit: image.credit }) };
+}
+
 /** What the form sends: its values as the API's fields (the sources parsed from their lines). */
 export function apiFieldsOf<T extends Partial<ItemFieldValues>>(
   values: T,
-): Omit<T, "sources"> & { sources?: ItemSource[] } {
-  const { sources, ...rest } = values;
-  return sources === undefined ? rest : { ...rest, sources: sourcesOf(sources) };
+): Omit<T, "sources" | "image"> & { sources?: ItemSource[]; image?: ItemImageInput | null } {
+  const { sources, image, ...rest } = values;
+  return {
+    ...rest,
+    ...(sources === undefined ? {} : { sources: sourcesOf(sources) }),
+    ...(image === undefined ? {} : { image: imageInputOf(image) }),
+  };
 }
 
 /** The Urgency choice: the named grades first, so each is one keystroke away (F, A, U). */
@@ -63,8 +77,9 @@ const URGENCIES = [
 ] as const;
 
 /**
- * Headline (with its count to 200), Summary, Link, Topics, Breaking and Pinned, each with the
- * server's error for it beside it.
+ * Headline (with its count to 200), Summary, Link, Topics, the signals and the picture, each with
+ * the server's error for it beside it. A picture dropped or pasted anywhere on the fields is
+ * uploaded as if chosen with the Image field's picker.
  */
 export function ItemFields({
   idPrefix,
@@ -80,8 +95,17 @@ export function ItemFields({
   headlineRef?: Ref<HTMLInputElement>;
 }) {
   const length = values.headline.trim().length;
+  const picture = usePictureUpload((image) => onChange({ image }));
   return (
-    <>
+    // Only a target for dropped and pasted pictures (the Image field's picker does the same by
+    // keyboard); `display: contents` leaves the form's layout as it was.
+    // biome-ignore lint/a11y/noStaticElementInteractions: a drop and paste target, not a control
+    <div
+      className="item-fields"
+      onDragOver={picture.onDragOver}
+      onDrop={picture.onDrop}
+      onPaste={picture.onPaste}
+    >
       <Field
         id={`${idPrefix}-headline`}
         label="Headline"
@@ -216,7 +240,14 @@ export function ItemFields({
         <Check label="Pinned" checked={values.pinned} onChange={(pinned) => onChange({ pinned })} />
         <Check label="Key event" checked={values.keyEvent} onChange={(keyEvent) => onChange({ keyEvent })} />
       </div>
-    </>
+      <ImageField
+        idPrefix={idPrefix}
+        image={values.image}
+        onChange={(image) => onChange({ image })}
+        upload={picture}
+        errors={errors}
+      />
+    </div>
   );
 }
 

@@ -1,6 +1,8 @@
 import type { z } from "zod";
 import {
   HEADLINE_MAX,
+  IMAGE_ALT_MAX,
+  IMAGE_CREDIT_MAX,
   NOTE_MAX,
   PASSWORD_MAX,
   PASSWORD_MIN,
@@ -51,6 +53,18 @@ const ITEM_WORDS: Words = {
     problem === "too_long"
       ? "Name at most 10 sources, each name up to 200 characters and each role up to 60."
       : "Give each source a name; a link must start with https:// or http://.",
+  // A picture's problems are keyed by its part, so the error sits by the field to fix.
+  "image.alt": (problem) =>
+    problem === "missing"
+      ? "Write the alt text: what the picture shows, for readers who cannot see it."
+      : problem === "too_long"
+        ? `Shorten the alt text to ${IMAGE_ALT_MAX} characters or fewer.`
+        : "Remove line breaks, tabs and other invisible characters from the alt text.",
+  "image.credit": (problem) =>
+    problem === "too_long"
+      ? `Shorten the credit to ${IMAGE_CREDIT_MAX} characters or fewer.`
+      : "Remove line breaks, tabs and other invisible characters from the credit.",
+  "image.id": () => "The server no longer has this picture: remove it and upload it again.",
 };
 
 /** The retraction's reason. */
@@ -115,6 +129,10 @@ const LABELS: Record<string, string> = {
   urgency: "the urgency",
   verification: "the verification",
   sources: "the sources",
+  image: "the picture",
+  "image.alt": "the alt text",
+  "image.credit": "the picture's credit",
+  "image.id": "the picture",
   correction: "the correction note",
   reason: "the reason",
   slug: "the slug",
@@ -146,7 +164,10 @@ export function adviceBySchema(schema: z.ZodType, values: unknown, words: Words)
   const advice: Advice = {};
   if (parsed.success) return advice;
   for (const issue of parsed.error.issues) {
-    const name = String(issue.path[0] ?? "");
+    const first = String(issue.path[0] ?? "");
+    // A part with words of its own (`image.alt`) is named as such; otherwise the whole field.
+    const part = `${first}.${String(issue.path[1] ?? "")}`;
+    const name = words[part] === undefined ? first : part;
     const say = words[name];
     if (say !== undefined) advice[name] ??= say(problemOf(issue));
   }
@@ -166,7 +187,8 @@ export function adviceFor(values: ItemFieldValues): Advice {
 export function adviceFromServer(fields: Record<string, string>, words: Words = ITEM_WORDS): Advice {
   const advice: Advice = {};
   for (const [key, message] of Object.entries(fields)) {
-    const name = key.split(".")[0] ?? key;
+    const part = key.split(".").slice(0, 2).join(".");
+    const name = words[part] === undefined ? (key.split(".")[0] ?? key) : part;
     const say = words[name];
     advice[name] ??=
       say === undefined ? `Check ${LABELS[name] ?? name}: it ${message}.` : say(problemOfMessage(message));
@@ -176,7 +198,7 @@ export function adviceFromServer(fields: Record<string, string>, words: Words = 
 
 /** "the headline and the topics": which fields need the operator, for the message under the form. */
 export function namesOf(advice: Advice): string {
-  const names = Object.keys(advice).map((name) => LABELS[name] ?? name);
+  const names = [...new Set(Object.keys(advice).map((name) => LABELS[name] ?? name))];
   if (names.length <= 1) return names.join("");
   return `${names.slice(0, -1).join(", ")} and ${names.at(-1)}`;
 }

@@ -15,6 +15,16 @@ const draftSchema = z.object({
   verification: z.enum(["", "unconfirmed", "confirmed", "disputed"]).default(""),
   keyEvent: z.boolean().default(false),
   sources: z.string().default(""),
+  image: z
+    .object({
+      id: z.string(),
+      width: z.number().int().positive(),
+      height: z.number().int().positive(),
+      alt: z.string(),
+      credit: z.string(),
+    })
+    .nullable()
+    .default(null),
   /**
    * The Idempotency-Key of a publish whose answer never came. It may or may not have made an item,
    * so the next publish sends it again, whatever the draft says by then: the server either
@@ -26,8 +36,19 @@ export type Draft = z.infer<typeof draftSchema>;
 
 /** What the composer sends for a draft: the item's fields, nothing of the bookkeeping. */
 export function itemBodyOf(draft: ItemFieldValues) {
-  const { headline, summary, url, topics, breaking, pinned, urgency, verification, keyEvent, sources } =
-    draft;
+  const {
+    headline,
+    summary,
+    url,
+    topics,
+    breaking,
+    pinned,
+    urgency,
+    verification,
+    keyEvent,
+    sources,
+    image,
+  } = draft;
   return apiFieldsOf({
     headline,
     summary,
@@ -39,6 +60,7 @@ export function itemBodyOf(draft: ItemFieldValues) {
     verification,
     keyEvent,
     sources,
+    image,
   });
 }
 
@@ -55,6 +77,7 @@ export function newDraft(): Draft {
     verification: "",
     keyEvent: false,
     sources: "",
+    image: null,
     unanswered: null,
   };
 }

@@ -25,7 +25,10 @@ export function useFieldErrors() {
     clear: () => setErrors({}),
     touch: (...names: string[]) =>
       setErrors((current) =>
-        Object.fromEntries(Object.entries(current).filter(([key]) => !names.includes(key))),
+        Object.fromEntries(
+          // `image.alt` belongs to `image`.
+          Object.entries(current).filter(([key]) => !names.includes(key.split(".")[0] ?? key)),
+        ),
       ),
   };
 }

@@ -4,6 +4,7 @@ import type { Item } from "../../../shared/item";
 import { DEMO_SOURCE } from "../../../shared/limits";
 import { useStore } from "../store";
 import { CopyLink } from "./CopyLink";
+import { ItemPicture } from "./ItemPicture";
 import { RelativeTime } from "./RelativeTime";
 import { isWithdrawn, RetractionBadge, RetractionNotice } from "./RetractionNotice";
 import { ItemSources, UrgencyBadge, VerificationBadge } from "./Signals";
@@ -103,6 +104,7 @@ export function ItemCard({
         <RetractionNotice item={item} />
       ) : (
         <>
+          <ItemPicture image={item.image} />
           {item.summary !== "" && <Summary text={item.summary} />}
           {item.correction !== null && (
             <p className="correction">

@@ -5,6 +5,7 @@ import { fetchItem, fetchRevisions, NotFoundError } from "../api";
 import { ConnectionStatus } from "../components/ConnectionStatus";
 import { CopyLink } from "../components/CopyLink";
 import { SourceLink, TopicList } from "../components/ItemCard";
+import { ItemPicture } from "../components/ItemPicture";
 import { formatExact, RelativeTime } from "../components/RelativeTime";
 import { isWithdrawn, RetractionBadge, RetractionNotice } from "../components/RetractionNotice";
 import { ItemSources, UrgencyBadge, VerificationBadge } from "../components/Signals";
@@ -42,6 +43,14 @@ export function describeChange(before: Item | undefined, after: Item): string[] 
   if (after.keyEvent !== before.keyEvent)
     changes.push(after.keyEvent ? "Marked a key event." : "No longer a key event.");
   if (JSON.stringify(after.sources) !== JSON.stringify(before.sources)) changes.push("Sources changed.");
+  if (JSON.stringify(after.image) !== JSON.stringify(before.image))
+    changes.push(
+      after.image === null
+        ? "Picture removed."
+        : before.image === null
+          ? "Picture added."
+          : "Picture changed.",
+    );
   if (after.pinned !== before.pinned) changes.push(after.pinned ? "Pinned." : "Unpinned.");
   if (after.publishedAt !== before.publishedAt) changes.push("Publication time changed.");
   if (after.source !== before.source) changes.push("Source changed.");
@@ -120,6 +129,7 @@ export function ItemPage({ id }: { id: string }) {
               {shown.headline}
             </h1>
             {shown.status === "retracted" && <RetractionNotice item={shown} />}
+            {shown.status === "published" && <ItemPicture image={shown.image} eager />}
             {shown.status === "published" && shown.summary !== "" && (
               <p className="summary" dir="auto">
                 {shown.summary}
