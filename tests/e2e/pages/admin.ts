@@ -25,6 +25,11 @@ export class AdminPage {
   readonly connection: Locator;
   /** The composer's card of the draft as readers would see it. */
   readonly preview: Locator;
+  /** The composer's picture: its file picker, alt text, credit and "Remove image". */
+  readonly image: Locator;
+  readonly altText: Locator;
+  readonly credit: Locator;
+  readonly removeImage: Locator;
 
   constructor(readonly page: Page) {
     const composer = page.getByRole("region", { name: "New item" });
@@ -48,6 +53,10 @@ export class AdminPage {
     this.loadMore = this.items.getByRole("button", { name: "Load more items" });
     this.connection = page.getByRole("status").filter({ hasText: /Live|Connecting|reconnecting|Offline/ });
     this.preview = composer.getByRole("region", { name: "Preview" });
+    this.image = composer.getByLabel("Image", { exact: true });
+    this.altText = composer.getByRole("textbox", { name: "Alt text" });
+    this.credit = composer.getByRole("textbox", { name: "Credit" });
+    this.removeImage = composer.getByRole("button", { name: "Remove image" });
   }
 
   /** Opens the panel in a tab whose browser is logged in already. */
@@ -81,4 +90,43 @@ export class AdminPage {
   get dialog(): Locator {
     return this.page.getByRole("dialog");
   }
+
+  /** Drops `file` on `target` as a file dragged from the desktop would be. */
+  async dropPicture(target: Locator, file: PictureFile): Promise<void> {
+    const dataTransfer = await this.page.evaluateHandle(transferOf, wire(file));
+    await target.dispatchEvent("dragenter", { dataTransfer });
+    await target.dispatchEvent("dragover", { dataTransfer });
+    await target.dispatchEvent("drop", { dataTransfer });
+  }
+
+  /** Pastes `file` into `target` as a picture copied from another program would be. */
+  async pastePicture(target: Locator, file: PictureFile): Promise<void> {
+    const clipboardData = await this.page.evaluateHandle(transferOf, wire(file));
+    await target.evaluate(
+      (element, data) =>
+        element.dispatchEvent(
+          new ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true }),
+        ),
+      clipboardData,
+    );
+  }
+}
+
+/** A file as the tests hand it to the page (Playwright's `setInputFiles` shape). */
+export interface PictureFile {
+  name: string;
+  mimeType: string;
+  buffer: Buffer;
+}
+
+function wire(file: PictureFile): { name: string; type: string; base64: string } {
+  return { name: file.name, type: file.mimeType, base64: file.buffer.toString("base64") };
+}
+
+/** Runs in the page: a DataTransfer holding the one file, as a drop or a paste carries it. */
+function transferOf({ name, type, base64 }: { name: string; type: string; base64: string }): DataTransfer {
+  const bytes = Uint8Array.from(atob(base64), (char) => char.charCodeAt(0));
+  const transfer = new DataTransfer();
+  transfer.items.add(new File([bytes], name, { type }));
+  return transfer;
 }
