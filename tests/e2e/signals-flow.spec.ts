@@ -1,5 +1,6 @@
+import { mediaUploadAnswerSchema } from "../../shared/requests";
 import { DESK_ADMIN_PASSWORD } from "../helpers/desk";
-import { picture } from "../media/pictures";
+import { picture, upload } from "../media/pictures";
 import { expect, openReader, seriousViolations, test } from "./fixtures";
 import { AdminPage, type PictureFile } from "./pages/admin";
 import { PermalinkPage } from "./pages/permalink";
@@ -182,4 +183,22 @@ test("a file that is no picture is refused with a clear error, before and by the
   await expect(admin.composer.getByRole("alert")).toContainText("Picture not uploaded:");
   await expect(admin.composer.getByRole("alert")).not.toContainText("text/plain");
   await expect(admin.altText).toHaveCount(0);
+});
+
+test("the embed's feed shows the picture with its size, alt text and credit", async ({ desk, page }) => {
+  await page.goto("/embed/feed?topic=world");
+  const feed = page.getByRole("feed", { name: "News feed" });
+  await expect(page.getByRole("status")).toHaveText("Live");
+  const uploaded = mediaUploadAnswerSchema.parse(
+    (await upload(desk.url, desk.editorToken, await picture("jpeg", 900, 600), "image/jpeg")).body,
+  );
+  await desk.publish({
+    headline: "Flow embed: harbour reopens",
+    image: { id: uploaded.id, alt: "Cranes over the harbour", credit: "Port office" },
+  });
+  const image = feed.getByRole("img", { name: "Cranes over the harbour" });
+  await expect(image).toHaveAttribute("width", "900");
+  await expect(image).toHaveAttribute("height", "600");
+  await expect(feed).toContainText("Picture: Port office");
+  expect(await seriousViolations(page)).toEqual([]);
 });

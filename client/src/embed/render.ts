@@ -1,5 +1,6 @@
 import type { EmbedOptions } from "../../../shared/embeds";
-import type { Item } from "../../../shared/item";
+import type { Item, ItemImage } from "../../../shared/item";
+import { mediaPath, mediaSrcset } from "../../../shared/media";
 import type { ConnectionState } from "../store/connection";
 
 /*
@@ -124,11 +125,29 @@ function tickerRow(item: Item): HTMLLIElement {
   return element("li", { "data-id": item.id }, permalink(item));
 }
 
+/** The item's picture, sized before it loads (width and height), with its credit. */
+function figure(image: ItemImage): HTMLElement {
+  const picture = element("img", {
+    src: mediaPath(image.id, 640),
+    srcset: mediaSrcset(image.id),
+    sizes: "100vw",
+    width: String(image.width),
+    height: String(image.height),
+    alt: image.alt,
+    loading: "lazy",
+    decoding: "async",
+  });
+  return image.credit === undefined || image.credit === ""
+    ? element("figure", {}, picture)
+    : element("figure", {}, picture, element("figcaption", { dir: "auto" }, `Picture: ${image.credit}`));
+}
+
 function feedRow(item: Item, index: number, size: number, options: EmbedOptions): HTMLElement {
   const headingId = `headline-${item.id}`;
   const parts: Node[] = [];
   if (item.breaking) parts.push(element("span", { class: "badge badge-breaking" }, "Breaking"));
   parts.push(element("h2", { id: headingId, class: "headline" }, permalink(item)));
+  if (!options.compact && item.image !== null) parts.push(figure(item.image));
   if (!options.compact && item.summary !== "")
     parts.push(element("p", { class: "summary", dir: "auto" }, item.summary));
   if (item.correction !== null)
