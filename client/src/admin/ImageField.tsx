@@ -188,13 +188,13 @@ export function ImageField({
   const picker = useRef<HTMLInputElement>(null);
   const { state } = upload;
   return (
-    <fieldset className="field image-field">
-      <legend>Picture</legend>
+    // A plain box, no fieldset and legend: on a phone the composer's preview must stay near.
+    <div className="image-field">
       <Field
         id={`${idPrefix}-image`}
         label="Image"
         error={fieldError(errors, "image.id") ?? errors.image}
-        hint="JPEG, PNG, WebP or AVIF up to 10 MB. You can also drop or paste a picture on the form."
+        hint="JPEG, PNG, WebP or AVIF up to 10 MB; or drop or paste one on the form."
       >
         {(describedBy, invalid) => (
           <input
@@ -283,6 +283,6 @@ export function ImageField({
           </button>
         </>
       )}
-    </fieldset>
+    </div>
   );
 }

@@ -156,6 +156,14 @@ export function ItemFields({
           />
         )}
       </Field>
+      {/* The picture goes with the words, before the topics and signals. */}
+      <ImageField
+        idPrefix={idPrefix}
+        image={values.image}
+        onChange={(image) => onChange({ image })}
+        upload={picture}
+        errors={errors}
+      />
       <TopicChoice
         idPrefix={idPrefix}
         selected={values.topics}
@@ -240,13 +248,6 @@ export function ItemFields({
         <Check label="Pinned" checked={values.pinned} onChange={(pinned) => onChange({ pinned })} />
         <Check label="Key event" checked={values.keyEvent} onChange={(keyEvent) => onChange({ keyEvent })} />
       </div>
-      <ImageField
-        idPrefix={idPrefix}
-        image={values.image}
-        onChange={(image) => onChange({ image })}
-        upload={picture}
-        errors={errors}
-      />
     </div>
   );
 }
