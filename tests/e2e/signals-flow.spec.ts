@@ -202,3 +202,33 @@ test("the embed's feed shows the picture with its size, alt text and credit", as
   await expect(feed).toContainText("Picture: Port office");
   expect(await seriousViolations(page)).toEqual([]);
 });
+
+test("publishing while the picture is still uploading waits for it instead of going out without it", async ({
+  dashboard,
+  page,
+}) => {
+  const admin = new AdminPage(page);
+  await admin.login("admin", DESK_ADMIN_PASSWORD);
+  let release = () => {};
+  const released = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  await page.route("**/api/media", async (route) => {
+    await released;
+    await route.continue();
+  });
+  const headline = "Flow: a slow upload";
+  await admin.headline.fill(headline);
+  await admin.topic("World").check();
+  await admin.image.setInputFiles(await file("slow.jpg", "jpeg"));
+  await expect(admin.composer.getByRole("status").filter({ hasText: "Uploading “slow.jpg”" })).toBeVisible();
+  await admin.publish.click();
+  await expect(admin.composerMessage("Not published yet: check the picture above.")).toBeVisible();
+  await expect(admin.image).toHaveAccessibleDescription(/still uploading/);
+  release();
+  await admin.altText.fill("A slow picture");
+  await admin.publish.click();
+  await expect(admin.composerMessage(`Published “${headline}”.`)).toBeVisible();
+  await dashboard.open();
+  await expect(dashboard.article(headline).getByRole("img", { name: "A slow picture" })).toBeVisible();
+});

@@ -7,6 +7,7 @@ import { ApiError, useOperatorCall } from "./api";
 import { type Draft, idempotencyKeyOf, itemBodyOf, loadDraft, newDraft, saveDraft } from "./draft";
 import { EditDialog } from "./EditDialog";
 import { focusFirstInvalid, isSubmitShortcut } from "./fields";
+import { uploadAdvice, usePictureUpload } from "./ImageField";
 import { ItemFields, sourcesOf } from "./ItemFields";
 
 function previewOf(draft: Draft, author: string): Item {
@@ -79,6 +80,7 @@ export function Composer() {
     if (refusals > 0) focusFirstInvalid(formRef.current);
   }, [refusals]);
 
+  const picture = usePictureUpload((image) => edit({ image }));
   const update = (change: Partial<Draft>) => setDraft((current) => ({ ...current, ...change }));
   /** A field the operator touches again loses its error until the next publish checks it. */
   const edit = (change: Partial<Draft>) => {
@@ -100,7 +102,7 @@ export function Composer() {
   const publish = async () => {
     if (busy) return;
     setOutcome(null);
-    const advice = adviceFor(draft);
+    const advice = { ...adviceFor(draft), ...uploadAdvice(picture) };
     if (Object.keys(advice).length > 0) {
       refuse(advice);
       return;
@@ -173,6 +175,7 @@ export function Composer() {
           onChange={edit}
           errors={errors}
           headlineRef={headlineRef}
+          picture={picture}
         />
         <div className="actions">
           {/* aria-disabled, not disabled: a disabled button drops the focus to the page body. */}

@@ -7,6 +7,7 @@ import { type Choices, ConflictPanel, changesOf, type Fields, fieldsOf, mergeOnT
 import { Dialog } from "./Dialog";
 import { useDiscardQuestion } from "./DiscardQuestion";
 import { Field, fieldError, isSubmitShortcut } from "./fields";
+import { uploadAdvice, usePictureUpload } from "./ImageField";
 import { apiFieldsOf, ItemFields } from "./ItemFields";
 import { useFieldErrors } from "./useFieldErrors";
 
@@ -33,6 +34,7 @@ export function EditDialog({ item, onClose }: { item: Item; onClose: () => void 
     return () => sendEditing(null);
   }, [item.id]);
 
+  const picture = usePictureUpload((image) => update({ image }));
   const changes = changesOf(base, draft);
   const unsaved = Object.keys(changes).length > 0 || note.trim() !== "";
   /** A field the operator touches again loses its error until the next save checks it. */
@@ -55,7 +57,7 @@ export function EditDialog({ item, onClose }: { item: Item; onClose: () => void 
 
   const save = async (onVersion: number, from: Fields, to: Fields) => {
     if (busy) return;
-    const advice = adviceFor(to);
+    const advice = { ...adviceFor(to), ...uploadAdvice(picture) };
     if (kind === "correction" && note.trim() === "") {
       advice.correction = "A correction needs a note: say what was wrong; readers will see it.";
     }
@@ -134,7 +136,7 @@ export function EditDialog({ item, onClose }: { item: Item; onClose: () => void 
         />
       )}
       <form ref={formRef} onSubmit={onSubmit} onKeyDown={onKeyDown} noValidate>
-        <ItemFields idPrefix="edit" values={draft} onChange={update} errors={errors} />
+        <ItemFields idPrefix="edit" values={draft} onChange={update} errors={errors} picture={picture} />
         <fieldset className="field">
           <legend>Kind of change</legend>
           <label className="check">

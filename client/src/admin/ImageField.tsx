@@ -93,6 +93,13 @@ function pictureOf(files: FileList | undefined): File | null {
 
 export type PictureUpload = ReturnType<typeof usePictureUpload>;
 
+/** What to tell an operator who sends the form while its picture is still on its way; null when it is not. */
+export function uploadAdvice(upload: PictureUpload): Record<string, string> {
+  return upload.state.kind === "uploading"
+    ? { "image.id": "The picture is still uploading: send again once it is done." }
+    : {};
+}
+
 /**
  * Uploads a picture the moment it is chosen, dropped or pasted, and tells how it goes. Only the
  * newest upload counts: a picture chosen while another is on its way replaces it.

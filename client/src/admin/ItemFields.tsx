@@ -3,7 +3,7 @@ import type { ItemImageInput } from "../../../shared/fields";
 import type { ItemSource } from "../../../shared/item";
 import { HEADLINE_MAX } from "../../../shared/limits";
 import { Field, fieldError, TopicChoice } from "./fields";
-import { ImageField, type PictureDraft, usePictureUpload } from "./ImageField";
+import { ImageField, type PictureDraft, type PictureUpload } from "./ImageField";
 
 /** What an operator writes for an item, in the composer and in the editor alike. */
 export interface ItemFieldValues {
@@ -87,15 +87,17 @@ export function ItemFields({
   onChange,
   errors,
   headlineRef,
+  picture,
 }: {
   idPrefix: string;
   values: ItemFieldValues;
   onChange: (change: Partial<ItemFieldValues>) => void;
   errors: Record<string, string>;
   headlineRef?: Ref<HTMLInputElement>;
+  /** The form's picture upload (`usePictureUpload`): the form holds it to wait for it before sending. */
+  picture: PictureUpload;
 }) {
   const length = values.headline.trim().length;
-  const picture = usePictureUpload((image) => onChange({ image }));
   return (
     // Only a target for dropped and pasted pictures (the Image field's picker does the same by
     // keyboard); `display: contents` leaves the form's layout as it was.
