@@ -232,3 +232,30 @@ test("publishing while the picture is still uploading waits for it instead of go
   await dashboard.open();
   await expect(dashboard.article(headline).getByRole("img", { name: "A slow picture" })).toBeVisible();
 });
+
+test("a card with a wide picture on a phone under reduced motion: no sideways scroll, axe clean", async ({
+  dashboard,
+  desk,
+  page,
+}) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.emulateMedia({ reducedMotion: "reduce" });
+  const uploaded = mediaUploadAnswerSchema.parse(
+    (await upload(desk.url, desk.editorToken, await picture("png", 1600, 400), "image/png")).body,
+  );
+  await desk.publish({
+    headline: "Flow phone: a panorama of the valley",
+    image: { id: uploaded.id, alt: "The flooded valley from the ridge", credit: "Reader's photo" },
+  });
+  await dashboard.open();
+  const card = dashboard.article("Flow phone: a panorama of the valley");
+  const image = card.getByRole("img", { name: "The flooded valley from the ridge" });
+  await expect
+    .poll(() => image.evaluate((element: HTMLImageElement) => element.naturalWidth))
+    .toBeGreaterThan(0);
+  const [cardBox, imageBox] = [await card.boundingBox(), await image.boundingBox()];
+  expect(imageBox?.width ?? Infinity).toBeLessThanOrEqual(cardBox?.width ?? 0);
+  expect(imageBox?.height ?? 0).toBeCloseTo(((imageBox?.width ?? 0) * 400) / 1600, 0);
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  expect(await seriousViolations(page)).toEqual([]);
+});
