@@ -155,6 +155,11 @@ test("a picture dropped on the composer, another pasted into the editor: the rea
     await dialog.getByRole("button", { name: "Save" }).click();
     await expect(dialog).toBeHidden();
     await expect(card.getByRole("img")).toHaveCount(0);
+    const permalink = new PermalinkPage(reader.page);
+    await card.getByRole("link", { name: headline }).click();
+    await expect(permalink.history).toContainText("Picture changed.");
+    await expect(permalink.history).toContainText("Picture removed.");
+    await expect(permalink.article.getByRole("img")).toHaveCount(0);
   } finally {
     await context.close();
   }
