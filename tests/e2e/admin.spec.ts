@@ -344,6 +344,7 @@ test.describe("the operator panel", () => {
     await page.keyboard.type("Keyboard panel test: all by keys");
     await page.keyboard.press("Tab"); // Summary
     await page.keyboard.press("Tab"); // Link
+    await page.keyboard.press("Tab"); // Image (the picture's file picker)
     await page.keyboard.press("Tab"); // first topic
     await page.keyboard.press("Space");
     await page.keyboard.press("Control+Enter");
