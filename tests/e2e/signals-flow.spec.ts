@@ -138,6 +138,7 @@ test("a picture dropped on the composer, another pasted into the editor: the rea
       await file("crowd.webp", "webp", 640, 480),
     );
     await expect(dialog.getByRole("status").filter({ hasText: "Uploaded “crowd.webp”" })).toBeVisible();
+    expect(await seriousViolations(page)).toEqual([]);
     // A new picture needs its own alt text.
     await dialog.getByRole("button", { name: "Save" }).click();
     await expect(dialog.getByRole("textbox", { name: "Alt text" })).toBeFocused();
