@@ -265,3 +265,20 @@ test("a card with a wide picture on a phone under reduced motion: no sideways sc
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
   expect(await seriousViolations(page)).toEqual([]);
 });
+
+test("text pasted from a word processor (words and a picture of them) stays text: no upload", async ({
+  page,
+}) => {
+  const admin = new AdminPage(page);
+  await admin.login("admin", DESK_ADMIN_PASSWORD);
+  const uploads: string[] = [];
+  page.on("request", (request) => {
+    if (request.method() === "POST" && new URL(request.url()).pathname === "/api/media")
+      uploads.push(request.url());
+  });
+  await admin.pastePicture(admin.summary, await file("words.png", "png"), "Water reached the first floor.");
+  // Then a picture alone: it uploads, and it is the only upload.
+  await admin.pastePicture(admin.summary, await file("street.png", "png"));
+  await expect(admin.composer.getByRole("status").filter({ hasText: "Uploaded “street.png”" })).toBeVisible();
+  expect(uploads).toHaveLength(1);
+});

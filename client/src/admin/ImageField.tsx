@@ -165,7 +165,9 @@ export function usePictureUpload(onUploaded: (image: PictureDraft) => void) {
       choose(file);
     },
     onPaste: (event: ClipboardEvent) => {
-      // Text pastes into the fields as usual; only a pasted file is taken as the picture.
+      // Text pastes into the fields as usual; only a pasted file is taken as the picture. Text
+      // copied from a word processor often comes with a picture of itself: the text wins.
+      if (event.clipboardData.types.includes("text/plain")) return;
       const file = pictureOf(event.clipboardData.files);
       if (file === null) return;
       event.preventDefault();

@@ -99,9 +99,14 @@ export class AdminPage {
     await target.dispatchEvent("drop", { dataTransfer });
   }
 
-  /** Pastes `file` into `target` as a picture copied from another program would be. */
-  async pastePicture(target: Locator, file: PictureFile): Promise<void> {
+  /**
+   * Pastes `file` into `target` as a picture copied from another program would be; with `text`,
+   * as a word processor copies text: the words and a picture of them.
+   */
+  async pastePicture(target: Locator, file: PictureFile, text?: string): Promise<void> {
     const clipboardData = await this.page.evaluateHandle(transferOf, wire(file));
+    if (text !== undefined)
+      await clipboardData.evaluate((data, words) => data.setData("text/plain", words), text);
     await target.evaluate(
       (element, data) =>
         element.dispatchEvent(
