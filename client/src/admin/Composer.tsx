@@ -166,9 +166,15 @@ export function Composer() {
 
   const preview = previewOf(draft, username);
   return (
-    <section aria-labelledby="composer-heading" className="composer">
+    // A picture dropped anywhere on the composer, the preview too, is taken, not opened in place of the panel.
+    <section
+      aria-labelledby="composer-heading"
+      className="composer"
+      onDragOver={picture.onDragOver}
+      onDrop={picture.onDrop}
+    >
       <h2 id="composer-heading">New item</h2>
-      <form ref={formRef} onSubmit={onSubmit} onKeyDown={onKeyDown} noValidate>
+      <form ref={formRef} onSubmit={onSubmit} onKeyDown={onKeyDown} onPaste={picture.onPaste} noValidate>
         <ItemFields
           idPrefix="composer"
           values={draft}

@@ -135,7 +135,15 @@ export function EditDialog({ item, onClose }: { item: Item; onClose: () => void 
           onDiscard={onClose}
         />
       )}
-      <form ref={formRef} onSubmit={onSubmit} onKeyDown={onKeyDown} noValidate>
+      <form
+        ref={formRef}
+        onSubmit={onSubmit}
+        onKeyDown={onKeyDown}
+        onPaste={picture.onPaste}
+        onDragOver={picture.onDragOver}
+        onDrop={picture.onDrop}
+        noValidate
+      >
         <ItemFields idPrefix="edit" values={draft} onChange={update} errors={errors} picture={picture} />
         <fieldset className="field">
           <legend>Kind of change</legend>

@@ -78,8 +78,8 @@ const URGENCIES = [
 
 /**
  * Headline (with its count to 200), Summary, Link, Topics, the signals and the picture, each with
- * the server's error for it beside it. A picture dropped or pasted anywhere on the fields is
- * uploaded as if chosen with the Image field's picker.
+ * the server's error for it beside it. The form around them takes dropped and pasted pictures
+ * (`usePictureUpload`'s handlers) as if chosen with the Image field's picker.
  */
 export function ItemFields({
   idPrefix,
@@ -99,15 +99,7 @@ export function ItemFields({
 }) {
   const length = values.headline.trim().length;
   return (
-    // Only a target for dropped and pasted pictures (the Image field's picker does the same by
-    // keyboard); `display: contents` leaves the form's layout as it was.
-    // biome-ignore lint/a11y/noStaticElementInteractions: a drop and paste target, not a control
-    <div
-      className="item-fields"
-      onDragOver={picture.onDragOver}
-      onDrop={picture.onDrop}
-      onPaste={picture.onPaste}
-    >
+    <>
       <Field
         id={`${idPrefix}-headline`}
         label="Headline"
@@ -250,7 +242,7 @@ export function ItemFields({
         <Check label="Pinned" checked={values.pinned} onChange={(pinned) => onChange({ pinned })} />
         <Check label="Key event" checked={values.keyEvent} onChange={(keyEvent) => onChange({ keyEvent })} />
       </div>
-    </div>
+    </>
   );
 }
 
