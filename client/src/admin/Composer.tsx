@@ -171,6 +171,7 @@ export function Composer() {
       aria-labelledby="composer-heading"
       className="composer"
       onDragOver={picture.onDragOver}
+      onDragLeave={picture.onDragLeave}
       onDrop={picture.onDrop}
     >
       <h2 id="composer-heading">New item</h2>

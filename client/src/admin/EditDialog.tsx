@@ -141,6 +141,7 @@ export function EditDialog({ item, onClose }: { item: Item; onClose: () => void 
         onKeyDown={onKeyDown}
         onPaste={picture.onPaste}
         onDragOver={picture.onDragOver}
+        onDragLeave={picture.onDragLeave}
         onDrop={picture.onDrop}
         noValidate
       >

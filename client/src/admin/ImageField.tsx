@@ -107,6 +107,8 @@ export function uploadAdvice(upload: PictureUpload): Record<string, string> {
 export function usePictureUpload(onUploaded: (image: PictureDraft) => void) {
   const store = useStoreApi();
   const [state, setState] = useState<UploadState>({ kind: "idle" });
+  /** A file is being dragged over the form: the Image field says where it will go. */
+  const [dragging, setDragging] = useState(false);
   const latest = useRef(0);
   const whenUploaded = useRef(onUploaded);
   useEffect(() => {
@@ -146,6 +148,7 @@ export function usePictureUpload(onUploaded: (image: PictureDraft) => void) {
 
   return {
     state,
+    dragging,
     choose,
     /** Forgets any upload on its way, e.g. when the operator removes the picture. */
     reset: () => {
@@ -156,9 +159,16 @@ export function usePictureUpload(onUploaded: (image: PictureDraft) => void) {
       if (event.dataTransfer.types.includes("Files")) {
         event.preventDefault();
         event.dataTransfer.dropEffect = "copy";
+        setDragging(true);
       }
     },
+    onDragLeave: (event: DragEvent) => {
+      // Leaving a child for another child of the same form is no leaving.
+      const to = event.relatedTarget;
+      if (!(to instanceof Node && event.currentTarget.contains(to))) setDragging(false);
+    },
     onDrop: (event: DragEvent) => {
+      setDragging(false);
       const file = pictureOf(event.dataTransfer.files);
       if (file === null) return;
       event.preventDefault();
@@ -198,7 +208,8 @@ export function ImageField({
   const { state } = upload;
   return (
     // A plain box, no fieldset and legend: on a phone the composer's preview must stay near.
-    <div className="image-field">
+    <div className={upload.dragging ? "image-field dragging" : "image-field"}>
+      {upload.dragging && <p className="drop-hint">Drop the picture to upload it.</p>}
       <Field
         id={`${idPrefix}-image`}
         label="Image"

@@ -96,7 +96,10 @@ export class AdminPage {
     const dataTransfer = await this.page.evaluateHandle(transferOf, wire(file));
     await target.dispatchEvent("dragenter", { dataTransfer });
     await target.dispatchEvent("dragover", { dataTransfer });
+    // While it is over the form, the Image field says where it goes.
+    await expect(this.page.getByText("Drop the picture to upload it.")).toBeVisible();
     await target.dispatchEvent("drop", { dataTransfer });
+    await expect(this.page.getByText("Drop the picture to upload it.")).toHaveCount(0);
   }
 
   /**
