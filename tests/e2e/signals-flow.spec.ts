@@ -283,3 +283,22 @@ test("text pasted from a word processor (words and a picture of them) stays text
   await expect(admin.composer.getByRole("status").filter({ hasText: "Uploaded “street.png”" })).toBeVisible();
   expect(uploads).toHaveLength(1);
 });
+
+test("the draft keeps its picture, alt text and credit across a reload, and Remove image takes it out", async ({
+  page,
+}) => {
+  const admin = new AdminPage(page);
+  await admin.login("admin", DESK_ADMIN_PASSWORD);
+  await admin.image.setInputFiles(await file("kept.jpg", "jpeg", 500, 500));
+  await admin.altText.fill("A kept picture");
+  await admin.credit.fill("Desk photographer");
+  await page.reload();
+  await expect(admin.altText).toHaveValue("A kept picture");
+  await expect(admin.credit).toHaveValue("Desk photographer");
+  await expect(admin.preview.getByRole("img", { name: "A kept picture" })).toHaveAttribute("width", "500");
+  await expect(admin.preview).toContainText("Picture: Desk photographer");
+  await admin.removeImage.click();
+  await expect(admin.image).toBeFocused();
+  await expect(admin.altText).toHaveCount(0);
+  await expect(admin.preview.getByRole("img")).toHaveCount(0);
+});
