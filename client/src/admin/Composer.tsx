@@ -1,4 +1,4 @@
-import { type FormEvent, type KeyboardEvent, useEffect, useRef, useState } from "react";
+import { type FormEvent, type KeyboardEvent, useEffect, useLayoutEffect, useRef, useState } from "react";
 import { type Item, itemSchema } from "../../../shared/item";
 import { ItemCard } from "../components/ItemCard";
 import { useStore } from "../store";
@@ -72,7 +72,10 @@ export function Composer() {
   const formRef = useRef<HTMLFormElement>(null);
   const headlineRef = useRef<HTMLInputElement>(null);
 
-  useEffect(() => {
+  // Saved as the screen updates, not a frame later: a reload right after a keystroke (or the
+  // browser discarding the tab) must find it. Preact, which renders the build, runs plain effects
+  // after the next paint.
+  useLayoutEffect(() => {
     saveDraft(username, draft);
   }, [username, draft]);
 
