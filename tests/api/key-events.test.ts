@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Item, itemPageSchema, itemSchema } from "../../shared/item";
+import { type Item, itemPageSchema } from "../../shared/item";
 import { THROUGH_MAX } from "../../shared/limits";
-import { call, errorOf, publish } from "../helpers/http";
+import { call, edit, errorOf, publish } from "../helpers/http";
 import { startTestServer, type TestServer } from "../helpers/server";
 
 /*
@@ -21,15 +21,6 @@ async function page(query: string) {
   const answer = await call(server.url, "GET", `/api/items?${query}`);
   expect(answer.status, JSON.stringify(answer.body)).toBe(200);
   return itemPageSchema.parse(answer.body);
-}
-
-async function edit(item: Item, fields: Record<string, unknown>): Promise<Item> {
-  const answer = await call(server.url, "PATCH", `/api/items/${item.id}`, {
-    token: server.editorToken,
-    body: { version: item.version, ...fields },
-  });
-  expect(answer.status, JSON.stringify(answer.body)).toBe(200);
-  return itemSchema.parse(answer.body);
 }
 
 /** Publishes `count` items, oldest first, each a second after the one before (from `start`). */
@@ -77,7 +68,7 @@ describe("GET /api/items?keyEvent=true", () => {
     expect((await page("keyEvent=false")).items.every((item) => !item.keyEvent)).toBe(true);
 
     // Unmarked, it leaves the list; retracted, it leaves what readers get.
-    await edit(second, { keyEvent: false });
+    await edit(server.url, server.editorToken, second, { keyEvent: false });
     expect(headlines((await page("keyEvent=true")).items)).toEqual(["Ceasefire signed in Geneva"]);
     const retracted = await call(server.url, "POST", `/api/items/${first.id}/retract`, {
       token: server.editorToken,

@@ -5,8 +5,8 @@ import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { type Item, itemSchema } from "../../shared/item";
-import { call, errorOf, publish } from "../helpers/http";
+import type { Item } from "../../shared/item";
+import { call, edit, errorOf, publish } from "../helpers/http";
 import { startTestServer, type TestServer } from "../helpers/server";
 
 /*
@@ -73,15 +73,6 @@ async function ninjsOf(id: string, token?: string): Promise<{ ninjs: Ninjs; text
   return { ninjs: ninjsSchema.parse(answer.body), text: JSON.stringify(answer.body) };
 }
 
-async function edit(item: Item, fields: Record<string, unknown>): Promise<Item> {
-  const answer = await call(server.url, "PATCH", `/api/items/${item.id}`, {
-    token: server.editorToken,
-    body: { version: item.version, ...fields },
-  });
-  expect(answer.status, JSON.stringify(answer.body)).toBe(200);
-  return itemSchema.parse(answer.body);
-}
-
 async function retract(item: Item, body: Record<string, unknown>): Promise<void> {
   const answer = await call(server.url, "POST", `/api/items/${item.id}/retract`, {
     token: server.editorToken,
@@ -143,7 +134,7 @@ describe("GET /api/items/:id/ninjs", () => {
       breaking: true,
     });
     expect((await ninjsOf(breaking.id)).ninjs.urgency).toBe(3);
-    const calmer = await edit(breaking, { breaking: false });
+    const calmer = await edit(server.url, server.editorToken, breaking, { breaking: false });
     expect((await ninjsOf(calmer.id)).ninjs.urgency).toBe(5);
   });
 
@@ -164,7 +155,10 @@ describe("GET /api/items/:id/ninjs", () => {
       { name: "River authority", role: "official", uri: "https://example.org/river" },
       { name: "AFP" },
     ]);
-    expect((await ninjsOf((await edit(flash, { urgency: 7, breaking: false })).id)).ninjs.urgency).toBe(7);
+    expect(
+      (await ninjsOf((await edit(server.url, server.editorToken, flash, { urgency: 7, breaking: false })).id))
+        .ninjs.urgency,
+    ).toBe(7);
   });
 
   it("follows an edit and a correction under the same uri, with the note as the editorial note", async () => {
@@ -173,7 +167,7 @@ describe("GET /api/items/:id/ninjs", () => {
       summary: "Two lorries collided.",
     });
     const before = (await ninjsOf(item.id)).ninjs;
-    const corrected = await edit(item, {
+    const corrected = await edit(server.url, server.editorToken, item, {
       summary: "Three lorries collided.",
       correction: "An earlier version said two lorries collided; there were three.",
     });
@@ -198,7 +192,9 @@ describe("GET /api/items/:id/ninjs", () => {
       url: "https://example.org/resigns",
       source: "Lighthouse agency",
     });
-    const corrected = await edit(item, { correction: "Quillfeather correction note." });
+    const corrected = await edit(server.url, server.editorToken, item, {
+      correction: "Quillfeather correction note.",
+    });
     await retract(corrected, { reason: "The minister has not resigned." });
     for (const token of [undefined, server.editorToken]) {
       const { ninjs, text } = await ninjsOf(item.id, token);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { type Item, itemSchema } from "../../shared/item";
-import { call, errorOf, publish } from "../helpers/http";
+import { itemSchema } from "../../shared/item";
+import { call, edit, errorOf, publish } from "../helpers/http";
 import { Reader } from "../helpers/reader";
 import { startTestServer, type TestServer } from "../helpers/server";
 
@@ -17,15 +17,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await server.close();
 });
-
-async function edit(item: Item, fields: Record<string, unknown>): Promise<Item> {
-  const answer = await call(server.url, "PATCH", `/api/items/${item.id}`, {
-    token: server.editorToken,
-    body: { version: item.version, ...fields },
-  });
-  expect(answer.status, JSON.stringify(answer.body)).toBe(200);
-  return itemSchema.parse(answer.body);
-}
 
 describe("urgency and breaking", () => {
   it("defaults to 5 and not breaking; a flash is breaking; breaking alone is urgent (3)", async () => {
@@ -46,20 +37,26 @@ describe("urgency and breaking", () => {
 
   it("follows PRODUCT.md's write rules on edits: breaking: true alone sets 3 from above, false sets 5 from 3 or below", async () => {
     const routine = await publish(server.url, server.editorToken, { urgency: 8 });
-    const urgent = await edit(routine, { breaking: true });
+    const urgent = await edit(server.url, server.editorToken, routine, { breaking: true });
     expect(urgent).toMatchObject({ urgency: 3, breaking: true });
-    const flash = await edit(urgent, { urgency: 1 });
+    const flash = await edit(server.url, server.editorToken, urgent, { urgency: 1 });
     expect(flash).toMatchObject({ urgency: 1, breaking: true });
     // Already breaking: breaking: true keeps the flash a flash.
-    const still = await edit(flash, { breaking: true, headline: "Still a flash" });
+    const still = await edit(server.url, server.editorToken, flash, {
+      breaking: true,
+      headline: "Still a flash",
+    });
     expect(still).toMatchObject({ urgency: 1, breaking: true });
-    expect(await edit(still, { breaking: false })).toMatchObject({ urgency: 5, breaking: false });
+    expect(await edit(server.url, server.editorToken, still, { breaking: false })).toMatchObject({
+      urgency: 5,
+      breaking: false,
+    });
   });
 
   it("keeps a v1 client's breaking flag working unchanged", async () => {
     const item = await publish(server.url, server.editorToken, { breaking: true, pinned: true });
     expect(item.breaking).toBe(true);
-    expect((await edit(item, { breaking: false })).breaking).toBe(false);
+    expect((await edit(server.url, server.editorToken, item, { breaking: false })).breaking).toBe(false);
   });
 
   it("refuses an urgency out of 1–9 and a breaking flag that contradicts it, naming the field", async () => {
@@ -110,13 +107,15 @@ describe("verification, key events and sources", () => {
       keyEvent: true,
       sources: [{ name: "Coast guard", role: "official", uri: "https://example.org/cg" }, { name: "AFP" }],
     });
-    const confirmed = await edit(item, { verification: "confirmed" });
+    const confirmed = await edit(server.url, server.editorToken, item, { verification: "confirmed" });
     expect(confirmed).toMatchObject({ version: 2, verification: "confirmed", contentUpdatedAt: null });
     const revisions = z
       .object({ revisions: z.array(itemSchema) })
       .parse((await call(server.url, "GET", `/api/items/${item.id}/revisions`)).body).revisions;
     expect(revisions.map((r) => r.verification)).toEqual(["unconfirmed", "confirmed"]);
-    expect(await edit(confirmed, { verification: null })).toMatchObject({ verification: null });
+    expect(await edit(server.url, server.editorToken, confirmed, { verification: null })).toMatchObject({
+      verification: null,
+    });
   });
 
   it("defaults to no verification, no key event and no sources", async () => {
@@ -168,6 +167,8 @@ describe("the verification filter of GET /api/items", () => {
       });
     }
     const confirmed = await edit(
+      server.url,
+      server.editorToken,
       await publish(server.url, server.editorToken, {
         headline: "Filter: confirmed later",
         topics: ["politics"],
@@ -247,7 +248,7 @@ describe("ninjs and Socket.IO", () => {
         urgency: 1,
         verification: "unconfirmed",
       });
-      const confirmed = await edit(item, { verification: "confirmed" });
+      const confirmed = await edit(server.url, server.editorToken, item, { verification: "confirmed" });
       await reader.waitForSeq(confirmed.seq);
       expect(reader.follower.view.items.find((i) => i.id === item.id)).toMatchObject({
         verification: "confirmed",

@@ -44,6 +44,21 @@ export async function publish(
   return itemSchema.parse(answer.body);
 }
 
+/** Edits `item` at its current version with `token` and returns it; fails the test unless the answer is 200. */
+export async function edit(
+  url: string,
+  token: string,
+  item: Item,
+  fields: Record<string, unknown>,
+): Promise<Item> {
+  const answer = await call(url, "PATCH", `/api/items/${item.id}`, {
+    token,
+    body: { version: item.version, ...fields },
+  });
+  expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+  return itemSchema.parse(answer.body);
+}
+
 export function errorOf(answer: Answer): ApiError["error"] {
   return apiErrorSchema.parse(answer.body).error;
 }

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { type Item, itemSchema } from "../../shared/item";
+import { itemSchema } from "../../shared/item";
 import { auditEntrySchema, type MediaUploadAnswer, mediaUploadAnswerSchema } from "../../shared/requests";
-import { call, errorOf, publish } from "../helpers/http";
+import { call, edit, errorOf, publish } from "../helpers/http";
 import { Reader } from "../helpers/reader";
 import { startTestServer, type TestServer } from "../helpers/server";
 import { picture, upload } from "./pictures";
@@ -28,15 +28,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await server.close();
 });
-
-async function edit(item: Item, fields: Record<string, unknown>): Promise<Item> {
-  const answer = await call(server.url, "PATCH", `/api/items/${item.id}`, {
-    token: server.editorToken,
-    body: { version: item.version, ...fields },
-  });
-  expect(answer.status, JSON.stringify(answer.body)).toBe(200);
-  return itemSchema.parse(answer.body);
-}
 
 describe("publishing with a picture", () => {
   it("keeps id, alt and credit, with the stored picture's size whatever the client says", async () => {
@@ -107,7 +98,9 @@ describe("changing the picture", () => {
       await reader.waitForSeq(item.seq);
       expect(shown()?.alt).toBe("First");
 
-      const changed = await edit(item, { image: { id: other.id, alt: "Second", credit: "Agency" } });
+      const changed = await edit(server.url, server.editorToken, item, {
+        image: { id: other.id, alt: "Second", credit: "Agency" },
+      });
       expect(changed.image).toEqual({
         id: other.id,
         alt: "Second",
@@ -119,9 +112,9 @@ describe("changing the picture", () => {
       await reader.waitForSeq(changed.seq);
       expect(shown()).toEqual(changed.image);
 
-      const kept = await edit(changed, { headline: "Headline only" });
+      const kept = await edit(server.url, server.editorToken, changed, { headline: "Headline only" });
       expect(kept.image).toEqual(changed.image);
-      const removed = await edit(kept, { image: null });
+      const removed = await edit(server.url, server.editorToken, kept, { image: null });
       expect(removed.image).toBeNull();
       await reader.waitForSeq(removed.seq);
       expect(shown()).toBeNull();
@@ -171,7 +164,7 @@ describe("the audit log", () => {
       (await upload(server.url, server.editorToken, bytes, "image/webp")).body,
     );
     const item = await publish(server.url, server.editorToken, { headline: "Audited picture" });
-    await edit(item, { image: { id: uploaded.id, alt: "Audited" } });
+    await edit(server.url, server.editorToken, item, { image: { id: uploaded.id, alt: "Audited" } });
     const answer = await call(server.url, "GET", "/api/audit?limit=20", { token: server.adminToken });
     expect(answer.status).toBe(200);
     const entries = z
