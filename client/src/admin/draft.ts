@@ -34,34 +34,25 @@ const draftSchema = z.object({
 });
 export type Draft = z.infer<typeof draftSchema>;
 
-/** What the composer sends for a draft: the item's fields, nothing of the bookkeeping. */
+/**
+ * What the composer sends for a draft: the item's fields, nothing of the bookkeeping (a `Draft`
+ * carries its nonce and unanswered key too). Typed as the fields, so a new one cannot be left out.
+ */
 export function itemBodyOf(draft: ItemFieldValues) {
-  const {
-    headline,
-    summary,
-    url,
-    topics,
-    breaking,
-    pinned,
-    urgency,
-    verification,
-    keyEvent,
-    sources,
-    image,
-  } = draft;
-  return apiFieldsOf({
-    headline,
-    summary,
-    url,
-    topics,
-    breaking,
-    pinned,
-    urgency,
-    verification,
-    keyEvent,
-    sources,
-    image,
-  });
+  const fields: ItemFieldValues = {
+    headline: draft.headline,
+    summary: draft.summary,
+    url: draft.url,
+    topics: draft.topics,
+    breaking: draft.breaking,
+    pinned: draft.pinned,
+    urgency: draft.urgency,
+    verification: draft.verification,
+    keyEvent: draft.keyEvent,
+    sources: draft.sources,
+    image: draft.image,
+  };
+  return apiFieldsOf(fields);
 }
 
 export function newDraft(): Draft {
