@@ -1,7 +1,7 @@
 import type Database from "better-sqlite3";
 import { z } from "zod";
 import type { MediaSize, MediaStore, StoredMedia } from "../../media/store";
-import { asStorageError } from "../errors";
+import { sqliteWork } from "./work";
 
 const sizeRow = z.object({ width: z.number(), height: z.number() });
 const countRow = z.object({ count: z.number() });
@@ -31,17 +31,8 @@ const mediaRow = z
 export class SqliteMediaStore implements MediaStore {
   constructor(private readonly db: Database.Database) {}
 
-  /** Failures become StorageErrors, as the rest of the storage's do. */
-  private run<T>(work: () => T): Promise<T> {
-    try {
-      return Promise.resolve(work());
-    } catch (error) {
-      return Promise.reject(asStorageError(error) ?? error);
-    }
-  }
-
   saveMedia(m: StoredMedia): Promise<void> {
-    return this.run(() => {
+    return sqliteWork(() => {
       this.db
         .prepare(
           `INSERT INTO media (id, content_type, width, height, bytes, uploaded_by, created_at)
@@ -52,20 +43,22 @@ export class SqliteMediaStore implements MediaStore {
   }
 
   getMedia(id: string): Promise<StoredMedia | null> {
-    return this.run(() => {
+    return sqliteWork(() => {
       const row = this.db.prepare("SELECT * FROM media WHERE id = ?").get(id);
       return row === undefined ? null : mediaRow.parse(row);
     });
   }
 
   mediaSize(id: string): Promise<MediaSize | null> {
-    return this.run(() => {
+    return sqliteWork(() => {
       const row = this.db.prepare("SELECT width, height FROM media WHERE id = ?").get(id);
       return row === undefined ? null : sizeRow.parse(row);
     });
   }
 
   countMedia(): Promise<number> {
-    return this.run(() => countRow.parse(this.db.prepare("SELECT count(*) AS count FROM media").get()).count);
+    return sqliteWork(
+      () => countRow.parse(this.db.prepare("SELECT count(*) AS count FROM media").get()).count,
+    );
   }
 }

@@ -1,7 +1,7 @@
 import type Database from "better-sqlite3";
 import { z } from "zod";
 import type { PushStore, StoredPushSubscription, VapidKeys } from "../../push/store";
-import { asStorageError } from "../errors";
+import { sqliteWork } from "./work";
 
 const keysRow = z.object({ public_key: z.string(), private_key: z.string() });
 const countRow = z.object({ count: z.number() });
@@ -30,17 +30,8 @@ const subscriptionRow = z
 export class SqlitePushStore implements PushStore {
   constructor(private readonly db: Database.Database) {}
 
-  /** Failures become StorageErrors, as the rest of the storage's do. */
-  private run<T>(work: () => T): Promise<T> {
-    try {
-      return Promise.resolve(work());
-    } catch (error) {
-      return Promise.reject(asStorageError(error) ?? error);
-    }
-  }
-
   vapidKeys(made: VapidKeys): Promise<VapidKeys> {
-    return this.run(() => {
+    return sqliteWork(() => {
       this.db
         .prepare(
           "INSERT INTO push_vapid (id, public_key, private_key, created_at) VALUES (1, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
@@ -54,7 +45,7 @@ export class SqlitePushStore implements PushStore {
   }
 
   saveSubscription(s: StoredPushSubscription): Promise<void> {
-    return this.run(() => {
+    return sqliteWork(() => {
       this.db
         .prepare(
           `INSERT INTO push_subscriptions (endpoint, p256dh, auth, topics, min_urgency, created_at)
@@ -67,13 +58,13 @@ export class SqlitePushStore implements PushStore {
   }
 
   deleteSubscription(endpoint: string): Promise<boolean> {
-    return this.run(
+    return sqliteWork(
       () => this.db.prepare("DELETE FROM push_subscriptions WHERE endpoint = ?").run(endpoint).changes > 0,
     );
   }
 
   subscribersFor(topics: readonly string[], urgency: number): Promise<StoredPushSubscription[]> {
-    return this.run(() =>
+    return sqliteWork(() =>
       this.db
         .prepare(
           `SELECT * FROM push_subscriptions WHERE min_urgency >= ?
@@ -86,13 +77,13 @@ export class SqlitePushStore implements PushStore {
   }
 
   countSubscriptions(): Promise<number> {
-    return this.run(
+    return sqliteWork(
       () => countRow.parse(this.db.prepare("SELECT count(*) AS count FROM push_subscriptions").get()).count,
     );
   }
 
   claimDispatch(owner: string, now: string, until: string): Promise<number | null> {
-    return this.run(() => {
+    return sqliteWork(() => {
       const row = this.db
         .prepare(
           `UPDATE push_dispatch SET lease_owner = ?, lease_until = ?
@@ -105,7 +96,7 @@ export class SqlitePushStore implements PushStore {
   }
 
   renewDispatch(owner: string, until: string, alertedThrough: number): Promise<boolean> {
-    return this.run(
+    return sqliteWork(
       () =>
         this.db
           .prepare(
@@ -117,7 +108,7 @@ export class SqlitePushStore implements PushStore {
   }
 
   releaseDispatch(owner: string, alertedThrough: number): Promise<void> {
-    return this.run(() => {
+    return sqliteWork(() => {
       this.db
         .prepare(
           `UPDATE push_dispatch SET lease_owner = NULL, lease_until = NULL,

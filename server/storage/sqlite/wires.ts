@@ -1,19 +1,12 @@
 import type Database from "better-sqlite3";
 import type { SqlClient } from "../../wires/store";
-import { asStorageError } from "../errors";
+import { sqliteWork } from "./work";
 
 /** The wire store's SQL on this SQLite database; failures become StorageErrors as the rest of the storage's do. */
 export function sqliteSqlClient(db: Database.Database): SqlClient {
-  const run = <T>(work: () => T): T => {
-    try {
-      return work();
-    } catch (error) {
-      throw asStorageError(error) ?? error;
-    }
-  };
   return {
     async all(sql, params) {
-      return run(() => {
+      return sqliteWork(() => {
         const statement = db.prepare(sql);
         if (statement.reader) return statement.all(...params);
         statement.run(...params);
@@ -21,7 +14,7 @@ export function sqliteSqlClient(db: Database.Database): SqlClient {
       });
     },
     async run(sql, params) {
-      return run(() => {
+      return sqliteWork(() => {
         const statement = db.prepare(sql);
         return statement.reader ? statement.all(...params).length : statement.run(...params).changes;
       });
