@@ -51,7 +51,10 @@ export async function openReader(
   return { reader, context };
 }
 
-export const test = base.extend<{ dashboard: DashboardPage; pageErrors: string[] }, { desk: Desk }>({
+export const test = base.extend<
+  { dashboard: DashboardPage; reader: DashboardPage; pageErrors: string[] },
+  { desk: Desk }
+>({
   // One livedesk per worker, in its own process with a fresh SQLite file.
   desk: [
     // biome-ignore lint/correctness/noEmptyPattern: Playwright fixtures take their dependencies as a pattern
@@ -82,5 +85,11 @@ export const test = base.extend<{ dashboard: DashboardPage; pageErrors: string[]
   ],
   dashboard: async ({ page }, use) => {
     await use(new DashboardPage(page));
+  },
+  // A reader watching live beside the test's own page (the panel, say), closed after the test.
+  reader: async ({ browser, desk }, use) => {
+    const { reader, context } = await openReader(browser, desk.url);
+    await use(reader);
+    await context.close();
   },
 });

@@ -1,7 +1,7 @@
 import { mediaUploadAnswerSchema } from "../../shared/requests";
 import { DESK_ADMIN_PASSWORD } from "../helpers/desk";
 import { picture, upload } from "../media/pictures";
-import { expect, openReader, seriousViolations, test } from "./fixtures";
+import { expect, seriousViolations, test } from "./fixtures";
 import { AdminPage, type PictureFile } from "./pages/admin";
 import { PermalinkPage } from "./pages/permalink";
 
@@ -23,148 +23,132 @@ async function file(
 }
 
 test("a flash with a picture: alt text required, the reader's box sized before the bytes, confirmed live and in the history", async ({
-  browser,
-  desk,
   page,
+  reader,
 }) => {
   const admin = new AdminPage(page);
   await admin.login("admin", DESK_ADMIN_PASSWORD);
-  const { reader, context } = await openReader(browser, desk.url);
   // The reader's pictures wait until the test lets them through: their box must be there before.
   let release = () => {};
   const released = new Promise<void>((resolve) => {
     release = resolve;
   });
-  await context.route(/\/media\//, async (route) => {
+  await reader.page.context().route(/\/media\//, async (route) => {
     await released;
     await route.continue();
   });
-  try {
-    const headline = "Flow: dam breaks upstream";
-    await admin.headline.fill(headline);
-    await admin.topic("World").check();
-    await admin.urgency.focus();
-    await page.keyboard.press("f");
-    await admin.verification.selectOption({ label: "Unconfirmed" });
-    await admin.image.setInputFiles(await file("dam.jpg", "jpeg"));
-    await expect(admin.composer.getByRole("status").filter({ hasText: "Uploaded “dam.jpg”" })).toContainText(
-      "800 × 450 pixels",
-    );
-    await expect(admin.preview.getByRole("figure")).toBeVisible();
+  const headline = "Flow: dam breaks upstream";
+  await admin.headline.fill(headline);
+  await admin.topic("World").check();
+  await admin.urgency.focus();
+  await page.keyboard.press("f");
+  await admin.verification.selectOption({ label: "Unconfirmed" });
+  await admin.image.setInputFiles(await file("dam.jpg", "jpeg"));
+  await expect(admin.composer.getByRole("status").filter({ hasText: "Uploaded “dam.jpg”" })).toContainText(
+    "800 × 450 pixels",
+  );
+  await expect(admin.preview.getByRole("figure")).toBeVisible();
 
-    // No alt text: the publish is refused, the field named and focused, nothing goes out.
-    await admin.publish.click();
-    await expect(admin.composerMessage("Not published yet: check the alt text above.")).toBeVisible();
-    await expect(admin.altText).toBeFocused();
-    await expect(admin.altText).toHaveAccessibleDescription(/Write the alt text/);
-    expect(await seriousViolations(page)).toEqual([]);
-    await expect(reader.article(headline)).toHaveCount(0);
+  // No alt text: the publish is refused, the field named and focused, nothing goes out.
+  await admin.publish.click();
+  await expect(admin.composerMessage("Not published yet: check the alt text above.")).toBeVisible();
+  await expect(admin.altText).toBeFocused();
+  await expect(admin.altText).toHaveAccessibleDescription(/Write the alt text/);
+  expect(await seriousViolations(page)).toEqual([]);
+  await expect(reader.article(headline)).toHaveCount(0);
 
-    await admin.altText.fill("A breached dam with water pouring through");
-    await admin.credit.fill("River Authority");
-    await admin.publish.click();
-    await expect(admin.composerMessage(`Published “${headline}”.`)).toBeVisible();
+  await admin.altText.fill("A breached dam with water pouring through");
+  await admin.credit.fill("River Authority");
+  await admin.publish.click();
+  await expect(admin.composerMessage(`Published “${headline}”.`)).toBeVisible();
 
-    const card = reader.article(headline);
-    await expect(card).toContainText("Flash");
-    await expect(card).toContainText("Unconfirmed");
-    await expect(card).toContainText("Picture: River Authority");
-    const image = card.getByRole("img", { name: "A breached dam with water pouring through" });
-    await expect(image).toBeVisible();
-    // Before a byte of it has arrived, the picture already takes its 800×450 box.
-    expect(await image.evaluate((element: HTMLImageElement) => element.naturalWidth)).toBe(0);
-    const before = await image.boundingBox();
-    const cardBefore = await card.boundingBox();
-    expect(before?.width ?? 0).toBeGreaterThan(100);
-    expect(before?.height ?? 0).toBeCloseTo(((before?.width ?? 0) * 450) / 800, 0);
-    release();
-    await expect
-      .poll(() => image.evaluate((element: HTMLImageElement) => element.naturalWidth))
-      .toBeGreaterThan(0);
-    // The card (still sliding in, so its place may move) keeps its height: nothing below shifts.
-    expect((await card.boundingBox())?.height).toBeCloseTo(cardBefore?.height ?? 0, 1);
-    expect((await image.boundingBox())?.height).toBeCloseTo(before?.height ?? 0, 1);
-    const tickerEntry = reader.ticker.getByRole("listitem").filter({ hasText: headline }).first();
-    await expect(tickerEntry).toContainText("Flash");
-    await expect(tickerEntry).toContainText("Unconfirmed");
-    expect(await seriousViolations(reader.page)).toEqual([]);
+  const card = reader.article(headline);
+  await expect(card).toContainText("Flash");
+  await expect(card).toContainText("Unconfirmed");
+  await expect(card).toContainText("Picture: River Authority");
+  const image = card.getByRole("img", { name: "A breached dam with water pouring through" });
+  await expect(image).toBeVisible();
+  // Before a byte of it has arrived, the picture already takes its 800×450 box.
+  expect(await image.evaluate((element: HTMLImageElement) => element.naturalWidth)).toBe(0);
+  const before = await image.boundingBox();
+  const cardBefore = await card.boundingBox();
+  expect(before?.width ?? 0).toBeGreaterThan(100);
+  expect(before?.height ?? 0).toBeCloseTo(((before?.width ?? 0) * 450) / 800, 0);
+  release();
+  await expect
+    .poll(() => image.evaluate((element: HTMLImageElement) => element.naturalWidth))
+    .toBeGreaterThan(0);
+  // The card (still sliding in, so its place may move) keeps its height: nothing below shifts.
+  expect((await card.boundingBox())?.height).toBeCloseTo(cardBefore?.height ?? 0, 1);
+  expect((await image.boundingBox())?.height).toBeCloseTo(before?.height ?? 0, 1);
+  const tickerEntry = reader.ticker.getByRole("listitem").filter({ hasText: headline }).first();
+  await expect(tickerEntry).toContainText("Flash");
+  await expect(tickerEntry).toContainText("Unconfirmed");
+  expect(await seriousViolations(reader.page)).toEqual([]);
 
-    const row = admin.row(headline);
-    await row.getByRole("button", { name: /^Edit/ }).click();
-    await admin.dialog.getByRole("combobox", { name: "Verification" }).selectOption({ label: "Confirmed" });
-    await admin.dialog.getByRole("button", { name: "Save" }).click();
-    await expect(admin.dialog).toBeHidden();
-    await expect(card).toContainText("Confirmed");
-    await expect(card).not.toContainText("Unconfirmed");
-    await expect(image).toBeVisible();
+  await admin.setVerification(headline, "Confirmed");
+  await expect(card).toContainText("Confirmed");
+  await expect(card).not.toContainText("Unconfirmed");
+  await expect(image).toBeVisible();
 
-    const permalink = new PermalinkPage(reader.page);
-    await card.getByRole("link", { name: headline }).click();
-    await expect(
-      permalink.article.getByRole("img", { name: "A breached dam with water pouring through" }),
-    ).toBeVisible();
-    await expect(permalink.article).toContainText("Picture: River Authority");
-    await expect(permalink.history).toContainText(/Confirmed at .+ by admin/);
-    expect(await seriousViolations(reader.page)).toEqual([]);
-  } finally {
-    await context.close();
-  }
+  const permalink = new PermalinkPage(reader.page);
+  await card.getByRole("link", { name: headline }).click();
+  await expect(
+    permalink.article.getByRole("img", { name: "A breached dam with water pouring through" }),
+  ).toBeVisible();
+  await expect(permalink.article).toContainText("Picture: River Authority");
+  await expect(permalink.history).toContainText(/Confirmed at .+ by admin/);
+  expect(await seriousViolations(reader.page)).toEqual([]);
 });
 
 test("a picture dropped on the composer, another pasted into the editor: the reader's card follows live", async ({
-  browser,
-  desk,
   page,
+  reader,
 }) => {
   const admin = new AdminPage(page);
   await admin.login("admin", DESK_ADMIN_PASSWORD);
-  const { reader, context } = await openReader(browser, desk.url);
-  try {
-    const headline = "Flow: ferry reaches port";
-    await admin.headline.fill(headline);
-    await admin.topic("World").check();
-    // Dropped on the preview, beside the form: the composer takes it all the same.
-    await admin.dropPicture(admin.preview, await file("ferry.png", "png", 600, 400));
-    await expect(admin.altText).toBeVisible();
-    await admin.altText.fill("The ferry at the quay");
-    await admin.publish.click();
-    const card = reader.article(headline);
-    await expect(card.getByRole("img", { name: "The ferry at the quay" })).toHaveAttribute("width", "600");
-    await expect(card.getByRole("img", { name: "The ferry at the quay" })).toHaveAttribute("height", "400");
+  const headline = "Flow: ferry reaches port";
+  await admin.headline.fill(headline);
+  await admin.topic("World").check();
+  // Dropped on the preview, beside the form: the composer takes it all the same.
+  await admin.dropPicture(admin.preview, await file("ferry.png", "png", 600, 400));
+  await expect(admin.altText).toBeVisible();
+  await admin.altText.fill("The ferry at the quay");
+  await admin.publish.click();
+  const card = reader.article(headline);
+  await expect(card.getByRole("img", { name: "The ferry at the quay" })).toHaveAttribute("width", "600");
+  await expect(card.getByRole("img", { name: "The ferry at the quay" })).toHaveAttribute("height", "400");
 
-    await admin.row(headline).getByRole("button", { name: /^Edit/ }).click();
-    const dialog = admin.dialog;
-    await admin.pastePicture(
-      dialog.getByRole("textbox", { name: "Summary" }),
-      await file("crowd.webp", "webp", 640, 480),
-    );
-    await expect(dialog.getByRole("status").filter({ hasText: "Uploaded “crowd.webp”" })).toBeVisible();
-    expect(await seriousViolations(page)).toEqual([]);
-    // A new picture needs its own alt text.
-    await dialog.getByRole("button", { name: "Save" }).click();
-    await expect(dialog.getByRole("textbox", { name: "Alt text" })).toBeFocused();
-    await expect(dialog.getByText("Write the alt text")).toBeVisible();
-    await dialog.getByRole("textbox", { name: "Alt text" }).fill("Families waiting on the quay");
-    await dialog.getByRole("button", { name: "Save" }).click();
-    await expect(dialog).toBeHidden();
-    await expect(card.getByRole("img", { name: "Families waiting on the quay" })).toHaveAttribute(
-      "height",
-      "480",
-    );
+  await admin.row(headline).getByRole("button", { name: /^Edit/ }).click();
+  const dialog = admin.dialog;
+  await admin.pastePicture(
+    dialog.getByRole("textbox", { name: "Summary" }),
+    await file("crowd.webp", "webp", 640, 480),
+  );
+  await expect(dialog.getByRole("status").filter({ hasText: "Uploaded “crowd.webp”" })).toBeVisible();
+  expect(await seriousViolations(page)).toEqual([]);
+  // A new picture needs its own alt text.
+  await dialog.getByRole("button", { name: "Save" }).click();
+  await expect(dialog.getByRole("textbox", { name: "Alt text" })).toBeFocused();
+  await expect(dialog.getByText("Write the alt text")).toBeVisible();
+  await dialog.getByRole("textbox", { name: "Alt text" }).fill("Families waiting on the quay");
+  await dialog.getByRole("button", { name: "Save" }).click();
+  await expect(dialog).toBeHidden();
+  await expect(card.getByRole("img", { name: "Families waiting on the quay" })).toHaveAttribute(
+    "height",
+    "480",
+  );
 
-    await admin.row(headline).getByRole("button", { name: /^Edit/ }).click();
-    await dialog.getByRole("button", { name: "Remove image" }).click();
-    await dialog.getByRole("button", { name: "Save" }).click();
-    await expect(dialog).toBeHidden();
-    await expect(card.getByRole("img")).toHaveCount(0);
-    const permalink = new PermalinkPage(reader.page);
-    await card.getByRole("link", { name: headline }).click();
-    await expect(permalink.history).toContainText("Picture changed.");
-    await expect(permalink.history).toContainText("Picture removed.");
-    await expect(permalink.article.getByRole("img")).toHaveCount(0);
-  } finally {
-    await context.close();
-  }
+  await admin.row(headline).getByRole("button", { name: /^Edit/ }).click();
+  await dialog.getByRole("button", { name: "Remove image" }).click();
+  await dialog.getByRole("button", { name: "Save" }).click();
+  await expect(dialog).toBeHidden();
+  await expect(card.getByRole("img")).toHaveCount(0);
+  const permalink = new PermalinkPage(reader.page);
+  await card.getByRole("link", { name: headline }).click();
+  await expect(permalink.history).toContainText("Picture changed.");
+  await expect(permalink.history).toContainText("Picture removed.");
+  await expect(permalink.article.getByRole("img")).toHaveCount(0);
 });
 
 test("a file that is no picture is refused with a clear error, before and by the server", async ({

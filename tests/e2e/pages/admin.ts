@@ -91,6 +91,14 @@ export class AdminPage {
     return this.page.getByRole("dialog");
   }
 
+  /** Sets the verification of the item listed as `headline` in its Edit dialog, and saves. */
+  async setVerification(headline: string, label: "Unconfirmed" | "Confirmed" | "Disputed"): Promise<void> {
+    await this.row(headline).getByRole("button", { name: /^Edit/ }).click();
+    await this.dialog.getByRole("combobox", { name: "Verification" }).selectOption({ label });
+    await this.dialog.getByRole("button", { name: "Save" }).click();
+    await expect(this.dialog).toBeHidden();
+  }
+
   /** Drops `file` on `target` as a file dragged from the desktop would be. */
   async dropPicture(target: Locator, file: PictureFile): Promise<void> {
     const dataTransfer = await this.page.evaluateHandle(transferOf, wire(file));
