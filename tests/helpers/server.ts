@@ -24,6 +24,12 @@ export function tempDir(): string {
 }
 
 /**
+ * Wire settings for a test that polls by hand ("poll now") and so knows what each poll did: the
+ * poller's own tick is an hour, never within a test, and a fetch gives up after 1.5 s.
+ */
+export const WIRES_POLLED_BY_HAND = { tickMs: 3_600_000, fetchTimeoutMs: 1500 };
+
+/**
  * The real server on a free port with a fresh SQLite file, tokens for both roles and three topics;
  * `config` adds to the app's configuration (no dashboard unless `clientDir` names a folder with an
  * index.html, for a test of the pages).

@@ -5,7 +5,7 @@ import { mediaUploadAnswerSchema } from "../../shared/requests";
 import { incomingEntrySchema, wireSourceSchema } from "../../shared/wires";
 import { type FeedServer, serveDocument, startFeedServer } from "../helpers/feed-server";
 import { call, errorOf } from "../helpers/http";
-import { startTestServer, type TestServer } from "../helpers/server";
+import { startTestServer, type TestServer, WIRES_POLLED_BY_HAND } from "../helpers/server";
 import { atom } from "../wires/feeds";
 import { picture, upload } from "./pictures";
 
@@ -18,7 +18,7 @@ let feeds: FeedServer;
 let server: TestServer;
 beforeAll(async () => {
   feeds = await startFeedServer();
-  server = await startTestServer({ wires: { tickMs: 3_600_000, fetchTimeoutMs: 1500 } });
+  server = await startTestServer({ wires: WIRES_POLLED_BY_HAND });
 });
 afterAll(async () => {
   await server.close();

@@ -19,7 +19,7 @@ import {
 import { type FeedServer, serveDocument, startFeedServer } from "../helpers/feed-server";
 import { call, errorOf, publish } from "../helpers/http";
 import { Reader } from "../helpers/reader";
-import { startTestServer, type TestServer, tempDir } from "../helpers/server";
+import { startTestServer, type TestServer, tempDir, WIRES_POLLED_BY_HAND } from "../helpers/server";
 import { atom, entries, type FixtureEntry, jsonFeed, rdf, rss } from "./feeds";
 
 /*
@@ -32,7 +32,7 @@ let server: TestServer;
 
 beforeAll(async () => {
   feeds = await startFeedServer();
-  server = await startTestServer({ wires: { tickMs: 3_600_000, fetchTimeoutMs: 1500 } });
+  server = await startTestServer({ wires: WIRES_POLLED_BY_HAND });
 });
 afterAll(async () => {
   await server.close();
