@@ -51,6 +51,22 @@ export async function openReader(
   return { reader, context };
 }
 
+/**
+ * Holds the requests `target` makes to `url` until the `release()` it answers is called: for a test
+ * that must see what the page does while a call is still on its way.
+ */
+export async function holdRequests(target: Page | BrowserContext, url: string | RegExp): Promise<() => void> {
+  let release = () => {};
+  const released = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  await target.route(url, async (route) => {
+    await released;
+    await route.continue();
+  });
+  return release;
+}
+
 export const test = base.extend<
   { dashboard: DashboardPage; reader: DashboardPage; pageErrors: string[] },
   { desk: Desk }

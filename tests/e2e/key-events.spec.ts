@@ -1,6 +1,13 @@
 import type { Locator, Page } from "@playwright/test";
 import { Desk } from "../helpers/desk";
-import { test as base, everyViolation, expect, openReader, seriousViolations } from "./fixtures";
+import {
+  test as base,
+  everyViolation,
+  expect,
+  holdRequests,
+  openReader,
+  seriousViolations,
+} from "./fixtures";
 
 /*
  * "Key events" (#15): readers get a navigation of the newest key events, more on demand, live;
@@ -76,14 +83,7 @@ test("a key event 500 items down is reached from the navigation in one call: in 
   await expect(dashboard.moreKeyEvents).toHaveCount(0);
 
   // The ticker and the feed stay live while the jump's call is on its way.
-  let release: () => void = () => {};
-  const held = new Promise<void>((resolve) => {
-    release = resolve;
-  });
-  await page.route(/[?&]through=/, async (route) => {
-    await held;
-    await route.continue();
-  });
+  const release = await holdRequests(page, /[?&]through=/);
   const jumpCalls = countJumpCalls(page);
   await dashboard.keyEvent(TARGET).click();
   await expect(dashboard.keyEvents).toContainText(`Finding “${TARGET}” in the feed…`);

@@ -1,7 +1,7 @@
 import { mediaUploadAnswerSchema } from "../../shared/requests";
 import { DESK_ADMIN_PASSWORD } from "../helpers/desk";
 import { picture, upload } from "../media/pictures";
-import { expect, seriousViolations, test } from "./fixtures";
+import { expect, holdRequests, seriousViolations, test } from "./fixtures";
 import { AdminPage, type PictureFile } from "./pages/admin";
 import { PermalinkPage } from "./pages/permalink";
 
@@ -29,14 +29,7 @@ test("a flash with a picture: alt text required, the reader's box sized before t
   const admin = new AdminPage(page);
   await admin.login("admin", DESK_ADMIN_PASSWORD);
   // The reader's pictures wait until the test lets them through: their box must be there before.
-  let release = () => {};
-  const released = new Promise<void>((resolve) => {
-    release = resolve;
-  });
-  await reader.page.context().route(/\/media\//, async (route) => {
-    await released;
-    await route.continue();
-  });
+  const release = await holdRequests(reader.page.context(), /\/media\//);
   const headline = "Flow: dam breaks upstream";
   await admin.headline.fill(headline);
   await admin.topic("World").check();
@@ -200,14 +193,7 @@ test("publishing while the picture is still uploading waits for it instead of go
 }) => {
   const admin = new AdminPage(page);
   await admin.login("admin", DESK_ADMIN_PASSWORD);
-  let release = () => {};
-  const released = new Promise<void>((resolve) => {
-    release = resolve;
-  });
-  await page.route("**/api/media", async (route) => {
-    await released;
-    await route.continue();
-  });
+  const release = await holdRequests(page, "**/api/media");
   const headline = "Flow: a slow upload";
   await admin.headline.fill(headline);
   await admin.topic("World").check();
