@@ -45,7 +45,9 @@ export async function openReader(
   browser: Browser,
   url: string,
 ): Promise<{ reader: DashboardPage; context: BrowserContext }> {
-  const context = await browser.newContext({ baseURL: url });
+  // Without the offline service worker: its own specs test it, and a request that passes through
+  // a service worker escapes the context's routes, so holdRequests() would miss a reader's pictures.
+  const context = await browser.newContext({ baseURL: url, serviceWorkers: "block" });
   const reader = new DashboardPage(await context.newPage());
   await reader.open();
   return { reader, context };

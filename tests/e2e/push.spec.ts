@@ -93,6 +93,11 @@ async function workerRegistration(context: BrowserContext, page: Page) {
   });
   await cdp.send("ServiceWorker.enable");
   const registrationId = await found;
+  // A push handed to a worker still installing (it keeps the built files first, slow on a loaded
+  // machine) is lost: wait until the registration has its active worker.
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+  });
   return {
     /** Hands `payload` to the service worker as its push service would. */
     deliver: (payload: unknown) =>
