@@ -50,7 +50,7 @@ describe("Renditions", () => {
   });
 
   it("keeps within its byte bound, dropping the least recently served first", async () => {
-    // Three pictures alike but for their colours: any two of their 320s fit the bound, three do not.
+    // Three pictures alike but for their colours. Two of their 320s (whichever two) fit the bound, three do not.
     const ids: string[] = [];
     for (const background of ["#112233", "#445566", "#778899"]) {
       const bytes = await sharp({ create: { width: 1000, height: 600, channels: 3, background } })
