@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { BREAKING_URGENCY_MAX, changeKindSchema, itemSchema, topicSchema } from "../../shared/item";
 import { roleSchema } from "../../shared/requests";
+import type { StoredMedia } from "../media/store";
 import type { Operator, StoredSession, StoredToken } from "./account-store";
 import type { AuditRecord } from "./audit-store";
 
@@ -132,4 +133,31 @@ export const auditRow = z
   })
   .transform(
     ({ origin, ord, ...entry }): AuditRecord => ({ ...entry, position: { at: entry.at, origin, ord } }),
+  );
+
+/** A picture's size, as both backends read it. */
+export const mediaSizeRow = z.object({ width: z.number(), height: z.number() });
+/** A `count(*) AS count` answer. */
+export const countRow = z.object({ count: z.number() });
+/** An uploaded picture (server/media/store.ts). */
+export const mediaRow = z
+  .object({
+    id: z.string(),
+    content_type: z.string(),
+    width: z.number(),
+    height: z.number(),
+    bytes: z.instanceof(Buffer),
+    uploaded_by: z.string(),
+    created_at: z.string(),
+  })
+  .transform(
+    (r): StoredMedia => ({
+      id: r.id,
+      contentType: r.content_type,
+      width: r.width,
+      height: r.height,
+      bytes: r.bytes,
+      uploadedBy: r.uploaded_by,
+      createdAt: r.created_at,
+    }),
   );

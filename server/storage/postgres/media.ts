@@ -1,30 +1,6 @@
-import { z } from "zod";
 import type { MediaSize, MediaStore, StoredMedia } from "../../media/store";
+import { countRow, mediaRow, mediaSizeRow } from "../rows";
 import type { PgQuery } from "./push";
-
-const sizeRow = z.object({ width: z.number(), height: z.number() });
-const countRow = z.object({ count: z.number() });
-const mediaRow = z
-  .object({
-    id: z.string(),
-    content_type: z.string(),
-    width: z.number(),
-    height: z.number(),
-    bytes: z.instanceof(Buffer),
-    uploaded_by: z.string(),
-    created_at: z.string(),
-  })
-  .transform(
-    (r): StoredMedia => ({
-      id: r.id,
-      contentType: r.content_type,
-      width: r.width,
-      height: r.height,
-      bytes: r.bytes,
-      uploadedBy: r.uploaded_by,
-      createdAt: r.created_at,
-    }),
-  );
 
 /** Uploaded pictures in PostgreSQL (see server/media/store.ts). */
 export class PgMediaStore implements MediaStore {
@@ -45,7 +21,7 @@ export class PgMediaStore implements MediaStore {
 
   async mediaSize(id: string): Promise<MediaSize | null> {
     const row = (await this.query("SELECT width, height FROM media WHERE id = $1", [id])).rows[0];
-    return row === undefined ? null : sizeRow.parse(row);
+    return row === undefined ? null : mediaSizeRow.parse(row);
   }
 
   async countMedia(): Promise<number> {

@@ -1,9 +1,9 @@
 import type pg from "pg";
 import { z } from "zod";
 import type { PushStore, StoredPushSubscription, VapidKeys } from "../../push/store";
+import { countRow } from "../rows";
 
 const keysRow = z.object({ public_key: z.string(), private_key: z.string() });
-const countRow = z.object({ count: z.number() });
 // BIGINT comes back as text from pg.
 const dispatchRow = z.object({ alerted_through: z.coerce.number().int() });
 const subscriptionRow = z

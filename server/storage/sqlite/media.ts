@@ -1,31 +1,7 @@
 import type Database from "better-sqlite3";
-import { z } from "zod";
 import type { MediaSize, MediaStore, StoredMedia } from "../../media/store";
+import { countRow, mediaRow, mediaSizeRow } from "../rows";
 import { sqliteWork } from "./work";
-
-const sizeRow = z.object({ width: z.number(), height: z.number() });
-const countRow = z.object({ count: z.number() });
-const mediaRow = z
-  .object({
-    id: z.string(),
-    content_type: z.string(),
-    width: z.number(),
-    height: z.number(),
-    bytes: z.instanceof(Buffer),
-    uploaded_by: z.string(),
-    created_at: z.string(),
-  })
-  .transform(
-    (r): StoredMedia => ({
-      id: r.id,
-      contentType: r.content_type,
-      width: r.width,
-      height: r.height,
-      bytes: r.bytes,
-      uploadedBy: r.uploaded_by,
-      createdAt: r.created_at,
-    }),
-  );
 
 /** Uploaded pictures in the SQLite database (see server/media/store.ts). */
 export class SqliteMediaStore implements MediaStore {
@@ -52,7 +28,7 @@ export class SqliteMediaStore implements MediaStore {
   mediaSize(id: string): Promise<MediaSize | null> {
     return sqliteWork(() => {
       const row = this.db.prepare("SELECT width, height FROM media WHERE id = ?").get(id);
-      return row === undefined ? null : sizeRow.parse(row);
+      return row === undefined ? null : mediaSizeRow.parse(row);
     });
   }
 

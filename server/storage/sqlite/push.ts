@@ -1,10 +1,10 @@
 import type Database from "better-sqlite3";
 import { z } from "zod";
 import type { PushStore, StoredPushSubscription, VapidKeys } from "../../push/store";
+import { countRow } from "../rows";
 import { sqliteWork } from "./work";
 
 const keysRow = z.object({ public_key: z.string(), private_key: z.string() });
-const countRow = z.object({ count: z.number() });
 const dispatchRow = z.object({ alerted_through: z.number() });
 const subscriptionRow = z
   .object({
