@@ -6,7 +6,7 @@
  * neighbours, so their median ratio holds much better. Builds are bundles of `server/main.ts`
  * (bench/livedesk.ts makes this tree's; build an older commit's the same way with esbuild).
  *
- *   npm run bench:compare -- --scripts dist/bench/main.mjs,../old/dist/bench/main.mjs --turns 10
+ *   npm run bench:compare -- --scripts dist/bench/main/main.js,../old/dist/bench/main/main.js --turns 10
  */
 import os from "node:os";
 import path from "node:path";

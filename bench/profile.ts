@@ -8,7 +8,7 @@
  *   npm run bench:profile -- --scenario publish --rate 200 --seconds 10   # a steady 200 a second
  *   npm run bench:profile -- --scenario deliver --readers 2000 --rate 10 --seconds 10
  *   npm run bench:profile -- --scenario publish --no-profile         # the CPU figure alone
- *   npm run bench:profile -- --script ../old/dist/bench/main.mjs      # an older build, for comparison
+ *   npm run bench:profile -- --script ../old/dist/bench/main/main.js      # an older build, for comparison
  */
 import fs from "node:fs";
 import os from "node:os";

@@ -19,7 +19,14 @@ const PARTS = [
   {
     name: "server",
     outputs: ["dist/server/main.js", "dist/server/renew-epoch.js", "dist/server/import.js"],
-    sources: ["server", "shared", "scripts/build-server.mjs", "package.json", "package-lock.json"],
+    sources: [
+      "server",
+      "shared",
+      "scripts/build-server.mjs",
+      "scripts/server-bundle.mjs",
+      "package.json",
+      "package-lock.json",
+    ],
     script: "build:server",
     tool: "esbuild",
   },

@@ -1,13 +1,13 @@
 // @ts-check
 /**
  * `npm run build:server`: the server as JavaScript that plain `node` runs, in dist/server/. One
- * bundle per entry point, with every package left as an import of node_modules (so native
- * modules and `npm ci --omit=dev` work as usual) and source maps for stack traces
- * (`node --enable-source-maps`). A bundler rather than tsc because the sources import each other
+ * bundle per entry point, bundled as scripts/server-bundle.mjs says, with source maps for stack
+ * traces (`node --enable-source-maps`). A bundler rather than tsc because the sources import each other
  * without file extensions, which Node's own module loader does not accept.
  */
 import fs from "node:fs";
 import * as esbuild from "esbuild";
+import { SERVER_BUNDLE } from "./server-bundle.mjs";
 
 /**
  * The programs the server ships, by the name of their file in dist/server: the server itself, the
@@ -22,15 +22,7 @@ const SERVER_ENTRY_POINTS = {
 // Chunk names change with their content: start clean so no stale chunk stays behind.
 fs.rmSync("dist/server", { recursive: true, force: true });
 await esbuild.build({
+  ...SERVER_BUNDLE,
   entryPoints: SERVER_ENTRY_POINTS,
   outdir: "dist/server",
-  bundle: true,
-  platform: "node",
-  format: "esm",
-  target: "node20.19",
-  packages: "external",
-  // Code the server imports only when configured (PostgreSQL, Redis) goes in chunks of its own.
-  splitting: true,
-  sourcemap: true,
-  logLevel: "warning",
 });

@@ -1,4 +1,4 @@
-import { XMLBuilder } from "fast-xml-parser";
+import type { XMLBuilder } from "fast-xml-parser";
 import type { Item } from "../../shared/item";
 import { entryId, type FeedDocument, paragraphs, pictureUrl, retractionNotice } from "./document";
 import { xmlText } from "./xml-text";
@@ -14,14 +14,25 @@ export const ATOM_NS = "http://www.w3.org/2005/Atom";
 export const TOMBSTONES_NS = "http://purl.org/atompub/tombstones/1.0";
 const XHTML_NS = "http://www.w3.org/1999/xhtml";
 
-const builder = new XMLBuilder({
-  ignoreAttributes: false,
-  attributeNamePrefix: "@",
-  textNodeName: "#text",
-  processEntities: true,
-  suppressEmptyNode: true,
-  suppressBooleanAttributes: false,
-});
+/**
+ * The builder, made on the first Atom feed served: fast-xml-parser is loaded then, not at start,
+ * as a node whose readers take no Atom feed never needs it.
+ */
+let builder: Promise<XMLBuilder> | undefined;
+function atomBuilder(): Promise<XMLBuilder> {
+  builder ??= import("fast-xml-parser").then(
+    ({ XMLBuilder }) =>
+      new XMLBuilder({
+        ignoreAttributes: false,
+        attributeNamePrefix: "@",
+        textNodeName: "#text",
+        processEntities: true,
+        suppressEmptyNode: true,
+        suppressBooleanAttributes: false,
+      }),
+  );
+  return builder;
+}
 
 type Node = Record<string, unknown>;
 
@@ -84,8 +95,8 @@ function tombstone(item: Item, feed: FeedDocument): Node {
   };
 }
 
-/** The feed as an Atom document. Pure. */
-export function renderAtom(feed: FeedDocument): string {
+/** The feed as an Atom document. Pure, once the builder is loaded. */
+export async function renderAtom(feed: FeedDocument): Promise<string> {
   const published = feed.items.filter((item) => item.status === "published");
   const retracted = feed.items.filter((item) => item.status === "retracted");
   const document: Node = {
@@ -107,5 +118,5 @@ export function renderAtom(feed: FeedDocument): string {
       entry: published.map((item) => entry(item, feed)),
     },
   };
-  return builder.build(document);
+  return (await atomBuilder()).build(document);
 }

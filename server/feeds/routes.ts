@@ -132,7 +132,7 @@ export function feedRoutes(options: FeedRoutesOptions): Router {
       const read = await readFeed(storage, filter);
       const at = read.seq === null ? lastModified : await changedAt(read.seq);
       const tag = read.seq === null ? null : tagFor(path, origin, epoch, filter, read.seq);
-      const body = format.render(document(req, path, filter, read.items, at));
+      const body = await format.render(document(req, path, filter, read.items, at));
       if (tag !== null) keep(tag, body);
       answers.inc({ format: format.name, answer: "rendered" });
       answer(res, tag, at, format.type);

@@ -1,7 +1,6 @@
 import type { Router } from "express";
 import type { Logger } from "pino";
 import type { Registry } from "prom-client";
-import webpush from "web-push";
 import type { Change } from "../../shared/item";
 import type { Storage } from "../storage/storage";
 import { alertWork } from "./alerting";
@@ -10,6 +9,7 @@ import { pushMetrics } from "./metrics";
 import { pushRoutes } from "./routes";
 import { PushSender, type SenderOptions } from "./sender";
 import type { PushStore, VapidKeys } from "./store";
+import { makeVapidKeys } from "./vapid";
 
 /** Web Push as configured (LIVEDESK_VAPID_*, LIVEDESK_PUSH_INSECURE_ENDPOINTS). */
 export interface PushConfig {
@@ -50,7 +50,7 @@ export async function startPushAlerts(
   deps: { store: PushStore; storage: Storage; registry: Registry; logger: Logger },
 ): Promise<PushAlerts> {
   const { store, storage, registry, logger } = deps;
-  const vapid = config.vapid ?? (await store.vapidKeys(webpush.generateVAPIDKeys()));
+  const vapid = config.vapid ?? (await store.vapidKeys(makeVapidKeys()));
   const insecureEndpoints = config.insecureEndpoints ?? false;
   if (insecureEndpoints)
     logger.warn("push endpoints on http and private addresses are accepted (tests only)");

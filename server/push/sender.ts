@@ -1,11 +1,22 @@
 import http from "node:http";
 import https from "node:https";
 import type { Logger } from "pino";
-import webpush from "web-push";
+import type { RequestDetails } from "web-push";
 import type { Alert } from "./alerts";
 import { publicOnlyLookup } from "./endpoint";
 import type { PushMetrics } from "./metrics";
 import type { StoredPushSubscription, VapidKeys } from "./store";
+
+/**
+ * web-push, loaded on the first message a node sends: with its encryption and signing modules it
+ * is about 0.5 MB of a node's memory, which a node that never sends an alert (one that does not
+ * hold the lease, or has no subscriber) should not carry.
+ */
+let loaded: Promise<typeof import("web-push")> | undefined;
+function webPush(): Promise<typeof import("web-push")> {
+  loaded ??= import("web-push").then((module) => module.default);
+  return loaded;
+}
 
 /** How the sender behaves; the defaults suit production, tests shorten the waits. */
 export interface SenderOptions {
@@ -227,7 +238,8 @@ export class PushSender {
   /** One try: the message encrypted and signed by web-push, posted here (so the address check holds on connect). */
   private async deliver(delivery: Delivery): Promise<Outcome> {
     const { subscription, alert } = delivery;
-    let details: webpush.RequestDetails;
+    const webpush = await webPush();
+    let details: RequestDetails;
     try {
       details = webpush.generateRequestDetails(
         { endpoint: subscription.endpoint, keys: { p256dh: subscription.p256dh, auth: subscription.auth } },
@@ -262,7 +274,7 @@ export class PushSender {
     return { kind: "failed", why: `HTTP ${status}` };
   }
 
-  private post(details: webpush.RequestDetails): Promise<{ status: number; retryAfter: string | undefined }> {
+  private post(details: RequestDetails): Promise<{ status: number; retryAfter: string | undefined }> {
     const url = new URL(details.endpoint);
     const client = url.protocol === "http:" && this.options.insecureEndpoints ? http : https;
     return new Promise((resolve, reject) => {

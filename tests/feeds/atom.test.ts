@@ -88,8 +88,8 @@ describe("GET /feed.atom", () => {
     );
   });
 
-  it("fails validation when a feed breaks the schema, so the checks above can fail", () => {
-    const xml = renderAtom(
+  it("fails validation when a feed breaks the schema, so the checks above can fail", async () => {
+    const xml = await renderAtom(
       document([sampleItem("a"), sampleItem("b", { status: "retracted", retractionReason: "No." })]),
     );
     expect(validateAtom(xml).valid).toBe(true);
@@ -174,8 +174,8 @@ function document(items: FeedDocument["items"]): FeedDocument {
 }
 
 describe("renderAtom", () => {
-  it("writes characters XML cannot hold (from outside the API) as U+FFFD, and the feed stays valid", () => {
-    const xml = renderAtom(
+  it("writes characters XML cannot hold (from outside the API) as U+FFFD, and the feed stays valid", async () => {
+    const xml = await renderAtom(
       document([
         sampleItem("a", {
           headline: "bell\u0007 nul\u0000 esc\u001b",
