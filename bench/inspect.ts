@@ -3,6 +3,10 @@ import { z } from "zod";
 
 const targetList = z.array(z.object({ webSocketDebuggerUrl: z.string() }));
 const memoryUsage = z.object({ rss: z.number(), heapUsed: z.number(), external: z.number() });
+const scriptParsed = z.object({
+  method: z.literal("Debugger.scriptParsed"),
+  params: z.object({ url: z.string() }),
+});
 const evaluated = z.object({ result: z.object({ result: z.object({ value: z.string() }) }) });
 
 export type Memory = z.infer<typeof memoryUsage>;
@@ -66,6 +70,21 @@ export class Inspector {
   async stopProfile(): Promise<unknown> {
     const reply = await this.send("Profiler.stop");
     return z.object({ result: z.object({ profile: z.unknown() }) }).parse(reply).result.profile;
+  }
+
+  /** The URL of every script the process has loaded so far: its own files and node_modules' alike. */
+  async loadedScripts(): Promise<string[]> {
+    const urls: string[] = [];
+    const parsed = (data: WebSocket.RawData) => {
+      const event = scriptParsed.safeParse(JSON.parse(data.toString()));
+      if (event.success) urls.push(event.data.params.url);
+    };
+    this.ws.on("message", parsed);
+    // Enabling the debugger reports every script loaded before it answers; its events stop after.
+    await this.send("Debugger.enable");
+    await this.send("Debugger.disable");
+    this.ws.off("message", parsed);
+    return urls;
   }
 
   close(): void {
