@@ -35,9 +35,10 @@ interface Backlog {
 }
 
 /**
- * Every reader's backlog, by connection, let go with the connection. The listeners are shared by
- * all connections (Engine.IO calls them with the connection as `this`): a reader costs one entry
- * here, not two closures.
+ * The backlogs being counted, by connection, let go with the connection. Only a connection found
+ * busy at a check is counted: a reader that keeps up is writable at every check and costs nothing
+ * per packet, which at thousands of readers is most of a broadcast's time. The listeners are
+ * shared by all connections (Engine.IO calls them with the connection as `this`).
  */
 const backlogs = new WeakMap<Connection, Backlog>();
 
@@ -53,6 +54,21 @@ function onFlush(this: Connection, buffer: unknown): void {
   if (Array.isArray(buffer)) for (const packet of buffer) bytes += sizeOf(packet);
   backlog.flushed = bytes;
   backlog.queued = 0;
+}
+
+/** Starts counting what `conn` is sent from now on, until it keeps up again. */
+function watch(conn: Connection): Backlog {
+  const backlog = { queued: 0, flushed: 0 };
+  backlogs.set(conn, backlog);
+  conn.on("packetCreate", onPacketCreate);
+  conn.on("flush", onFlush);
+  return backlog;
+}
+
+function unwatch(conn: Connection): void {
+  backlogs.delete(conn);
+  conn.off("packetCreate", onPacketCreate);
+  conn.off("flush", onFlush);
 }
 
 const heldBytes = (conn: Connection, backlog: Backlog) =>
@@ -73,23 +89,29 @@ function cut(conn: Connection): void {
 
 /**
  * A reader that stops reading must not grow the server's memory without bound: every half second
- * the connections are checked, off the broadcast path, and one holding more than `maxBytes` is
- * dropped. Its client reconnects and resumes from its last seq, so it misses nothing.
+ * the connections are checked, off the broadcast path. One whose transport is busy (a write not yet
+ * taken by the operating system) is counted from then on, and dropped once it holds more than
+ * `maxBytes` sent since; one writable again is no longer counted. Its client reconnects and resumes
+ * from its last seq, so it misses nothing. What a reader held when it was first found busy is not
+ * counted: at most half a second of changes beyond `maxBytes`.
  */
 export function limitSlowReaders(io: LivedeskServer, logger: Logger, maxBytes: number): () => void {
-  io.on("connection", (socket) => {
-    backlogs.set(socket.conn, { queued: 0, flushed: 0 });
-    socket.conn.on("packetCreate", onPacketCreate);
-    socket.conn.on("flush", onFlush);
-  });
   const timer = setInterval(() => {
     for (const socket of io.of("/").sockets.values()) {
-      const backlog = backlogs.get(socket.conn);
-      if (backlog === undefined) continue;
-      const bytes = heldBytes(socket.conn, backlog);
+      const conn = socket.conn;
+      const backlog = backlogs.get(conn);
+      if (backlog === undefined) {
+        if (!conn.transport.writable) watch(conn);
+        continue;
+      }
+      if (conn.transport.writable && backlog.queued === 0) {
+        unwatch(conn);
+        continue;
+      }
+      const bytes = heldBytes(conn, backlog);
       if (bytes <= maxBytes) continue;
       logger.warn({ socket: socket.id, bytes }, "dropping a reader that does not keep up");
-      cut(socket.conn);
+      cut(conn);
     }
   }, CHECK_EVERY_MS);
   timer.unref();
