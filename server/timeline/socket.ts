@@ -43,11 +43,13 @@ export function attachTimelineSocket(
 } {
   const readers = new ReaderBroadcast(io);
   // Each node tells its own readers; the count covers every node. Operators' panel tabs follow
-  // the timeline too, but they are not readers.
-  let localReaders = 0;
+  // the timeline too, but they are not readers. They are the few, so they are the ones counted:
+  // a reader's socket carries no listener of its own for this.
+  let panelSockets = 0;
+  const localReaders = () => io.of("/").sockets.size - panelSockets;
   let viewers = -1;
   const presenceTimer = setInterval(() => {
-    countViewers(localReaders).then(
+    countViewers(localReaders()).then(
       (now) => {
         if (now === viewers) return;
         viewers = now;
@@ -58,56 +60,58 @@ export function attachTimelineSocket(
   }, PRESENCE_INTERVAL_MS);
   presenceTimer.unref();
 
-  io.on("connection", (socket) => {
-    // First, before any change can be broadcast: the socket hears changes in its own protocol.
-    readers.follow(socket);
-    if (isReader(socket.handshake.auth)) {
-      localReaders += 1;
-      socket.once("disconnect", () => {
-        localReaders -= 1;
+  /** One listener shared by every socket (it needs nothing of the socket): a reader costs no closure. */
+  const onSync = async (request: unknown, ack: unknown) => {
+    if (typeof ack !== "function") return;
+    const reply = (answer: SyncAck) => ack(answer);
+    const parsed = syncRequestSchema.safeParse(request ?? {});
+    if (!parsed.success) {
+      reply({
+        error: {
+          code: "invalid_input",
+          message:
+            "timeline:sync takes an object: { since?: number, epoch?: string, sinceChange?: { itemId, version, updatedAt } }.",
+        },
       });
+      return;
     }
-    socket.emit("presence", { viewers: Math.max(viewers, localReaders) });
-
-    socket.on("timeline:sync", async (request: unknown, ack: unknown) => {
-      if (typeof ack !== "function") return;
-      const reply = (answer: SyncAck) => ack(answer);
-      const parsed = syncRequestSchema.safeParse(request ?? {});
-      if (!parsed.success) {
+    try {
+      const { since, epoch, sinceChange } = parsed.data;
+      reply(publicSync(await syncs.sync(since, epoch, sinceChange)));
+    } catch (error) {
+      if (asStorageError(error) !== null) {
+        logger.warn({ err: error }, "timeline:sync could not read the storage");
         reply({
           error: {
-            code: "invalid_input",
-            message:
-              "timeline:sync takes an object: { since?: number, epoch?: string, sinceChange?: { itemId, version, updatedAt } }.",
+            code: "storage_unavailable",
+            message: "The server's storage does not answer; try again.",
           },
         });
         return;
       }
-      try {
-        const { since, epoch, sinceChange } = parsed.data;
-        reply(publicSync(await syncs.sync(since, epoch, sinceChange)));
-      } catch (error) {
-        if (asStorageError(error) !== null) {
-          logger.warn({ err: error }, "timeline:sync could not read the storage");
-          reply({
-            error: {
-              code: "storage_unavailable",
-              message: "The server's storage does not answer; try again.",
-            },
-          });
-          return;
-        }
-        logger.error({ err: error }, "timeline:sync failed");
-        reply({ error: { code: "internal", message: "The server could not answer the sync; try again." } });
-      }
-    });
+      logger.error({ err: error }, "timeline:sync failed");
+      reply({ error: { code: "internal", message: "The server could not answer the sync; try again." } });
+    }
+  };
+
+  io.on("connection", (socket) => {
+    // First, before any change can be broadcast: the socket hears changes in its own protocol.
+    readers.follow(socket);
+    if (!isReader(socket.handshake.auth)) {
+      panelSockets += 1;
+      socket.once("disconnect", () => {
+        panelSockets -= 1;
+      });
+    }
+    socket.emit("presence", { viewers: Math.max(viewers, localReaders()) });
+    socket.on("timeline:sync", onSync);
   });
 
   return {
     // Local: every node gets every change from the fan-out and serves its own readers, who all
     // see the public view of it (a retraction as its tombstone), operators' panels included.
     broadcast: (change) => readers.push(publicChange(change)),
-    readers: () => localReaders,
+    readers: localReaders,
     stop: () => clearInterval(presenceTimer),
   };
 }
