@@ -18,6 +18,7 @@ import autocannon from "autocannon";
 import { z } from "zod";
 import { freePort } from "../tests/helpers/desk";
 import { sampleItem } from "../tests/helpers/items";
+import { BASELINE_COMMIT, compileBaseline } from "./baseline";
 import {
   benchHeadline,
   Crowd,
@@ -41,6 +42,8 @@ const CLIENT_PROCESSES = Number(option("client-processes", "2"));
 const PUBLISHERS = Number(option("publishers", "128"));
 /** Parts to leave out, for a quicker look at one: `--skip storm,throughput,ws`. */
 const SKIP = new Set(option("skip", "").split(","));
+/** Turns of the publish throughput, each build 5 s per turn. */
+const THROUGHPUT_TURNS = Number(option("throughput-turns", "5"));
 const LIVEDESK_PROTOCOL = option("livedesk-protocol", "2") === "1" ? 1 : 2;
 
 /** A target the benchmark started, and can look into and stop. */
@@ -53,9 +56,10 @@ interface BenchTarget extends Target {
 
 const SUMMARY = "x".repeat(400);
 
-async function startLivedesk(): Promise<BenchTarget> {
+/** This tree's livedesk, or another build of it (`script`: the baseline's bundle). */
+async function startLivedesk(script?: string): Promise<BenchTarget> {
   const inspectPort = await freePort();
-  const desk = await startCompiledDesk([`--inspect=127.0.0.1:${inspectPort}`]);
+  const desk = await startCompiledDesk([`--inspect=127.0.0.1:${inspectPort}`], script);
   const headers = { authorization: `Bearer ${desk.editorToken}`, "content-type": "application/json" };
   const inspector = await Inspector.connect(inspectPort);
   return {
@@ -219,13 +223,15 @@ async function runTarget(target: BenchTarget) {
   return { streams, memory, idle, storm: SKIP.has("storm") ? undefined : await storm(target) };
 }
 
-/**
- * Closed loop, with autocannon: as many publishes as `PUBLISHERS` newsroom tools at once get
- * acknowledged, with 100 readers connected; then `GET /api/items` the same way.
- */
-async function throughput() {
-  const target = await startLivedesk();
-  const crowd = await Crowd.connect(target, 100, 1);
+/** One closed-loop turn of `PUBLISHERS` tools publishing for 5 s: publishes/s and server CPU µs each. */
+interface PublishTurn {
+  perSecond: number;
+  failed: number;
+  p99: number;
+  usPerPublish: number;
+}
+
+async function publishTurn(target: BenchTarget): Promise<PublishTurn> {
   const cpuBefore = cpuMs(target.pids);
   const publishes = await autocannon({
     url: `${target.url}/api/items`,
@@ -235,17 +241,52 @@ async function throughput() {
     headers: { authorization: `Bearer ${target.token}`, "content-type": "application/json" },
     body: JSON.stringify({ headline: "Throughput", summary: SUMMARY, topics: ["world"] }),
   });
-  const cpu = cpuMs(target.pids) - cpuBefore;
-  const reads = await autocannon({ url: `${target.url}/api/items?limit=50`, connections: 64, duration: 5 });
-  await crowd.close();
-  await target.stop();
   return {
-    publishes: publishes["2xx"] / publishes.duration,
+    perSecond: publishes["2xx"] / publishes.duration,
     failed: publishes.non2xx + publishes.errors + publishes.timeouts,
     p99: publishes.latency.p99,
-    cpuPerPublish: cpu / publishes["2xx"],
-    reads: reads["2xx"] / reads.duration,
+    usPerPublish: ((cpuMs(target.pids) - cpuBefore) * 1000) / publishes["2xx"],
   };
+}
+
+const median = (values: number[]) =>
+  percentile(
+    [...values].sort((a, b) => a - b),
+    50,
+  );
+
+/**
+ * Closed loop, with autocannon: as many publishes as `PUBLISHERS` newsroom tools at once get
+ * acknowledged, with 100 readers connected, this tree's build and the baseline's (bench/baseline.ts)
+ * in alternate turns, so that both meet the same machine; then `GET /api/items` the same way.
+ */
+async function throughput() {
+  const current = await startLivedesk();
+  const baseline = await startLivedesk(await compileBaseline());
+  const now = { name: "livedesk", target: current, runs: [] as PublishTurn[] };
+  const before = { name: `livedesk at ${BASELINE_COMMIT}`, target: baseline, runs: [] as PublishTurn[] };
+  const builds = [now, before];
+  const crowds = await Promise.all(builds.map(({ target }) => Crowd.connect(target, 100, 1)));
+  // A first turn each, not counted: its first seconds are the JIT compiler's.
+  for (const build of builds) await publishTurn(build.target);
+  for (let turn = 0; turn < THROUGHPUT_TURNS; turn += 1) {
+    // Each turn in the other order, so that neither build always follows the same one.
+    for (const build of turn % 2 === 0 ? builds : [...builds].reverse()) {
+      build.runs.push(await publishTurn(build.target));
+    }
+  }
+  const reads = await autocannon({ url: `${current.url}/api/items?limit=50`, connections: 64, duration: 5 });
+  for (const crowd of crowds) await crowd.close();
+  for (const { target } of builds) await target.stop();
+  const summary = ({ name, runs }: { name: string; runs: PublishTurn[] }) => ({
+    name,
+    publishes: median(runs.map((r) => r.perSecond)),
+    each: runs.map((r) => r.perSecond),
+    failed: runs.reduce((sum, r) => sum + r.failed, 0),
+    p99: median(runs.map((r) => r.p99)),
+    cpuPerPublish: median(runs.map((r) => r.usPerPublish)),
+  });
+  return { now: summary(now), before: summary(before), reads: reads["2xx"] / reads.duration };
 }
 
 const format = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : "—");
@@ -335,9 +376,18 @@ async function main(): Promise<void> {
   }
 
   if (SKIP.has("throughput")) return;
-  const { publishes, failed, p99, cpuPerPublish, reads } = await throughput();
+  const { now, before, reads } = await throughput();
   write(
-    `\nPublishes acknowledged into SQLite with 100 readers connected (${PUBLISHERS} tools at once): ${format(publishes, 0)}/s, ${failed} failed, p99 ${format(p99)} ms, server CPU ${format(cpuPerPublish * 1000, 0)} µs per publish (target: no lower than before, about 2,200/s: ${verdict(publishes >= 2200 && failed === 0)})`,
+    `\nPublishes acknowledged into SQLite with 100 readers connected (${PUBLISHERS} tools at once, ${THROUGHPUT_TURNS} turns of 5 s each, the builds in alternate turns; medians):`,
+  );
+  for (const b of [now, before]) {
+    write(
+      `  ${b.name}: ${format(b.publishes, 0)}/s (turns: ${b.each.map((n) => format(n, 0)).join(", ")}), ${b.failed} failed, p99 ${format(b.p99)} ms, server CPU ${format(b.cpuPerPublish, 0)} µs per publish`,
+    );
+  }
+  const ratio = now.publishes / before.publishes;
+  write(
+    `  ×${format(ratio, 2)} the publishes/s of ${BASELINE_COMMIT} (target: no lower than before: ${verdict(ratio >= 1 && now.failed === 0)})`,
   );
   write(`GET /api/items?limit=50 (64 at once): ${format(reads, 0)} requests/s`);
 }
