@@ -2,20 +2,7 @@ import { type MouseEvent, useEffect, useRef, useState } from "react";
 import type { Item } from "../../../shared/item";
 import { useStore } from "../store";
 import { useKeyEvents } from "../useKeyEvents";
-
-const clock = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit" });
-const dayAndClock = new Intl.DateTimeFormat(undefined, {
-  day: "numeric",
-  month: "short",
-  hour: "2-digit",
-  minute: "2-digit",
-});
-
-/** "14:32" today, "25 Nov, 14:32" before: when a key event happened, short enough for a list. */
-function when(iso: string): string {
-  const at = new Date(iso);
-  return at.toDateString() === new Date().toDateString() ? clock.format(at) : dayAndClock.format(at);
-}
+import { formatClock } from "./RelativeTime";
 
 /** Wide screens have room to show the list at once; on a phone it waits behind its summary. */
 const WIDE = "(min-width: 60rem)";
@@ -64,7 +51,7 @@ export function KeyEvents() {
         <ol ref={list}>
           {events.map((item) => (
             <li key={item.id}>
-              <time dateTime={item.publishedAt}>{when(item.publishedAt)}</time>{" "}
+              <time dateTime={item.publishedAt}>{formatClock(item.publishedAt, Date.now())}</time>{" "}
               <a
                 className="key-event-link"
                 href={`/items/${encodeURIComponent(item.id)}`}

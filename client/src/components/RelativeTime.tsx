@@ -33,6 +33,20 @@ export function formatRelative(iso: string, at: number): string {
   return relative.format(Math.round(seconds / 86400), "day");
 }
 
+const clock = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit" });
+const dayAndClock = new Intl.DateTimeFormat(undefined, {
+  day: "numeric",
+  month: "short",
+  hour: "2-digit",
+  minute: "2-digit",
+});
+
+/** "15:12" on the day of `now`, "25 Nov, 15:12" on another day: in the reader's own time zone. */
+export function formatClock(iso: string, now: number): string {
+  const at = new Date(iso);
+  return at.toDateString() === new Date(now).toDateString() ? clock.format(at) : dayAndClock.format(at);
+}
+
 export function formatExact(iso: string): string {
   return exact.format(new Date(iso));
 }
