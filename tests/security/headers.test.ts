@@ -48,9 +48,50 @@ describe("security headers", () => {
     expect(response.headers.get("strict-transport-security")).toBeNull();
   });
 
+  it("sends exactly the headers helmet sent before it was replaced, on pages, embeds and API calls", async () => {
+    // The set helmet 8 sent with this server's options (its defaults without X-Frame-Options, HSTS
+    // and COEP); security.ts now sets it in one step, and a header lost or changed shows here.
+    const expected = (frameAncestors: string) => ({
+      "content-security-policy": `default-src 'self';script-src 'self';style-src 'self';img-src 'self' data:;font-src 'self';connect-src 'self';object-src 'none';base-uri 'self';form-action 'self';frame-ancestors ${frameAncestors}`,
+      "cross-origin-opener-policy": "same-origin",
+      "cross-origin-resource-policy": "same-origin",
+      "origin-agent-cluster": "?1",
+      "referrer-policy": "strict-origin-when-cross-origin",
+      "x-content-type-options": "nosniff",
+      "x-dns-prefetch-control": "off",
+      "x-download-options": "noopen",
+      "x-permitted-cross-domain-policies": "none",
+      "x-xss-protection": "0",
+    });
+    const securityHeadersOf = (response: Response) =>
+      Object.fromEntries(
+        Object.keys(expected("")).map((name) => [name, response.headers.get(name) ?? "(missing)"]),
+      );
+    const publish = await fetch(`${url}/api/items`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body: JSON.stringify({ headline: "Headers", topics: ["world"] }),
+    });
+    expect(publish.status).toBe(201);
+    expect(securityHeadersOf(publish)).toEqual(expected("'none'"));
+    expect(publish.headers.get("x-frame-options")).toBeNull();
+    expect(publish.headers.get("x-powered-by")).toBeNull();
+    const refused = await fetch(`${url}/api/items`, { method: "POST" });
+    expect(refused.status).toBe(401);
+    expect(securityHeadersOf(refused)).toEqual(expected("'none'"));
+    expect(securityHeadersOf(await fetch(`${url}/healthz`))).toEqual(expected("'none'"));
+    expect(securityHeadersOf(await fetch(`${url}/embed/ticker`))).toEqual(expected("https://news.example"));
+    expect(securityHeadersOf(await fetch(`${url}/embed/feed?topic=world`))).toEqual(
+      expected("https://news.example"),
+    );
+    expect(securityHeadersOf(await fetch(`${url}/embed/tickers`))).toEqual(expected("'none'"));
+  });
+
   it("adds HSTS when the request came over TLS through a proxy on this machine", async () => {
     const response = await fetch(`${url}/healthz`, { headers: { "x-forwarded-proto": "https" } });
-    expect(response.headers.get("strict-transport-security")).toContain("max-age=");
+    expect(response.headers.get("strict-transport-security")).toBe("max-age=31536000; includeSubDomains");
+    const plain = await fetch(`${url}/healthz`, { headers: { "x-forwarded-proto": "http" } });
+    expect(plain.headers.get("strict-transport-security")).toBeNull();
   });
 });
 
