@@ -155,7 +155,9 @@ export async function createApp(config: AppConfig, deps: AppDeps): Promise<Lived
   if (media !== undefined) {
     const mediaMetrics = new MediaMetrics(metrics.registry);
     const renditions = new Renditions(media, RENDITIONS_MAX_BYTES, (answer) => mediaMetrics.width(answer));
-    app.use(mediaRoutes(media, renditions, guard, storage, mediaMetrics));
+    // Entered only on its own two paths (a route, so the URL is not cut): every other request,
+    // each publish among them, passes it by instead of walking through the router and out again.
+    app.all(["/api/media", "/media/:id"], mediaRoutes(media, renditions, guard, storage, mediaMetrics));
   } else {
     app.use(["/api/media", "/media"], () => {
       throw new HttpError(503, "media_unavailable", "Pictures are not set up on this server.");
