@@ -15,7 +15,7 @@ import { embedRoutes } from "./embeds/routes";
 import { type Fanout, LocalFanout } from "./fanout/fanout";
 import { feedRoutes } from "./feeds/routes";
 import { WebSubPublisher } from "./feeds/websub";
-import { parseJson, requireJson } from "./http/body";
+import { apiInput } from "./http/body";
 import { errorHandler, HttpError } from "./http/errors";
 import { readinessChecks } from "./http/readiness";
 import { requestLog } from "./http/request-log";
@@ -163,7 +163,7 @@ export async function createApp(config: AppConfig, deps: AppDeps): Promise<Lived
       throw new HttpError(503, "media_unavailable", "Pictures are not set up on this server.");
     });
   }
-  app.use("/api", refuseForeignOrigins(allowedOrigins), requireJson, parseJson);
+  app.use("/api", apiInput(refuseForeignOrigins(allowedOrigins)));
   app.use(timelineRoutes(timeline, guard));
   app.use(ninjsRoutes(timeline, storage));
   app.use(importRoutes(timeline, guard));
