@@ -1,4 +1,4 @@
-import { createHash, randomBytes, randomUUID } from "node:crypto";
+import { hash, randomBytes, randomUUID } from "node:crypto";
 import type { Role } from "../../shared/requests";
 import type { AccountStore, Operator } from "../storage/account-store";
 import { decoyHash, hashPassword, verifyPassword } from "./passwords";
@@ -25,9 +25,12 @@ export const SESSION_ABSOLUTE_MS = 12 * 60 * 60 * 1000;
 
 const TOKEN_PREFIX = "ldk_";
 
-/** Tokens and session ids are 256 random bits, so a fast hash is enough to keep them unreadable at rest. */
+/**
+ * Tokens and session ids are 256 random bits, so a fast hash is enough to keep them unreadable at
+ * rest. Every call with a token hashes it: the one-shot `hash` makes no Hash object to do so.
+ */
 function sha256(secret: string): string {
-  return createHash("sha256").update(secret).digest("base64url");
+  return hash("sha256", secret, "base64url");
 }
 
 function secret(): string {

@@ -1,3 +1,4 @@
+import { createHash, randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { sessionSchema } from "../../shared/requests";
@@ -147,6 +148,24 @@ describe("operators and tokens", () => {
       expect(errorOf(answer).code).toBe("forbidden");
     }
     expect((await call(server.url, "DELETE", "/api/tokens/whatever", { headers })).status).toBe(403);
+  });
+
+  it("still takes a token kept by an older server, whose hash is sha256 in base64url", async () => {
+    // Tokens are kept only as their hash: a change in how it is computed would lock out every tool.
+    const token = `ldk_${randomBytes(32).toString("base64url")}`;
+    await server.storage.createToken({
+      id: "kept-before",
+      name: "older wire",
+      role: "editor",
+      hash: createHash("sha256").update(token).digest("base64url"),
+      revoked: false,
+      createdAt: new Date().toISOString(),
+    });
+    const answer = await call(server.url, "POST", "/api/items", {
+      token,
+      body: { headline: "From an older token", topics: ["world"] },
+    });
+    expect(answer.status).toBe(201);
   });
 
   it("shows a new token once, and a revoked token stops working at once", async () => {
