@@ -44,17 +44,10 @@ export const KEY_EVENT = "json_extract(data, '$.keyEvent') IS 1";
 /**
  * The embedded default. WAL with `synchronous=FULL`, so a change is on disk before it is
  * acknowledged. better-sqlite3 is synchronous: a commit runs start to end without yielding, which
- * makes commit order and seq order the same. The timeline's group commits are the exception to
- * the fsync inside the commit: theirs is waited for off the event loop (see `flush`).
+ * makes commit order and seq order the same.
  */
 export class SqliteStorage implements Storage {
   private readonly db: Database.Database;
-
-  /** The WAL, opened once for the group commits' own fsync (see `flush`). */
-  private walFd: number | undefined;
-  /** A group commit's WAL fsync is running; the ones committed meanwhile wait in `afterSync`. */
-  private syncing = false;
-  private afterSync: ((error: Error | null) => void)[] = [];
 
   /** Set when a commit failed for want of room, with the free bytes then; cleared by a commit. */
   private fullAt: { free: number } | undefined;
@@ -190,21 +183,11 @@ export class SqliteStorage implements Storage {
     });
   }
 
-  /**
-   * One group commit. Its transaction runs with `synchronous=NORMAL`, which in WAL mode writes the
-   * commit without waiting for the disk, and the WAL is then synced with `fdatasync` on libuv's
-   * thread pool: the commit is answered, and so broadcast, only once that returns, as under FULL,
-   * but the event loop goes on sending frames and reading requests meanwhile. On this machine's
-   * disk most fsyncs take half a millisecond and a few take 50 to 200 ms, each of which stalled
-   * every reader's delivery when it was waited for on the event loop. Every other write keeps
-   * `synchronous=FULL`; a checkpoint still syncs as SQLite does it.
-   */
   private flush(): void {
     const batch = this.queue;
     this.queue = [];
     const one = this.db.transaction(this.commitTransaction);
     const outcomes: ({ ok: true; result: CommitResult } | { ok: false; error: unknown })[] = [];
-    this.statement("PRAGMA synchronous = NORMAL").run();
     try {
       this.db
         .transaction(() => {
@@ -228,48 +211,13 @@ export class SqliteStorage implements Storage {
       if (error instanceof StorageError && error.kind === "full") this.fullAt = { free: this.freeBytes() };
       for (const { reject } of batch) reject(error);
       return;
-    } finally {
-      this.statement("PRAGMA synchronous = FULL").run();
     }
     this.fullAt = undefined;
-    this.whenDurable((synced) => {
-      batch.forEach(({ resolve, reject }, i) => {
-        const outcome = outcomes[i];
-        if (synced !== null)
-          reject(
-            new StorageError("unavailable", "The change could not be written to disk.", { cause: synced }),
-          );
-        else if (outcome?.ok) resolve(outcome.result);
-        else reject(outcome?.error ?? new Error("commit lost"));
-      });
+    batch.forEach(({ resolve, reject }, i) => {
+      const outcome = outcomes[i];
+      if (outcome?.ok) resolve(outcome.result);
+      else reject(outcome?.error ?? new Error("commit lost"));
     });
-  }
-
-  /**
-   * Calls `done` once the WAL, as it stands now, is on disk. Commits made while a sync runs share
-   * the next one, and are answered in commit order.
-   */
-  private whenDurable(done: (error: Error | null) => void): void {
-    this.afterSync.push(done);
-    if (!this.syncing) this.syncWal();
-  }
-
-  private syncWal(): void {
-    const waiting = this.afterSync;
-    this.afterSync = [];
-    this.syncing = true;
-    const synced = (error: Error | null) => {
-      this.syncing = false;
-      for (const done of waiting) done(error);
-      if (this.afterSync.length > 0) this.syncWal();
-    };
-    try {
-      this.walFd ??= fs.openSync(`${this.file}-wal`, "r+");
-    } catch (error) {
-      setImmediate(() => synced(error instanceof Error ? error : new Error(String(error))));
-      return;
-    }
-    fs.fdatasync(this.walFd, synced);
   }
 
   async getItem(id: string): Promise<Item | null> {
@@ -625,10 +573,6 @@ export class SqliteStorage implements Storage {
   }
 
   async close(): Promise<void> {
-    // Commits waiting for their sync are answered first: the WAL's descriptor closes after.
-    if (this.syncing) await new Promise<void>((resolve) => this.afterSync.push(() => resolve()));
     if (this.db.open) this.db.close();
-    if (this.walFd !== undefined) fs.closeSync(this.walFd);
-    this.walFd = undefined;
   }
 }
