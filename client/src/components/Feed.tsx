@@ -144,6 +144,15 @@ export function Feed() {
     gap: 12,
     getItemKey: (index) => feed[index]?.id ?? index,
   });
+  // The virtualiser keeps the rows in place when one above the fold changes size, judging "above"
+  // by the offset its scroll listener last saw. That lags a jump the page has just made ("1 new
+  // item" scrolls to the top): the new row, measured before the scroll event arrives, counted as
+  // above the old offset and the page was pulled back down. The window's own offset does not lag.
+  virtualizer.shouldAdjustScrollPositionOnItemSizeChange = (item, _delta, instance) => {
+    const offset = window.scrollY;
+    if (!instance.itemSizeCache.has(item.key)) return item.start < offset;
+    return item.end <= offset && instance.scrollDirection !== "backward";
+  };
   useFeedPosition(
     {
       rows: () => virtualizer.getVirtualItems(),
