@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { itemSchema } from "../../shared/item";
 import { apiErrorSchema } from "../../shared/requests";
+import { jsonAnswer } from "../helpers/http";
 import { startTestServer, type TestServer } from "../helpers/server";
 
 let server: TestServer;
@@ -31,14 +32,7 @@ function post(
         ...headers,
       },
     });
-    request.on("response", (response) => {
-      let text = "";
-      response.setEncoding("utf8");
-      response.on("data", (chunk: string) => {
-        text += chunk;
-      });
-      response.on("end", () => resolve({ status: response.statusCode ?? 0, body: JSON.parse(text) }));
-    });
+    request.on("response", (response) => jsonAnswer(response).then(resolve, reject));
     request.on("error", reject);
     if (chunked) {
       // Two writes, so the body really comes in chunks.

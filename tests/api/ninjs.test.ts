@@ -6,7 +6,7 @@ import addFormats from "ajv-formats";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import type { Item } from "../../shared/item";
-import { call, edit, errorOf, publish } from "../helpers/http";
+import { call, edit, errorOf, jsonAnswer, publish } from "../helpers/http";
 import { startTestServer, type TestServer } from "../helpers/server";
 
 /*
@@ -262,14 +262,7 @@ describe("GET /api/items/:id/ninjs", () => {
     const answer = await new Promise<{ status: number; body: unknown }>((resolve, reject) => {
       const request = http.get(
         { host: "127.0.0.1", port, path: `/api/items/${item.id}/ninjs`, headers: { host: "bad host:99999" } },
-        (response) => {
-          let text = "";
-          response.setEncoding("utf8");
-          response.on("data", (chunk: string) => {
-            text += chunk;
-          });
-          response.on("end", () => resolve({ status: response.statusCode ?? 0, body: JSON.parse(text) }));
-        },
+        (response) => jsonAnswer(response).then(resolve, reject),
       );
       request.on("error", reject);
     });

@@ -1,3 +1,4 @@
+import type { IncomingMessage } from "node:http";
 import { expect } from "vitest";
 import { type Item, itemSchema } from "../../shared/item";
 import { type ApiError, apiErrorSchema } from "../../shared/requests";
@@ -61,4 +62,17 @@ export async function edit(
 
 export function errorOf(answer: Answer): ApiError["error"] {
   return apiErrorSchema.parse(answer.body).error;
+}
+
+/** The whole of an answer read with `node:http` (for what `fetch` will not send), its body as JSON. */
+export function jsonAnswer(response: IncomingMessage): Promise<{ status: number; body: unknown }> {
+  return new Promise((resolve, reject) => {
+    let text = "";
+    response.setEncoding("utf8");
+    response.on("data", (chunk: string) => {
+      text += chunk;
+    });
+    response.on("error", reject);
+    response.on("end", () => resolve({ status: response.statusCode ?? 0, body: JSON.parse(text) }));
+  });
 }
