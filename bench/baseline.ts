@@ -8,6 +8,7 @@ import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { build } from "esbuild";
+import { SERVER_BUNDLE } from "../scripts/server-bundle.mjs";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 export const BASELINE_COMMIT = "904145c";
@@ -15,7 +16,8 @@ export const BASELINE_COMMIT = "904145c";
 /** `commit`'s `server/main.ts` bundled into dist/bench/ (its packages resolve from this tree's node_modules). */
 export async function compileBaseline(commit = BASELINE_COMMIT): Promise<string> {
   const source = path.join(ROOT, "dist", "bench", `source-${commit}`);
-  const outfile = path.join(ROOT, "dist", "bench", `main-${commit}.mjs`);
+  const outdir = path.join(ROOT, "dist", "bench", `main-${commit}`);
+  const outfile = path.join(outdir, "main.js");
   if (fs.existsSync(outfile)) return outfile;
   fs.rmSync(source, { recursive: true, force: true });
   fs.mkdirSync(source, { recursive: true });
@@ -24,16 +26,7 @@ export async function compileBaseline(commit = BASELINE_COMMIT): Promise<string>
     maxBuffer: 64 * 1024 * 1024,
   });
   execFileSync("tar", ["-x", "-C", source], { input: archive });
-  await build({
-    entryPoints: [path.join(source, "server", "main.ts")],
-    outfile,
-    bundle: true,
-    packages: "external",
-    platform: "node",
-    format: "esm",
-    target: "node20",
-    sourcemap: true,
-    logLevel: "warning",
-  });
+  // As bench/livedesk.ts bundles this tree's server: the two builds differ only in their code.
+  await build({ ...SERVER_BUNDLE, entryPoints: { main: path.join(source, "server", "main.ts") }, outdir });
   return outfile;
 }
