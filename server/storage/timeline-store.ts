@@ -87,6 +87,12 @@ export interface TimelineStore {
   changesSince(since: number, limit: number): Promise<Change[]>;
   latestSeq(): Promise<number>;
   /**
+   * Resolves once every commit answered so far is on disk. A commit is answered (and broadcast)
+   * as soon as its seq is given out and no crash of the server can lose it; whoever acknowledges
+   * it to a client waits for this too, so an acknowledged change survives a power cut.
+   */
+  synced(): Promise<void>;
+  /**
    * The timeline's epoch: an id drawn when the storage was created and kept for good, so that a
    * reader's seq is only ever compared with seqs of the same history.
    */

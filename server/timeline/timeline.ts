@@ -129,12 +129,19 @@ export class Timeline {
     return () => this.listeners.delete(listener);
   }
 
-  private settle(result: CommitResult): Item {
+  /**
+   * Tells the listeners of a committed change at once (readers need not wait for the disk: no
+   * crash of the server loses it), then answers once it is on disk, so that what a client is told
+   * was stored survives a power cut. A replay waits too: its first commit may still be syncing.
+   */
+  private async settle(result: CommitResult): Promise<Item> {
     switch (result.status) {
       case "committed":
         for (const listener of this.listeners) listener(result.change);
+        await this.storage.synced();
         return result.change.item;
       case "replayed":
+        await this.storage.synced();
         return result.item;
       case "refused":
         throw refusalError(result.refusal);
@@ -245,7 +252,7 @@ export class Timeline {
     });
     // The item the key made comes with the refusal, so a client whose answer was lost can show it.
     if (result.status === "key_reused") throw keyReusedError(await this.storage.getItem(result.itemId));
-    return { item: this.settle(result), replayed: result.status === "replayed" };
+    return { item: await this.settle(result), replayed: result.status === "replayed" };
   }
 
   async edit(id: string, input: PatchItemInput, author: Author): Promise<Item> {
@@ -253,7 +260,7 @@ export class Timeline {
     this.checkNotInFuture(input.publishedAt);
     const image = await this.imageOf(input.image);
     const now = this.now().toISOString();
-    return this.settle(
+    return await this.settle(
       await this.storage.commit({
         itemId: id,
         decide: (current) => decideEdit(current, input, author.name, now, image),
@@ -263,7 +270,7 @@ export class Timeline {
 
   async retract(id: string, input: RetractItemInput, author: Author): Promise<Item> {
     const now = this.now().toISOString();
-    return this.settle(
+    return await this.settle(
       await this.storage.commit({
         itemId: id,
         decide: (current) => decideRetract(current, input, author.name, now),

@@ -585,6 +585,9 @@ export class PgStorage implements Storage {
     return new PgMediaStore((sql, params) => this.query(sql, params));
   }
 
+  /** PostgreSQL answers a commit once it is on disk. */
+  async synced(): Promise<void> {}
+
   async close(): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([

@@ -42,12 +42,26 @@ const MIN_FREE_BYTES = 1024 * 1024;
 export const KEY_EVENT = "json_extract(data, '$.keyEvent') IS 1";
 
 /**
- * The embedded default. WAL with `synchronous=FULL`, so a change is on disk before it is
- * acknowledged. better-sqlite3 is synchronous: a commit runs start to end without yielding, which
- * makes commit order and seq order the same.
+ * The embedded default, in WAL mode. Every write is on disk before it is acknowledged: writes
+ * other than the timeline's commits run with `synchronous=FULL`; a group commit of the timeline
+ * is written to the WAL and then synced off the event loop (see `flush`). better-sqlite3 is
+ * synchronous: a commit runs start to end without yielding, which makes commit order and seq
+ * order the same.
  */
 export class SqliteStorage implements Storage {
   private readonly db: Database.Database;
+
+  /** Group commits written to the WAL so far, and how many of them are known to be on disk. */
+  private written = 0;
+  private durable = 0;
+  /** The WAL's descriptor for the group commits' sync, opened at the first. */
+  private walFd: number | undefined;
+  private syncing: Promise<void> | undefined;
+  /**
+   * Set for good when the disk refused a sync: Linux may drop the pages it could not write and
+   * report that once, so a later sync that succeeds proves nothing about them.
+   */
+  private syncFailure: StorageError | undefined;
 
   /** Set when a commit failed for want of room, with the free bytes then; cleared by a commit. */
   private fullAt: { free: number } | undefined;
@@ -171,10 +185,18 @@ export class SqliteStorage implements Storage {
   }[] = [];
 
   /**
-   * Group commit: the commits asked for in one turn of the event loop share one transaction, so
-   * one fsync makes all of them durable, and each is answered only after it. Each runs in a
-   * savepoint of its own, so one that throws takes none of the others with it. Seq order is
-   * queue order.
+   * Group commit: the commits asked for in one turn of the event loop share one transaction. Each
+   * runs in a savepoint of its own, so one that throws takes none of the others with it. Seq order
+   * is queue order.
+   *
+   * The transaction runs with `synchronous=NORMAL`: in WAL mode that writes it to the WAL (the
+   * operating system's copy, which a crash of this process does not lose) without waiting for the
+   * disk. It is answered at once, so the timeline broadcasts it, and the WAL is then synced with
+   * `fdatasync` on libuv's thread pool; whoever acknowledges it to a client waits for `synced()`.
+   * Most syncs take half a millisecond, but a few take hundreds when the disk flushes what other
+   * files wrote, and each stalled every reader's delivery when it was waited for inside the commit.
+   * What a reader may have seen and a power cut then lost is a restored backup's case: the reader
+   * names the change at its seq and gets a reset (docs/reliability.md).
    */
   async commit(request: CommitRequest): Promise<CommitResult> {
     return new Promise((resolve, reject) => {
@@ -188,6 +210,7 @@ export class SqliteStorage implements Storage {
     this.queue = [];
     const one = this.db.transaction(this.commitTransaction);
     const outcomes: ({ ok: true; result: CommitResult } | { ok: false; error: unknown })[] = [];
+    this.statement("PRAGMA synchronous = NORMAL").run();
     try {
       this.db
         .transaction(() => {
@@ -211,13 +234,51 @@ export class SqliteStorage implements Storage {
       if (error instanceof StorageError && error.kind === "full") this.fullAt = { free: this.freeBytes() };
       for (const { reject } of batch) reject(error);
       return;
+    } finally {
+      this.statement("PRAGMA synchronous = FULL").run();
     }
     this.fullAt = undefined;
+    this.written += 1;
     batch.forEach(({ resolve, reject }, i) => {
       const outcome = outcomes[i];
       if (outcome?.ok) resolve(outcome.result);
       else reject(outcome?.error ?? new Error("commit lost"));
     });
+  }
+
+  /**
+   * Resolves once every group commit answered so far is on disk; rejects when the disk refused
+   * the sync. One sync at a time: the commits written while it runs share the next.
+   */
+  synced(): Promise<void> {
+    const upTo = this.written;
+    const check = async (): Promise<void> => {
+      while (this.durable < upTo) {
+        if (this.syncFailure !== undefined) throw this.syncFailure;
+        this.syncing ??= this.syncWal().finally(() => {
+          this.syncing = undefined;
+        });
+        await this.syncing;
+      }
+    };
+    return check();
+  }
+
+  private async syncWal(): Promise<void> {
+    const upTo = this.written;
+    try {
+      this.walFd ??= fs.openSync(`${this.file}-wal`, "r+");
+      const fd = this.walFd;
+      await new Promise<void>((resolve, reject) =>
+        fs.fdatasync(fd, (error) => (error === null ? resolve() : reject(error))),
+      );
+    } catch (error) {
+      this.syncFailure = new StorageError("unavailable", "The change could not be written to disk.", {
+        cause: error,
+      });
+      throw this.syncFailure;
+    }
+    this.durable = Math.max(this.durable, upTo);
   }
 
   async getItem(id: string): Promise<Item | null> {
@@ -573,6 +634,10 @@ export class SqliteStorage implements Storage {
   }
 
   async close(): Promise<void> {
+    // A sync under way ends first: the WAL's descriptor closes after it.
+    await this.syncing?.catch(() => {});
     if (this.db.open) this.db.close();
+    if (this.walFd !== undefined) fs.closeSync(this.walFd);
+    this.walFd = undefined;
   }
 }
