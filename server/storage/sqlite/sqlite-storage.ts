@@ -38,6 +38,8 @@ import { sqliteSqlClient } from "./wires";
  * checkpoint need room beyond the rows themselves.
  */
 const MIN_FREE_BYTES = 1024 * 1024;
+/** How long a group commit may wait for the previous one's sync, gathering publishes. */
+const GATHER_MS = 2;
 /** Whether a row is a key event: word for word the condition of the partial index items_key_events. */
 export const KEY_EVENT = "json_extract(data, '$.keyEvent') IS 1";
 
@@ -96,6 +98,10 @@ export class SqliteStorage implements Storage {
     // would otherwise write to a temporary file: about 18 system calls per publish. They are only
     // needed while the transaction is open, so memory is the place; durability is the WAL's.
     db.pragma("temp_store = MEMORY");
+    // A checkpoint runs inside the commit that takes the WAL past this many pages, and waits on
+    // the event loop for two fsyncs, which take hundreds of milliseconds when the disk is busy:
+    // every 4,000 pages (16 MB) rather than SQLite's 1,000, a quarter as many of those stalls.
+    db.pragma("wal_autocheckpoint = 4000");
     const storage = new SqliteStorage(db, file);
     storage.migrate();
     return storage;
@@ -201,8 +207,30 @@ export class SqliteStorage implements Storage {
   async commit(request: CommitRequest): Promise<CommitResult> {
     return new Promise((resolve, reject) => {
       this.queue.push({ request, resolve, reject });
-      if (this.queue.length === 1) setImmediate(() => this.flush());
+      if (this.queue.length === 1) this.scheduleFlush();
     });
+  }
+
+  /**
+   * The next turn of the event loop, or, while the previous group's sync runs, when it ends (at
+   * most GATHER_MS later): the publishes read meanwhile join the group. A group is one
+   * transaction, one full-text segment and one broadcast, so under load fewer and larger groups
+   * cost less per publish; a quiet desk's syncs end long before the next publish comes.
+   */
+  private scheduleFlush(): void {
+    const syncing = this.syncing;
+    if (syncing === undefined) {
+      setImmediate(() => this.flush());
+      return;
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const go = () => {
+      clearTimeout(timer);
+      if (timer !== undefined) setImmediate(() => this.flush());
+      timer = undefined;
+    };
+    timer = setTimeout(go, GATHER_MS);
+    syncing.then(go, go);
   }
 
   private flush(): void {
