@@ -2,7 +2,7 @@ import type Database from "better-sqlite3";
 import { z } from "zod";
 import type { PushStore, StoredPushSubscription, VapidKeys } from "../../push/store";
 import { countRow } from "../rows";
-import { sqliteWork } from "./work";
+import { sqliteWork, unsynced } from "./work";
 
 const keysRow = z.object({ public_key: z.string(), private_key: z.string() });
 const dispatchRow = z.object({ alerted_through: z.number() });
@@ -84,26 +84,31 @@ export class SqlitePushStore implements PushStore {
 
   claimDispatch(owner: string, now: string, until: string): Promise<number | null> {
     return sqliteWork(() => {
-      const row = this.db
-        .prepare(
-          `UPDATE push_dispatch SET lease_owner = ?, lease_until = ?
+      const row = unsynced(this.db, () =>
+        this.db
+          .prepare(
+            `UPDATE push_dispatch SET lease_owner = ?, lease_until = ?
              WHERE id = 1 AND (lease_owner IS NULL OR lease_owner = ? OR lease_until < ?)
              RETURNING alerted_through`,
-        )
-        .get(owner, until, owner, now);
+          )
+          .get(owner, until, owner, now),
+      );
       return row === undefined ? null : dispatchRow.parse(row).alerted_through;
     });
   }
 
   renewDispatch(owner: string, until: string, alertedThrough: number): Promise<boolean> {
-    return sqliteWork(
-      () =>
-        this.db
-          .prepare(
-            `UPDATE push_dispatch SET lease_until = ?, alerted_through = max(alerted_through, ?)
+    return sqliteWork(() =>
+      unsynced(
+        this.db,
+        () =>
+          this.db
+            .prepare(
+              `UPDATE push_dispatch SET lease_until = ?, alerted_through = max(alerted_through, ?)
                WHERE id = 1 AND lease_owner = ?`,
-          )
-          .run(until, alertedThrough, owner).changes > 0,
+            )
+            .run(until, alertedThrough, owner).changes > 0,
+      ),
     );
   }
 
