@@ -45,19 +45,20 @@ const GATHER_MS = 2;
 /** Whether a row is a key event: word for word the condition of the partial index items_key_events. */
 export const KEY_EVENT = "json_extract(data, '$.keyEvent') IS 1";
 
-/**
- * The embedded default, in WAL mode. Every write is on disk before it is acknowledged: writes
- * other than the timeline's commits run with `synchronous=FULL`; a group commit of the timeline
- * is written to the WAL and then synced off the event loop (see `flush`). better-sqlite3 is
- * synchronous: a commit runs start to end without yielding, which makes commit order and seq
- * order the same.
- */
 function fdatasync(fd: number): Promise<void> {
   return new Promise((resolve, reject) =>
     fs.fdatasync(fd, (error) => (error === null ? resolve() : reject(error))),
   );
 }
 
+/**
+ * The embedded default, in WAL mode. Every write is on disk before it is acknowledged: a group
+ * commit of the timeline is written to the WAL and then synced off the event loop (see `flush`),
+ * the others run with `synchronous=FULL` (but for the alert dispatcher's lease: `unsynced`), and
+ * the checkpoint is the desk's own, off the event loop too (see `checkpoint`). better-sqlite3 is
+ * synchronous: a commit runs start to end without yielding, which makes commit order and seq
+ * order the same.
+ */
 export class SqliteStorage implements Storage {
   private readonly db: Database.Database;
 
@@ -335,25 +336,30 @@ export class SqliteStorage implements Storage {
 
   /**
    * Starts a read transaction on a second connection, which holds the WAL's frames as they are
-   * now: SQLite does not start the WAL over while a reader may still need them.
+   * now: SQLite does not start the WAL over while a reader may still need them. False when the
+   * connection cannot be opened: SQLite's own checkpoint then does the work.
    */
   private pinSnapshot(): boolean {
-    if (this.snapshot === undefined) {
-      const db = new Database(this.file);
-      const read = db.prepare("SELECT value FROM meta WHERE key = 'seq'");
-      const begin = db.prepare("BEGIN");
-      const end = db.prepare("ROLLBACK");
-      this.snapshot = {
-        db,
-        pin: () => {
-          begin.run();
-          read.get();
-        },
-        release: () => end.run(),
-      };
+    try {
+      if (this.snapshot === undefined) {
+        const db = new Database(this.file);
+        const read = db.prepare("SELECT value FROM meta WHERE key = 'seq'");
+        const begin = db.prepare("BEGIN");
+        const end = db.prepare("ROLLBACK");
+        this.snapshot = {
+          db,
+          pin: () => {
+            begin.run();
+            read.get();
+          },
+          release: () => end.run(),
+        };
+      }
+      this.snapshot.pin();
+      return true;
+    } catch {
+      return false;
     }
-    this.snapshot.pin();
-    return true;
   }
 
   /**
