@@ -260,7 +260,7 @@ export class Timeline {
     this.checkNotInFuture(input.publishedAt);
     const image = await this.imageOf(input.image);
     const now = this.now().toISOString();
-    return await this.settle(
+    return this.settle(
       await this.storage.commit({
         itemId: id,
         decide: (current) => decideEdit(current, input, author.name, now, image),
@@ -270,7 +270,7 @@ export class Timeline {
 
   async retract(id: string, input: RetractItemInput, author: Author): Promise<Item> {
     const now = this.now().toISOString();
-    return await this.settle(
+    return this.settle(
       await this.storage.commit({
         itemId: id,
         decide: (current) => decideRetract(current, input, author.name, now),

@@ -237,13 +237,14 @@ export class SqliteStorage implements Storage {
       setImmediate(() => this.flush());
       return;
     }
-    let timer: NodeJS.Timeout | undefined;
+    let gone = false;
     const go = () => {
+      if (gone) return;
+      gone = true;
       clearTimeout(timer);
-      if (timer !== undefined) setImmediate(() => this.flush());
-      timer = undefined;
+      setImmediate(() => this.flush());
     };
-    timer = setTimeout(go, GATHER_MS);
+    const timer = setTimeout(go, GATHER_MS);
     syncing.then(go, go);
   }
 
@@ -252,32 +253,31 @@ export class SqliteStorage implements Storage {
     this.queue = [];
     const one = this.db.transaction(this.commitTransaction);
     const outcomes: ({ ok: true; result: CommitResult } | { ok: false; error: unknown })[] = [];
-    this.statement("PRAGMA synchronous = NORMAL").run();
     try {
-      this.db
-        .transaction(() => {
-          for (const { request } of batch) {
-            try {
-              outcomes.push({ ok: true, result: one(request) });
-            } catch (error) {
-              // SQLite rolls the whole transaction back by itself on some errors (SQLITE_FULL,
-              // SQLITE_IOERR): the commits before this one are gone too, and the next ones would
-              // run outside any transaction, each committing alone while this batch is reported
-              // failed. So the batch ends here, as a whole.
-              if (!this.db.inTransaction) throw error;
-              outcomes.push({ ok: false, error });
+      this.withSynchronous("NORMAL", () =>
+        this.db
+          .transaction(() => {
+            for (const { request } of batch) {
+              try {
+                outcomes.push({ ok: true, result: one(request) });
+              } catch (error) {
+                // SQLite rolls the whole transaction back by itself on some errors (SQLITE_FULL,
+                // SQLITE_IOERR): the commits before this one are gone too, and the next ones would
+                // run outside any transaction, each committing alone while this batch is reported
+                // failed. So the batch ends here, as a whole.
+                if (!this.db.inTransaction) throw error;
+                outcomes.push({ ok: false, error });
+              }
             }
-          }
-        })
-        .immediate();
+          })
+          .immediate(),
+      );
     } catch (thrown) {
       // The batch as a whole did not commit (the disk is full, say): nothing of it was stored.
       const error = asStorageError(thrown) ?? thrown;
       if (error instanceof StorageError && error.kind === "full") this.fullAt = { free: this.freeBytes() };
       for (const { reject } of batch) reject(error);
       return;
-    } finally {
-      this.statement("PRAGMA synchronous = FULL").run();
     }
     this.fullAt = undefined;
     this.written += 1;
@@ -292,18 +292,28 @@ export class SqliteStorage implements Storage {
    * Resolves once every group commit answered so far is on disk; rejects when the disk refused
    * the sync. One sync at a time: the commits written while it runs share the next.
    */
-  synced(): Promise<void> {
+  async synced(): Promise<void> {
     const upTo = this.written;
-    const check = async (): Promise<void> => {
-      while (this.durable < upTo) {
-        if (this.syncFailure !== undefined) throw this.syncFailure;
-        this.syncing ??= this.syncWal().finally(() => {
-          this.syncing = undefined;
-        });
-        await this.syncing;
-      }
-    };
-    return check();
+    while (this.durable < upTo) {
+      if (this.syncFailure !== undefined) throw this.syncFailure;
+      this.syncing ??= this.syncWal().finally(() => {
+        this.syncing = undefined;
+      });
+      await this.syncing;
+    }
+  }
+
+  /**
+   * Runs `write` with `PRAGMA synchronous` at `level` (prepared statements: the group commit's
+   * path), back to FULL after, the connection's own for every other write.
+   */
+  private withSynchronous<T>(level: "NORMAL" | "OFF", write: () => T): T {
+    this.statement(`PRAGMA synchronous = ${level}`).run();
+    try {
+      return write();
+    } finally {
+      this.statement("PRAGMA synchronous = FULL").run();
+    }
   }
 
   private async syncWal(): Promise<void> {
@@ -376,12 +386,7 @@ export class SqliteStorage implements Storage {
   private async checkpoint(): Promise<void> {
     this.checkpointedAt = Date.now();
     try {
-      this.statement("PRAGMA synchronous = OFF").run();
-      try {
-        this.statement("PRAGMA wal_checkpoint(PASSIVE)").get();
-      } finally {
-        this.statement("PRAGMA synchronous = FULL").run();
-      }
+      this.withSynchronous("OFF", () => this.statement("PRAGMA wal_checkpoint(PASSIVE)").get());
       this.dbFd ??= fs.openSync(this.file, "r+");
       await fdatasync(this.dbFd);
     } catch (error) {
