@@ -93,9 +93,18 @@ export function connect(desk: DeskStore): () => void {
   let syncing = false;
   let saveTimer: ReturnType<typeof setTimeout> | undefined;
 
+  const save = () => {
+    clearTimeout(saveTimer);
+    saveTimer = undefined;
+    saveView(store().view);
+  };
   const scheduleSave = () => {
     clearTimeout(saveTimer);
-    saveTimer = setTimeout(() => saveView(store().view), 1000);
+    saveTimer = setTimeout(save, 1000);
+  };
+  // A reload or a tab closed within the second after a change keeps it too.
+  const saveNow = () => {
+    if (saveTimer !== undefined) save();
   };
 
   const sync = async () => {
@@ -163,11 +172,13 @@ export function connect(desk: DeskStore): () => void {
   };
   window.addEventListener("offline", onOffline);
   window.addEventListener("online", retryNow);
+  window.addEventListener("pagehide", saveNow);
   document.addEventListener("visibilitychange", onVisible);
 
   return () => {
     window.removeEventListener("offline", onOffline);
     window.removeEventListener("online", retryNow);
+    window.removeEventListener("pagehide", saveNow);
     document.removeEventListener("visibilitychange", onVisible);
     clearTimeout(saveTimer);
     socket.close();

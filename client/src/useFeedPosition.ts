@@ -114,7 +114,7 @@ export function useFeedPosition(layout: FeedLayout, feed: readonly Item[]): void
 
   // Coming back: scroll so that the article's top stands where it stood, asking the feed each frame
   // where the article starts (it learns the real heights of the rows it renders), until it stays
-  // put or the reader scrolls.
+  // put or the reader scrolls or clicks.
   useEffect(() => {
     window.history.scrollRestoration = "manual";
     const key = entryKey();
@@ -131,6 +131,7 @@ export function useFeedPosition(layout: FeedLayout, feed: readonly Item[]): void
       cancelAnimationFrame(frame);
       window.removeEventListener("wheel", stop);
       window.removeEventListener("touchstart", stop);
+      window.removeEventListener("pointerdown", stop);
       window.removeEventListener("keydown", stop);
     };
     const correct = () => {
@@ -154,6 +155,8 @@ export function useFeedPosition(layout: FeedLayout, feed: readonly Item[]): void
     };
     window.addEventListener("wheel", stop, { passive: true });
     window.addEventListener("touchstart", stop, { passive: true });
+    // A click ("1 new item", say) is the reader taking over as much as a scroll is.
+    window.addEventListener("pointerdown", stop, { passive: true });
     window.addEventListener("keydown", stop);
     frame = requestAnimationFrame(correct);
     return stop;

@@ -579,6 +579,38 @@ test.describe("reading the feed", () => {
     await expect(dashboard.article("Reload test item 39")).not.toBeInViewport();
   });
 
+  test("a reader who left the feed scrolled down comes back to it there, the news since then behind the button", async ({
+    dashboard,
+    desk,
+    page,
+  }) => {
+    await desk.createTopic("back", "Back");
+    for (let i = 0; i < 40; i += 1) {
+      await desk.publish({ topics: ["back"], headline: `Back test item ${i}`, summary: "A short summary." });
+    }
+    await dashboard.open("?topic=back");
+    await expect(dashboard.article("Back test item 39")).toBeVisible();
+    await page.evaluate(() => window.scrollTo(0, 2000));
+    const before = await dashboard.stillLooking();
+    expect(before.headline).toMatch(/^Back test item/);
+
+    // Away on another site while the news moves on: the browser's copy of the feed lacks it.
+    await page.goto("about:blank");
+    await desk.publish({ topics: ["back"], headline: "Back test: published while away" });
+    await page.goBack();
+    await expect(dashboard.status).toContainText("Live");
+    await expect(dashboard.newItems(1)).toBeVisible();
+    await expect
+      .poll(async () => {
+        const now = await dashboard.looking();
+        return now.headline === before.headline && Math.abs(now.top - before.top) <= 2;
+      })
+      .toBe(true);
+
+    await dashboard.newItems(1).click();
+    await expect(dashboard.article("Back test: published while away")).toBeInViewport();
+  });
+
   test("clamps a very long summary on a phone, with a Show more button that says whether it is open", async ({
     dashboard,
     desk,

@@ -88,10 +88,16 @@ export function createTimelineSlice(
         const outcome = follower.finishSync(answer);
         const created = "reset" in answer ? heldCreations : [...answer.changes, ...heldCreations];
         heldCreations = [];
-        // The first answer after the page loads paints what is there; every later one brings
-        // arrivals like live changes do (the reader may be scrolled down, the tab hidden).
-        const arrived = get().synced ? syncArrivals(before, follower.view, created, "reset" in answer) : [];
-        update(effectsOf(arrived, before), true);
+        const arrived = syncArrivals(before, follower.view, created, "reset" in answer);
+        const effects = effectsOf(arrived, before);
+        // Every answer brings arrivals like live changes do (the reader may be scrolled down, the
+        // tab hidden), but the first after the page loads only paints what is there: nothing is
+        // read out or counted. Only a reader the page put back down the feed, over the browser's
+        // copy, has the news since then wait behind the button rather than move what they read.
+        update(
+          get().synced ? effects : { pending: effects.pending, unseen: 0, announcements: [], flashes: [] },
+          true,
+        );
         return outcome;
       },
 

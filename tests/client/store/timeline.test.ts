@@ -50,6 +50,24 @@ describe("the timeline slice", () => {
     expect(state.announcements).toEqual([]);
   });
 
+  it("holds what came since the browser's copy behind the button for a reader put back down the feed", () => {
+    const view = { seq: 2, epoch: EPOCH, items: [item("b", 2, 2), item("a", 1, 1)] };
+    const store = createDeskStore({ view, isHidden: () => true });
+    store.getState().setReaderAway(true);
+    store.getState().beginSync();
+    store.getState().finishSync({
+      seq: 4,
+      epoch: EPOCH,
+      changes: [created(3, "c", 3, { breaking: true }), created(4, "d", 4)],
+    });
+    const state = store.getState();
+    expect(ids(state.view.items)).toEqual(["d", "c", "b", "a"]);
+    expect(state.pendingIds).toEqual(["c", "d"]);
+    // Still a first paint: nothing read out or counted for the title.
+    expect(state.announcements).toEqual([]);
+    expect(state.unseenCount).toBe(0);
+  });
+
   it("puts live items in the feed and stamps the time of the last update", () => {
     let now = 1_000;
     const store = paintedStore({ now: () => now });
