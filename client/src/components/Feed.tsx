@@ -60,6 +60,9 @@ function useFeedItems(): { pinned: Item[]; feed: Item[]; pending: number } {
   }, [items, filter, pendingIds]);
 }
 
+/** The room left above the feed's first item when "N new items" scrolls down to it. */
+const FEED_START_MARGIN_PX = 16;
+
 /** How long after an item arrives its row may still slide in (the animation takes 300 ms). */
 const ARRIVAL_MS = 1000;
 
@@ -179,8 +182,12 @@ export function Feed() {
   const showNew = () => {
     revealPending();
     requestAnimationFrame(() => {
-      window.scrollTo({ top: 0 });
-      document.getElementById("feed-start")?.focus({ preventScroll: true });
+      // The top of the page, unless what stands above the feed (pinned items, a desk's many
+      // topics) would keep the new items off the screen: then the feed's start.
+      const start = document.getElementById("feed-start");
+      const at = start === null ? 0 : start.getBoundingClientRect().top + window.scrollY;
+      window.scrollTo({ top: at > window.innerHeight / 2 ? at - FEED_START_MARGIN_PX : 0 });
+      start?.focus({ preventScroll: true });
     });
   };
 
