@@ -278,6 +278,21 @@ test.describe("on a phone", () => {
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(overflow).toBeLessThanOrEqual(0);
   });
+
+  test("on a desktop with fifty topics the feed starts on the first screen, and a page opened on the last topic shows it chosen", async ({
+    dashboard,
+    desk,
+  }) => {
+    const { slugs, names } = await fiftyTopics(desk);
+    const headline = "Many topics on a desktop: the feed in sight";
+    await desk.publish({ headline, topics: [slugs[49] ?? ""] });
+    await dashboard.open(`?topic=${slugs[49]}`);
+    await expect(dashboard.article(headline)).toBeInViewport();
+    const last = dashboard.topic(names[49] ?? "");
+    await expect(last).toHaveAttribute("aria-pressed", "true");
+    await expect(last).toBeInViewport();
+    await expect(dashboard.topic("All topics")).not.toBeInViewport();
+  });
 });
 
 test.describe("a permalink's connection", () => {

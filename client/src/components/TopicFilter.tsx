@@ -1,5 +1,9 @@
+import { useEffect, useRef } from "react";
 import { FILTER_TOPICS_MAX } from "../../../shared/limits";
 import { useStore } from "../store";
+
+/** The room left before a chosen topic the row scrolls into sight. */
+const CHOSEN_TOPIC_MARGIN_PX = 48;
 
 /** What the topic bar says about the filter's limit, or nothing while the reader is within it. */
 function limitMessage(chosen: number, asked: number): string {
@@ -13,7 +17,8 @@ function limitMessage(chosen: number, asked: number): string {
 /**
  * Toggle buttons, one per topic; several pressed means any of them. "All topics" clears them.
  * The server's filter takes at most FILTER_TOPICS_MAX topics: at the limit the other topics are
- * disabled and a polite message says why, rather than a feed that fails to load.
+ * disabled and a polite message says why, rather than a feed that fails to load. The buttons are
+ * one row that scrolls sideways; a page opened on a topic far along it scrolls the row to show it.
  */
 export function TopicFilter() {
   const topics = useStore((state) => state.topics);
@@ -22,9 +27,22 @@ export function TopicFilter() {
   const toggleTopic = useStore((state) => state.toggleTopic);
   const clearTopics = useStore((state) => state.clearTopics);
   const full = selected.length >= FILTER_TOPICS_MAX;
+  const row = useRef<HTMLFieldSetElement>(null);
+  const shown = useRef(false);
+  // Once, when the topics first come: after that the row stays where the reader scrolls it.
+  useEffect(() => {
+    const fieldset = row.current;
+    if (shown.current || fieldset === null || topics.length === 0) return;
+    shown.current = true;
+    const chosen = fieldset.querySelector('button[aria-pressed="true"]');
+    if (chosen === null) return;
+    const start = chosen.getBoundingClientRect().left - fieldset.getBoundingClientRect().left;
+    if (start < 0 || start + chosen.clientWidth > fieldset.clientWidth)
+      fieldset.scrollLeft += start - CHOSEN_TOPIC_MARGIN_PX;
+  }, [topics]);
   return (
     <div className="topic-bar">
-      <fieldset className="topic-filter" aria-describedby="topic-limit">
+      <fieldset ref={row} className="topic-filter" aria-describedby="topic-limit">
         <legend className="sr-only">Topics</legend>
         <button type="button" aria-pressed={selected.length === 0} onClick={clearTopics}>
           All topics
