@@ -32,21 +32,10 @@ export function compile(entry: string): Promise<string> {
   return done;
 }
 
-/** The V8 flags `npm start` gives the server (package.json), so that the benchmarks run it as production does. */
-const START_FLAGS: string[] = (() => {
-  const start: string = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")).scripts.start;
-  return start.match(/--max-semi-space-size=\d+/g) ?? [];
-})();
-
 /**
- * The compiled livedesk in its own process, with `npm start`'s V8 flags; `nodeArgs` go to its
- * `node` too (`--inspect=…`). `script` runs another build (an older commit's, bundled the same
- * way) instead of this tree's.
+ * The compiled livedesk in its own process; `nodeArgs` go to its `node` (`--inspect=…`). `script`
+ * runs another build (an older commit's, bundled the same way) instead of this tree's.
  */
 export async function startCompiledDesk(nodeArgs: string[] = [], script?: string): Promise<Desk> {
-  return Desk.start({
-    nodeArgs: [...START_FLAGS, ...nodeArgs],
-    logToFile: true,
-    script: script ?? (await compile("server/main.ts")),
-  });
+  return Desk.start({ nodeArgs, logToFile: true, script: script ?? (await compile("server/main.ts")) });
 }

@@ -78,9 +78,7 @@ describe("npm start on a fresh clone", () => {
       const pid = server.child.pid;
       if (pid === undefined) throw new Error("npm has no pid");
       // No shell, no tsx, no vite: npm's script replaces its shell with node on the build.
-      expect(descendants(pid)).toEqual([
-        "node --enable-source-maps --max-semi-space-size=64 dist/server/main.js",
-      ]);
+      expect(descendants(pid)).toEqual(["node --enable-source-maps dist/server/main.js"]);
     } finally {
       await stop(server);
     }
