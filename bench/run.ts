@@ -338,6 +338,8 @@ async function throughput() {
 const format = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : "—");
 const write = (line = "") => process.stdout.write(`${line}\n`);
 const verdict = (ok: boolean) => (ok ? "met" : "NOT met");
+/** Each turn's ratio, as the verdict lines list them. */
+const eachRatio = (ratios: number[]) => ratios.map((r) => `×${format(r, 2)}`).join(" ");
 
 async function main(): Promise<void> {
   write(
@@ -396,7 +398,6 @@ async function main(): Promise<void> {
     if (bare === undefined) continue;
     const ratios = (of: (r: StreamRow) => number) =>
       row.turns.map((turn, i) => of(turn) / of(bare.turns[i] ?? bare));
-    const each = (values: number[]) => values.map((v) => `×${format(v, 2)}`).join(" ");
     const p99s = ratios((r) => r.p99);
     const cpus = ratios((r) => r.cpuPer1000);
     const p99 = median(p99s);
@@ -412,7 +413,7 @@ async function main(): Promise<void> {
             ? ` (target p99 ≤1.25: ${verdict(all && p99 <= 1.25)})`
             : "";
     write(
-      `  ${row.readers} readers, ${row.load}: delivered ${all ? "all" : "NOT all"}, p99 ×${format(p99, 2)} (${each(p99s)}), CPU per delivery ×${format(cpu, 2)} (${each(cpus)})${target}`,
+      `  ${row.readers} readers, ${row.load}: delivered ${all ? "all" : "NOT all"}, p99 ×${format(p99, 2)} (${eachRatio(p99s)}), CPU per delivery ×${format(cpu, 2)} (${eachRatio(cpus)})${target}`,
     );
   }
   const idleRatio =
@@ -443,7 +444,7 @@ async function main(): Promise<void> {
   const ratios = now.each.map((perSecond, i) => perSecond / (before.each[i] ?? Number.NaN));
   const ratio = median(ratios);
   write(
-    `  ×${format(ratio, 2)} the publishes/s of ${BASELINE_COMMIT}, the median of the turns' ratios (${ratios.map((r) => `×${format(r, 2)}`).join(" ")}) (target: no lower than before: ${verdict(ratio >= 1 && now.failed === 0)})`,
+    `  ×${format(ratio, 2)} the publishes/s of ${BASELINE_COMMIT}, the median of the turns' ratios (${eachRatio(ratios)}) (target: no lower than before: ${verdict(ratio >= 1 && now.failed === 0)})`,
   );
   write(`GET /api/items?limit=50 (64 at once): ${format(reads, 0)} requests/s`);
 }
