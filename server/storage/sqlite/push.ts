@@ -2,7 +2,7 @@ import type Database from "better-sqlite3";
 import { z } from "zod";
 import type { PushStore, StoredPushSubscription, VapidKeys } from "../../push/store";
 import { countRow } from "../rows";
-import { sqliteWork, unsynced } from "./work";
+import { sqliteWork, statement, unsynced } from "./work";
 
 const keysRow = z.object({ public_key: z.string(), private_key: z.string() });
 const dispatchRow = z.object({ alerted_through: z.number() });
@@ -32,13 +32,12 @@ export class SqlitePushStore implements PushStore {
 
   vapidKeys(made: VapidKeys): Promise<VapidKeys> {
     return sqliteWork(() => {
-      this.db
-        .prepare(
-          "INSERT INTO push_vapid (id, public_key, private_key, created_at) VALUES (1, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
-        )
-        .run(made.publicKey, made.privateKey, new Date().toISOString());
+      statement(
+        this.db,
+        "INSERT INTO push_vapid (id, public_key, private_key, created_at) VALUES (1, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
+      ).run(made.publicKey, made.privateKey, new Date().toISOString());
       const row = keysRow.parse(
-        this.db.prepare("SELECT public_key, private_key FROM push_vapid WHERE id = 1").get(),
+        statement(this.db, "SELECT public_key, private_key FROM push_vapid WHERE id = 1").get(),
       );
       return { publicKey: row.public_key, privateKey: row.private_key };
     });
@@ -46,31 +45,30 @@ export class SqlitePushStore implements PushStore {
 
   saveSubscription(s: StoredPushSubscription): Promise<void> {
     return sqliteWork(() => {
-      this.db
-        .prepare(
-          `INSERT INTO push_subscriptions (endpoint, p256dh, auth, topics, min_urgency, created_at)
+      statement(
+        this.db,
+        `INSERT INTO push_subscriptions (endpoint, p256dh, auth, topics, min_urgency, created_at)
              VALUES (?, ?, ?, ?, ?, ?)
              ON CONFLICT (endpoint) DO UPDATE SET p256dh = excluded.p256dh, auth = excluded.auth,
                topics = excluded.topics, min_urgency = excluded.min_urgency`,
-        )
-        .run(s.endpoint, s.p256dh, s.auth, JSON.stringify(s.topics), s.minUrgency, s.createdAt);
+      ).run(s.endpoint, s.p256dh, s.auth, JSON.stringify(s.topics), s.minUrgency, s.createdAt);
     });
   }
 
   deleteSubscription(endpoint: string): Promise<boolean> {
     return sqliteWork(
-      () => this.db.prepare("DELETE FROM push_subscriptions WHERE endpoint = ?").run(endpoint).changes > 0,
+      () => statement(this.db, "DELETE FROM push_subscriptions WHERE endpoint = ?").run(endpoint).changes > 0,
     );
   }
 
   subscribersFor(topics: readonly string[], urgency: number): Promise<StoredPushSubscription[]> {
     return sqliteWork(() =>
-      this.db
-        .prepare(
-          `SELECT * FROM push_subscriptions WHERE min_urgency >= ?
+      statement(
+        this.db,
+        `SELECT * FROM push_subscriptions WHERE min_urgency >= ?
              AND EXISTS (SELECT 1 FROM json_each(push_subscriptions.topics) AS t
                          WHERE t.value IN (SELECT value FROM json_each(?)))`,
-        )
+      )
         .all(urgency, JSON.stringify(topics))
         .map((row) => subscriptionRow.parse(row)),
     );
@@ -78,20 +76,20 @@ export class SqlitePushStore implements PushStore {
 
   countSubscriptions(): Promise<number> {
     return sqliteWork(
-      () => countRow.parse(this.db.prepare("SELECT count(*) AS count FROM push_subscriptions").get()).count,
+      () =>
+        countRow.parse(statement(this.db, "SELECT count(*) AS count FROM push_subscriptions").get()).count,
     );
   }
 
   claimDispatch(owner: string, now: string, until: string): Promise<number | null> {
     return sqliteWork(() => {
       const row = unsynced(this.db, () =>
-        this.db
-          .prepare(
-            `UPDATE push_dispatch SET lease_owner = ?, lease_until = ?
+        statement(
+          this.db,
+          `UPDATE push_dispatch SET lease_owner = ?, lease_until = ?
              WHERE id = 1 AND (lease_owner IS NULL OR lease_owner = ? OR lease_until < ?)
              RETURNING alerted_through`,
-          )
-          .get(owner, until, owner, now),
+        ).get(owner, until, owner, now),
       );
       return row === undefined ? null : dispatchRow.parse(row).alerted_through;
     });
@@ -102,24 +100,22 @@ export class SqlitePushStore implements PushStore {
       unsynced(
         this.db,
         () =>
-          this.db
-            .prepare(
-              `UPDATE push_dispatch SET lease_until = ?, alerted_through = max(alerted_through, ?)
+          statement(
+            this.db,
+            `UPDATE push_dispatch SET lease_until = ?, alerted_through = max(alerted_through, ?)
                WHERE id = 1 AND lease_owner = ?`,
-            )
-            .run(until, alertedThrough, owner).changes > 0,
+          ).run(until, alertedThrough, owner).changes > 0,
       ),
     );
   }
 
   releaseDispatch(owner: string, alertedThrough: number): Promise<void> {
     return sqliteWork(() => {
-      this.db
-        .prepare(
-          `UPDATE push_dispatch SET lease_owner = NULL, lease_until = NULL,
+      statement(
+        this.db,
+        `UPDATE push_dispatch SET lease_owner = NULL, lease_until = NULL,
              alerted_through = max(alerted_through, ?) WHERE id = 1 AND lease_owner = ?`,
-        )
-        .run(alertedThrough, owner);
+      ).run(alertedThrough, owner);
     });
   }
 }

@@ -32,6 +32,7 @@ import { SqliteMediaStore } from "./media";
 import { migrations } from "./migrations";
 import { SqlitePushStore } from "./push";
 import { sqliteSqlClient } from "./wires";
+import { statement } from "./work";
 
 /**
  * Below this much room the disk counts as full for `/readyz`: a group commit and the WAL's
@@ -89,16 +90,9 @@ export class SqliteStorage implements Storage {
     this.db = db;
   }
 
-  private readonly statements = new Map<string, Database.Statement>();
-
   /** Prepared once, reused: preparing is a good part of a small query's cost. */
   private statement(sql: string): Database.Statement {
-    let prepared = this.statements.get(sql);
-    if (prepared === undefined) {
-      prepared = this.db.prepare(sql);
-      this.statements.set(sql, prepared);
-    }
-    return prepared;
+    return statement(this.db, sql);
   }
 
   static open(file: string): SqliteStorage {

@@ -14,6 +14,27 @@ export function sqliteWork<T>(work: () => T): Promise<T> {
   }
 }
 
+const prepared = new WeakMap<Database.Database, Map<string, Database.Statement>>();
+
+/**
+ * `sql` prepared on `db` once and reused by every store on that connection: preparing is most of
+ * a small query's cost, and the timers of an idle node (the wire poller, the alert lease, the
+ * sequencer's check) run the same few queries every second or two.
+ */
+export function statement(db: Database.Database, sql: string): Database.Statement {
+  let statements = prepared.get(db);
+  if (statements === undefined) {
+    statements = new Map();
+    prepared.set(db, statements);
+  }
+  let made = statements.get(sql);
+  if (made === undefined) {
+    made = db.prepare(sql);
+    statements.set(sql, made);
+  }
+  return made;
+}
+
 /**
  * Runs `write` with `synchronous=NORMAL`: in the WAL, safe from a crash of the process, but not
  * waited for on the disk, which on a busy disk takes hundreds of milliseconds of the event loop.
@@ -21,10 +42,10 @@ export function sqliteWork<T>(work: () => T): Promise<T> {
  * few seconds); the next synced write makes it durable with everything before it.
  */
 export function unsynced<T>(db: Database.Database, write: () => T): T {
-  db.pragma("synchronous = NORMAL");
+  statement(db, "PRAGMA synchronous = NORMAL").run();
   try {
     return write();
   } finally {
-    db.pragma("synchronous = FULL");
+    statement(db, "PRAGMA synchronous = FULL").run();
   }
 }
