@@ -10,7 +10,7 @@
  * The targets run side by side and stream in alternate turns (`--stream-turns`), so that a busy
  * moment of the machine does not fall on one target's figures only.
  *
- *   npm run bench -- --readers 1000,2000,5000 --rates 1,10 --seconds 10 --storm 2000 --stream-turns 3
+ *   npm run bench:streams -- --readers 1000,2000,5000 --rates 1,10 --seconds 10 --storm 2000 --stream-turns 5
  */
 import { spawn } from "node:child_process";
 import os from "node:os";
@@ -45,7 +45,7 @@ const PUBLISHERS = Number(option("publishers", "128"));
 /** Parts to leave out, for a quicker look at one: `--skip storm,throughput,ws`. */
 const SKIP = new Set(option("skip", "").split(","));
 /** Turns of each stream, the targets in alternate order each turn. */
-const STREAM_TURNS = Number(option("stream-turns", "3"));
+const STREAM_TURNS = Number(option("stream-turns", "5"));
 /** Turns of the publish throughput, each build 5 s per turn. */
 const THROUGHPUT_TURNS = Number(option("throughput-turns", "5"));
 const LIVEDESK_PROTOCOL = option("livedesk-protocol", "2") === "1" ? 1 : 2;
