@@ -2,7 +2,7 @@ import type Database from "better-sqlite3";
 import { z } from "zod";
 import type { PushStore, StoredPushSubscription, VapidKeys } from "../../push/store";
 import { countRow } from "../rows";
-import { sqliteWork, statement, unsynced } from "./work";
+import { sqliteWork, statement, withSynchronous } from "./work";
 
 const keysRow = z.object({ public_key: z.string(), private_key: z.string() });
 const dispatchRow = z.object({ alerted_through: z.number() });
@@ -83,7 +83,7 @@ export class SqlitePushStore implements PushStore {
 
   claimDispatch(owner: string, now: string, until: string): Promise<number | null> {
     return sqliteWork(() => {
-      const row = unsynced(this.db, () =>
+      const row = withSynchronous(this.db, "NORMAL", () =>
         statement(
           this.db,
           `UPDATE push_dispatch SET lease_owner = ?, lease_until = ?
@@ -97,8 +97,9 @@ export class SqlitePushStore implements PushStore {
 
   renewDispatch(owner: string, until: string, alertedThrough: number): Promise<boolean> {
     return sqliteWork(() =>
-      unsynced(
+      withSynchronous(
         this.db,
+        "NORMAL",
         () =>
           statement(
             this.db,

@@ -32,7 +32,7 @@ import { SqliteMediaStore } from "./media";
 import { migrations } from "./migrations";
 import { SqlitePushStore } from "./push";
 import { sqliteSqlClient } from "./wires";
-import { statement } from "./work";
+import { statement, withSynchronous } from "./work";
 
 /**
  * Below this much room the disk counts as full for `/readyz`: a group commit and the WAL's
@@ -55,10 +55,10 @@ function fdatasync(fd: number): Promise<void> {
 /**
  * The embedded default, in WAL mode. Every write is on disk before it is acknowledged: a group
  * commit of the timeline is written to the WAL and then synced off the event loop (see `flush`),
- * the others run with `synchronous=FULL` (but for the alert dispatcher's lease: `unsynced`), and
- * the checkpoint is the desk's own, off the event loop too (see `checkpoint`). better-sqlite3 is
- * synchronous: a commit runs start to end without yielding, which makes commit order and seq
- * order the same.
+ * the others run with `synchronous=FULL` (but for the alert dispatcher's lease, see
+ * `withSynchronous`), and the checkpoint is the desk's own, off the event loop too (see
+ * `checkpoint`). better-sqlite3 is synchronous: a commit runs start to end without yielding, which
+ * makes commit order and seq order the same.
  */
 export class SqliteStorage implements Storage {
   private readonly db: Database.Database;
@@ -248,7 +248,7 @@ export class SqliteStorage implements Storage {
     const one = this.db.transaction(this.commitTransaction);
     const outcomes: ({ ok: true; result: CommitResult } | { ok: false; error: unknown })[] = [];
     try {
-      this.withSynchronous("NORMAL", () =>
+      withSynchronous(this.db, "NORMAL", () =>
         this.db
           .transaction(() => {
             for (const { request } of batch) {
@@ -294,19 +294,6 @@ export class SqliteStorage implements Storage {
         this.syncing = undefined;
       });
       await this.syncing;
-    }
-  }
-
-  /**
-   * Runs `write` with `PRAGMA synchronous` at `level` (prepared statements: the group commit's
-   * path), back to FULL after, the connection's own for every other write.
-   */
-  private withSynchronous<T>(level: "NORMAL" | "OFF", write: () => T): T {
-    this.statement(`PRAGMA synchronous = ${level}`).run();
-    try {
-      return write();
-    } finally {
-      this.statement("PRAGMA synchronous = FULL").run();
     }
   }
 
@@ -380,7 +367,7 @@ export class SqliteStorage implements Storage {
   private async checkpoint(): Promise<void> {
     this.checkpointedAt = Date.now();
     try {
-      this.withSynchronous("OFF", () => this.statement("PRAGMA wal_checkpoint(PASSIVE)").get());
+      withSynchronous(this.db, "OFF", () => this.statement("PRAGMA wal_checkpoint(PASSIVE)").get());
       this.dbFd ??= fs.openSync(this.file, "r+");
       await fdatasync(this.dbFd);
     } catch (error) {

@@ -36,13 +36,15 @@ export function statement(db: Database.Database, sql: string): Database.Statemen
 }
 
 /**
- * Runs `write` with `synchronous=NORMAL`: in the WAL, safe from a crash of the process, but not
- * waited for on the disk, which on a busy disk takes hundreds of milliseconds of the event loop.
- * For writes a power cut may take back without harm (the alert dispatcher's lease, renewed every
- * few seconds); the next synced write makes it durable with everything before it.
+ * Runs `write` with `PRAGMA synchronous` at `level`, back to FULL after, the connection's own for
+ * every other write. NORMAL puts a write in the WAL, safe from a crash of the process, but not
+ * waited for on the disk, which on a busy disk takes hundreds of milliseconds of the event loop:
+ * for the group commit (synced on the thread pool after) and for writes a power cut may take back
+ * without harm (the alert dispatcher's lease, renewed every few seconds; the next synced write
+ * makes it durable with everything before it). OFF is for the checkpoint, synced on its own.
  */
-export function unsynced<T>(db: Database.Database, write: () => T): T {
-  statement(db, "PRAGMA synchronous = NORMAL").run();
+export function withSynchronous<T>(db: Database.Database, level: "NORMAL" | "OFF", write: () => T): T {
+  statement(db, `PRAGMA synchronous = ${level}`).run();
   try {
     return write();
   } finally {
