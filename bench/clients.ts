@@ -6,7 +6,9 @@
  * `connect`, `report` (the latencies since the last report), `reconnect` (all of them at once,
  * resuming from the last seq each saw) and `close`.
  */
+import { encodeIntoCompressedBase64 } from "hdr-histogram-js";
 import WebSocket from "ws";
+import { latencyHistogram } from "./latency";
 
 type Protocol = "livedesk" | "socketio" | "ws";
 const now = () => performance.timeOrigin + performance.now();
@@ -20,7 +22,12 @@ interface Reader {
 }
 
 let readers: Reader[] = [];
-let latencies: number[] = [];
+/**
+ * Every arrival's latency since the last report, in microseconds: a histogram of fixed size, not
+ * an array, so that a long stream to thousands of readers leaves no garbage to collect in the
+ * middle of the next one (here, or in bench/run.ts, which takes the reports).
+ */
+const latencies = latencyHistogram();
 let received = 0;
 /** The livedesk protocol the readers speak: 2 unless the benchmark asks for 1. */
 let livedeskProtocol = 2;
@@ -29,7 +36,7 @@ let livedeskProtocol = 2;
 function stamp(data: string): void {
   const at = now();
   for (const match of data.matchAll(/bench \d+ (\d+(?:\.\d+)?)/g)) {
-    latencies.push(at - Number(match[1]));
+    latencies.recordValue(Math.max(0, Math.round((at - Number(match[1])) * 1000)));
     received += 1;
   }
 }
@@ -131,8 +138,8 @@ process.on("message", (message: unknown) => {
   } else if (command === "reconnect") {
     void reconnect(url, protocol).then((times) => process.send?.({ event: "reconnected", times }));
   } else if (command === "report") {
-    process.send?.({ event: "report", received, latencies });
-    latencies = [];
+    process.send?.({ event: "report", received, latencies: encodeIntoCompressedBase64(latencies) });
+    latencies.reset();
     received = 0;
   } else if (command === "close") {
     for (const reader of readers) reader.ws.terminate();

@@ -5,7 +5,9 @@
 import { type ChildProcess, fork } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
+import { decodeFromCompressedBase64, type Histogram } from "hdr-histogram-js";
 import { z } from "zod";
+import { latencyHistogram, maxMs, percentileMs } from "./latency";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 
@@ -92,12 +94,11 @@ export class Crowd {
     );
   }
 
-  async report(): Promise<{ delivered: number; latencies: number[] }> {
+  /** What the readers received since the last report: how many arrivals, added to `latencies`. */
+  async report(latencies: Histogram): Promise<number> {
     const reports = await this.all(() => ({ command: "report" }), "report");
-    return {
-      delivered: reports.reduce((sum, r) => sum + Number(r.received), 0),
-      latencies: reports.flatMap((r) => z.array(z.number()).parse(r.latencies)).sort((a, b) => a - b),
-    };
+    for (const r of reports) latencies.add(decodeFromCompressedBase64(z.string().parse(r.latencies)));
+    return reports.reduce((sum, r) => sum + Number(r.received), 0);
   }
 
   async reconnect(): Promise<number[]> {
@@ -121,6 +122,10 @@ export interface StreamRow {
   p99: number;
   max: number;
   cpuPer1000: number;
+  /** The server's CPU over the stream, in ms. */
+  cpuMs: number;
+  /** Every arrival's latency, in µs. */
+  latencies: Histogram;
 }
 
 let published = 0;
@@ -145,16 +150,12 @@ export async function stream(
   }
   await Promise.all(sends);
   // The readers may still be catching up: wait (a bounded time) for the last deliveries.
-  let report = await crowd.report();
-  let delivered = report.delivered;
-  const latencies = report.latencies;
+  const latencies = latencyHistogram();
+  let delivered = await crowd.report(latencies);
   for (const until = now() + 5000; delivered < readers * count && now() < until; ) {
     await pause(200);
-    report = await crowd.report();
-    delivered += report.delivered;
-    latencies.push(...report.latencies);
+    delivered += await crowd.report(latencies);
   }
-  latencies.sort((a, b) => a - b);
   const cpu = cpuMs(target.pids) - cpuBefore;
   return {
     target: target.name,
@@ -162,9 +163,11 @@ export async function stream(
     load,
     delivered,
     expected: readers * count,
-    p50: percentile(latencies, 50),
-    p99: percentile(latencies, 99),
-    max: latencies.at(-1) ?? Number.NaN,
+    p50: percentileMs(latencies, 50),
+    p99: percentileMs(latencies, 99),
+    max: maxMs(latencies),
     cpuPer1000: delivered === 0 ? Number.NaN : (cpu / delivered) * 1000,
+    cpuMs: cpu,
+    latencies,
   } satisfies StreamRow;
 }

@@ -33,12 +33,28 @@ import {
   type Target,
 } from "./crowd";
 import { Inspector, type Memory } from "./inspect";
+import { maxMs, percentileMs, pooled } from "./latency";
 import { compile, startCompiledDesk } from "./livedesk";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const READERS = option("readers", "1000,2000,5000").split(",").map(Number);
 const RATES = option("rates", "1,10").split(",").map(Number);
 const SECONDS = Number(option("seconds", "10"));
+/**
+ * The issue's targets against bare Socket.IO, at 10 changes a second: p99 (and CPU per delivery
+ * at 2,000) within these ratios.
+ */
+const TARGET_RATE = 10;
+const TARGETS = new Map([
+  [2000, { p99: 1.1, cpu: 1.1 }],
+  [5000, { p99: 1.25, cpu: undefined }],
+]);
+/**
+ * How long a stream runs where a target is judged. All of a publish's deliveries arrive within
+ * one broadcast, so the p99 of a 10 s turn (100 publishes) is about its slowest publish; in 30 s
+ * it is the third slowest, and one publish held up by the machine no longer decides the turn.
+ */
+const TARGET_SECONDS = Number(option("target-seconds", "30"));
 const STORM = Number(option("storm", "2000"));
 const CLIENT_PROCESSES = Number(option("client-processes", "2"));
 const PUBLISHERS = Number(option("publishers", "128"));
@@ -201,7 +217,7 @@ async function warmUp(target: BenchTarget): Promise<IdleRow> {
   return { target: target.name, rss: memory.rss, heap: memory.heapUsed + memory.external };
 }
 
-/** One load on one target at one count of readers, in every turn, and the medians of the turns. */
+/** One load on one target at one count of readers, in every turn, and all the turns together. */
 interface StreamTurns extends StreamRow {
   turns: StreamRow[];
 }
@@ -212,17 +228,30 @@ const median = (values: number[]) =>
     50,
   );
 
-function medianRow(turns: StreamRow[]): StreamTurns {
+/**
+ * The turns of one stream as one: the percentiles of every delivery of every turn, and the CPU of
+ * all of them over all the deliveries. A publish's deliveries all arrive within its broadcast, so
+ * one turn's p99 is that of its few slowest publishes, and a single publish held up by the machine
+ * moves it by a factor (×0.3 to ×2.5 between the turns of one run at 5,000 readers). Pooled, the
+ * p99 of five turns is that of their slowest 1% of publishes, each target's turns interleaved with
+ * the others' over the same minutes.
+ */
+function pooledRow(turns: StreamRow[]): StreamTurns {
   const [first] = turns;
   if (first === undefined) throw new Error("a stream with no turn");
+  const latencies = pooled(turns.map((r) => r.latencies));
+  const delivered = turns.reduce((sum, r) => sum + r.delivered, 0);
+  const cpu = turns.reduce((sum, r) => sum + r.cpuMs, 0);
   return {
     ...first,
-    delivered: turns.reduce((sum, r) => sum + r.delivered, 0),
+    delivered,
     expected: turns.reduce((sum, r) => sum + r.expected, 0),
-    p50: median(turns.map((r) => r.p50)),
-    p99: median(turns.map((r) => r.p99)),
-    max: Math.max(...turns.map((r) => r.max)),
-    cpuPer1000: median(turns.map((r) => r.cpuPer1000)),
+    p50: percentileMs(latencies, 50),
+    p99: percentileMs(latencies, 99),
+    max: maxMs(latencies),
+    cpuPer1000: delivered === 0 ? Number.NaN : (cpu / delivered) * 1000,
+    cpuMs: cpu,
+    latencies,
     turns,
   };
 }
@@ -261,8 +290,9 @@ async function measureStreams(targets: BenchTarget[]) {
       const order = targets.map((target, i) => ({ target, crowd: crowds[i] as Crowd }));
       for (const { target, crowd } of turn % 2 === 0 ? order : order.reverse()) {
         for (const rate of RATES) {
+          const seconds = rate === TARGET_RATE && TARGETS.has(readers) ? TARGET_SECONDS : SECONDS;
           record(
-            await stream(target, crowd, readers, rate, Math.max(1, Math.round(rate * SECONDS)), `${rate}/s`),
+            await stream(target, crowd, readers, rate, Math.max(1, Math.round(rate * seconds)), `${rate}/s`),
           );
         }
         record(await stream(target, crowd, readers, 100, 100, "burst: 100 in 1 s"));
@@ -272,7 +302,7 @@ async function measureStreams(targets: BenchTarget[]) {
     // Let the servers notice the readers are gone before the next count connects.
     await pause(1000);
   }
-  return { streams: [...turns.values()].map(medianRow), memory };
+  return { streams: [...turns.values()].map(pooledRow), memory };
 }
 
 /** One closed-loop turn of `PUBLISHERS` tools publishing for 5 s: publishes/s and server CPU µs each. */
@@ -343,7 +373,7 @@ const eachRatio = (ratios: number[]) => ratios.map((r) => `×${format(r, 2)}`).j
 
 async function main(): Promise<void> {
   write(
-    `livedesk bench: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? "?"}), Node ${process.version}; readers ${READERS.join(", ")}; ${RATES.join(" and ")} items/s for ${SECONDS} s; storm of ${STORM}\n`,
+    `livedesk bench: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? "?"}), Node ${process.version}; readers ${READERS.join(", ")}; ${RATES.join(" and ")} items/s for ${SECONDS} s (${TARGET_RATE}/s for ${TARGET_SECONDS} s at ${[...TARGETS.keys()].join(" and ")} readers); storm of ${STORM}\n`,
   );
   const starts = [startLivedesk, () => startBare("socketio"), () => startBare("ws")];
   const targets: BenchTarget[] = [];
@@ -387,9 +417,9 @@ async function main(): Promise<void> {
   }
 
   const livedesk = LIVEDESK_PROTOCOL === 1 ? "livedesk (protocol 1)" : "livedesk";
-  // Each turn of livedesk against the turn of bare Socket.IO next to it in time; the median of those.
+  // All of livedesk's turns against all of bare Socket.IO's; each turn against the bare turn next to it in brackets.
   write(
-    `\nlivedesk / bare Socket.IO (the median of the ${STREAM_TURNS} turns' ratios, each turn's in brackets):`,
+    `\nlivedesk / bare Socket.IO (the ${STREAM_TURNS} turns' deliveries together; each turn's own ratio in brackets):`,
   );
   for (const row of streams.filter((r) => r.target === livedesk)) {
     const bare = streams.find(
@@ -400,18 +430,16 @@ async function main(): Promise<void> {
       row.turns.map((turn, i) => of(turn) / of(bare.turns[i] ?? bare));
     const p99s = ratios((r) => r.p99);
     const cpus = ratios((r) => r.cpuPer1000);
-    const p99 = median(p99s);
-    const cpu = median(cpus);
+    const p99 = row.p99 / bare.p99;
+    const cpu = row.cpuPer1000 / bare.cpuPer1000;
     const all = row.delivered === row.expected;
-    // The issue's targets: at 2,000 readers and 10/s p99 and CPU within ×1.1, at 5,000 p99 within ×1.25.
+    const limits = row.load === `${TARGET_RATE}/s` ? TARGETS.get(row.readers) : undefined;
     const target =
-      row.load !== "10/s"
+      limits === undefined
         ? ""
-        : row.readers === 2000
-          ? ` (target p99 and CPU ≤1.1: ${verdict(all && p99 <= 1.1)}, ${verdict(cpu <= 1.1)})`
-          : row.readers === 5000
-            ? ` (target p99 ≤1.25: ${verdict(all && p99 <= 1.25)})`
-            : "";
+        : limits.cpu === undefined
+          ? ` (target p99 ≤${limits.p99}: ${verdict(all && p99 <= limits.p99)})`
+          : ` (target p99 and CPU ≤${limits.p99}: ${verdict(all && p99 <= limits.p99)}, ${verdict(cpu <= limits.cpu)})`;
     write(
       `  ${row.readers} readers, ${row.load}: delivered ${all ? "all" : "NOT all"}, p99 ×${format(p99, 2)} (${eachRatio(p99s)}), CPU per delivery ×${format(cpu, 2)} (${eachRatio(cpus)})${target}`,
     );
