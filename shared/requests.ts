@@ -226,6 +226,32 @@ export const tokenSummarySchema = z.object({
 });
 export type TokenSummary = z.infer<typeof tokenSummarySchema>;
 
+/**
+ * Every action the audit log records. A timeline change's: `item.*`, read from the change log.
+ * The rest each write a line: the admin's changes (`topic.*`, `operator.*`, `token.*`), an
+ * uploaded picture, a wire added, changed or removed (`source.*`), and an entry of Incoming
+ * published or discarded.
+ */
+export const AUDIT_ACTIONS = [
+  "item.created",
+  "item.updated",
+  "item.verification",
+  "item.retracted",
+  "media.uploaded",
+  "source.created",
+  "source.updated",
+  "source.deleted",
+  "incoming.published",
+  "incoming.discarded",
+  "topic.created",
+  "topic.renamed",
+  "operator.created",
+  "operator.updated",
+  "token.created",
+  "token.revoked",
+] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
 export const auditEntrySchema = z.object({
   at: z.string(),
   actor: z.string(),
@@ -260,7 +286,11 @@ export const auditQuerySchema = z.object({
     .default(100),
   before: z.string().max(300).optional(),
   actor: auditFilter(100),
-  action: auditFilter(40),
+  action: z
+    .string()
+    .trim()
+    .pipe(z.enum(AUDIT_ACTIONS, `must be one of ${AUDIT_ACTIONS.join(", ")}`))
+    .optional(),
   target: auditFilter(200),
 });
 export type AuditQuery = z.infer<typeof auditQuerySchema>;

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { AuditAction } from "../../shared/requests";
 import { authorName, type Principal } from "../auth/auth";
 import type { AuditPosition, AuditStore } from "../storage/audit-store";
 
@@ -9,7 +10,7 @@ import type { AuditPosition, AuditStore } from "../storage/audit-store";
 export function audit(
   storage: Pick<AuditStore, "appendAudit">,
   principal: Principal,
-  action: string,
+  action: Exclude<AuditAction, `item.${string}`>,
   target: string,
   detail = "",
 ): Promise<void> {

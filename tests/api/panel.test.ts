@@ -114,11 +114,18 @@ describe("GET /api/audit", () => {
       ["before=garbage", "before"],
       ["limit=0", "limit"],
       ["actor=", "actor"],
+      ["action=", "action"],
+      ["action=item.published", "action"],
       [`target=${"x".repeat(201)}`, "target"],
     ] as const) {
       const answer = await call(server.url, "GET", `/api/audit?${query}`, { token: server.adminToken });
       expect(answer.status, query).toBe(400);
       expect(errorOf(answer).fields, query).toHaveProperty(field);
     }
+    // A misspelt action is told apart from one nobody has done yet, with the ones there are.
+    const misspelt = await call(server.url, "GET", "/api/audit?action=item.retract", {
+      token: server.adminToken,
+    });
+    expect(errorOf(misspelt).fields?.action).toContain("item.retracted");
   });
 });

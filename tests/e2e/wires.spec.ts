@@ -100,6 +100,27 @@ test("an admin follows three wires of three formats in the panel; they fill the 
   await expect(ceasefire).toHaveCount(0);
   await expect(page.getByText("Nothing is waiting")).toBeVisible();
 
+  // The audit log can be filtered to what was done with the wires, and a wire's line leads to it.
+  await page.getByRole("navigation", { name: "Panel" }).getByRole("link", { name: "Audit log" }).click();
+  const log = page.getByRole("region", { name: "Audit log" });
+  const entries = log.getByRole("row").filter({ has: page.getByRole("cell") });
+  const only = async (action: string) => {
+    await log.getByRole("combobox", { name: "Action" }).selectOption(action);
+    await log.getByRole("button", { name: "Filter" }).click();
+    await expect(entries.first()).toContainText(action);
+    await expect(entries.filter({ hasNotText: action })).toHaveCount(0);
+  };
+  await only("incoming.published");
+  await expect(entries.first()).toContainText("Wire talks resume in Geneva");
+  await only("incoming.discarded");
+  await expect(entries.first()).toContainText("Wire ceasefire holds overnight");
+  await only("source.created");
+  const added = entries.filter({ hasText: `Ministry <${feeds.url}/ministry.atom>` });
+  await expect(added).toHaveCount(1);
+  await added.getByRole("link").click();
+  await expect(page).toHaveURL(/\/admin\/sources#source-/);
+  await expect(page.getByRole("listitem", { name: "Ministry" })).toBeFocused();
+
   const dashboard = new DashboardPage(await context.newPage());
   await dashboard.open();
   // Found by search: each takes its place by its published time, which may be far down a feed

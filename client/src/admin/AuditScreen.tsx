@@ -1,22 +1,8 @@
 import { type FormEvent, useCallback, useEffect, useRef, useState } from "react";
 import { Link, useLocation, useSearch } from "wouter";
-import { type AuditEntry, type AuditPage, auditPageSchema } from "../../../shared/requests";
+import { AUDIT_ACTIONS, type AuditEntry, type AuditPage, auditPageSchema } from "../../../shared/requests";
 import { formatExact } from "../components/RelativeTime";
 import { useOperatorCall } from "./api";
-
-/** Every action the log records, for the filter. */
-const ACTIONS = [
-  "item.created",
-  "item.updated",
-  "item.verification",
-  "item.retracted",
-  "topic.created",
-  "topic.renamed",
-  "operator.created",
-  "operator.updated",
-  "token.created",
-  "token.revoked",
-] as const;
 
 const PAGE = 100;
 
@@ -44,14 +30,21 @@ function queryOf(filters: Filters, before: string | null): string {
   return params.toString();
 }
 
-/** Where the thing a line is about can be seen: an item's permalink, or its row on an admin screen. */
+/**
+ * Where the thing a line is about can be seen: an item's permalink (a wire's entry once published
+ * is an item), a picture, or its row on an admin screen.
+ */
 function TargetLink({ entry }: { entry: AuditEntry }) {
   const [kind] = entry.action.split(".");
   const target = encodeURIComponent(entry.target);
-  // The permalink lies outside the panel's routes: a plain link leaves the panel.
-  if (kind === "item") return <a href={`/items/${target}`}>{entry.target}</a>;
-  const screen = { operator: "/operators", topic: "/topics", token: "/tokens" }[kind ?? ""];
-  if (screen === undefined) return <code>{entry.target}</code>;
+  // The permalink and the picture lie outside the panel's routes: a plain link leaves the panel.
+  if (kind === "item" || entry.action === "incoming.published")
+    return <a href={`/items/${target}`}>{entry.target}</a>;
+  if (kind === "media") return <a href={`/media/${target}`}>{entry.target}</a>;
+  const screen = { operator: "/operators", topic: "/topics", token: "/tokens", source: "/sources" }[
+    kind ?? ""
+  ];
+  if (screen === undefined || entry.action === "source.deleted") return <code>{entry.target}</code>;
   return <Link href={`${screen}#${kind}-${target}`}>{entry.target}</Link>;
 }
 
@@ -107,10 +100,16 @@ export function AuditScreen() {
     [operatorCall, search],
   );
 
+  // The form follows the URL when it changes (a filter applied, Back), not when the screen opens:
+  // the effect runs after the first paint, and an operator quick to choose a filter would lose it.
+  const draftKey = useRef(appliedKey);
   // biome-ignore lint/correctness/useExhaustiveDependencies: `appliedKey` stands for the filters in the URL
   useEffect(() => {
     generation.current += 1;
-    setDraft(filtersOf(search));
+    if (draftKey.current !== appliedKey) {
+      draftKey.current = appliedKey;
+      setDraft(filtersOf(search));
+    }
     read(null);
   }, [appliedKey]);
 
@@ -145,7 +144,7 @@ export function AuditScreen() {
             onChange={(event) => setDraft({ ...draft, action: event.target.value })}
           >
             <option value="">Every action</option>
-            {ACTIONS.map((action) => (
+            {AUDIT_ACTIONS.map((action) => (
               <option key={action} value={action}>
                 {action}
               </option>
@@ -156,7 +155,7 @@ export function AuditScreen() {
           Target{" "}
           <input
             value={draft.target}
-            placeholder="item id, username, topic or token id"
+            placeholder="item, picture, wire or token id, username, topic"
             onChange={(event) => setDraft({ ...draft, target: event.target.value })}
           />
         </label>

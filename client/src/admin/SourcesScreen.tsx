@@ -6,6 +6,7 @@ import { ApiError, noContent, useOperatorCall } from "./api";
 import { ConfirmDialog } from "./ConfirmDialog";
 import { EMPTY_DRAFT, SourceForm } from "./SourceForm";
 import { useLoad } from "./useLoad";
+import { useRevealTarget } from "./useRevealTarget";
 
 /** A wire's health at a glance, in words. */
 export function healthOf(source: WireSource): string {
@@ -50,7 +51,7 @@ function SourceRow({
       return source.enabled ? `Paused ${source.name}.` : `Following ${source.name} again.`;
     });
   return (
-    <li className="row" aria-labelledby={`source-${source.id}-name`}>
+    <li className="row" id={`source-${source.id}`} tabIndex={-1} aria-labelledby={`source-${source.id}-name`}>
       <div className="row-text">
         <p className="row-headline" id={`source-${source.id}-name`}>
           {source.name}
@@ -141,6 +142,7 @@ export function SourcesScreen() {
   const { data: sources, failed, reload } = useLoad(load);
   const [formKey, setFormKey] = useState(0);
   const [said, setSaid] = useState<string | null>(null);
+  useRevealTarget(sources !== undefined);
   // Wires are fetched in the background: their health is read again every few seconds.
   useEffect(() => {
     const timer = setInterval(reload, HEALTH_REFRESH_MS);
