@@ -156,18 +156,23 @@ export async function stream(
     await pause(200);
     delivered += await crowd.report(latencies);
   }
-  const cpu = cpuMs(target.pids) - cpuBefore;
+  const counts = { delivered, expected: readers * count, cpuMs: cpuMs(target.pids) - cpuBefore };
+  return streamRow({ target: target.name, readers, load }, counts, latencies);
+}
+
+/** A row of the table: what was delivered, its latencies' percentiles and the CPU per delivery. */
+export function streamRow(
+  of: Pick<StreamRow, "target" | "readers" | "load">,
+  counts: Pick<StreamRow, "delivered" | "expected" | "cpuMs">,
+  latencies: Histogram,
+): StreamRow {
   return {
-    target: target.name,
-    readers,
-    load,
-    delivered,
-    expected: readers * count,
+    ...of,
+    ...counts,
     p50: percentileMs(latencies, 50),
     p99: percentileMs(latencies, 99),
     max: maxMs(latencies),
-    cpuPer1000: delivered === 0 ? Number.NaN : (cpu / delivered) * 1000,
-    cpuMs: cpu,
+    cpuPer1000: counts.delivered === 0 ? Number.NaN : (counts.cpuMs / counts.delivered) * 1000,
     latencies,
-  } satisfies StreamRow;
+  };
 }

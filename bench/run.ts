@@ -30,10 +30,11 @@ import {
   percentile,
   type StreamRow,
   stream,
+  streamRow,
   type Target,
 } from "./crowd";
 import { Inspector, type Memory } from "./inspect";
-import { maxMs, percentileMs, pooled } from "./latency";
+import { pooled } from "./latency";
 import { compile, startCompiledDesk } from "./livedesk";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
@@ -239,21 +240,14 @@ const median = (values: number[]) =>
 function pooledRow(turns: StreamRow[]): StreamTurns {
   const [first] = turns;
   if (first === undefined) throw new Error("a stream with no turn");
-  const latencies = pooled(turns.map((r) => r.latencies));
-  const delivered = turns.reduce((sum, r) => sum + r.delivered, 0);
-  const cpu = turns.reduce((sum, r) => sum + r.cpuMs, 0);
-  return {
-    ...first,
-    delivered,
-    expected: turns.reduce((sum, r) => sum + r.expected, 0),
-    p50: percentileMs(latencies, 50),
-    p99: percentileMs(latencies, 99),
-    max: maxMs(latencies),
-    cpuPer1000: delivered === 0 ? Number.NaN : (cpu / delivered) * 1000,
-    cpuMs: cpu,
-    latencies,
-    turns,
+  const sum = (of: (r: StreamRow) => number) => turns.reduce((total, r) => total + of(r), 0);
+  const counts = {
+    delivered: sum((r) => r.delivered),
+    expected: sum((r) => r.expected),
+    cpuMs: sum((r) => r.cpuMs),
   };
+  const { target, readers, load } = first;
+  return { ...streamRow({ target, readers, load }, counts, pooled(turns.map((r) => r.latencies))), turns };
 }
 
 /**
