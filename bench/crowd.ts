@@ -139,6 +139,8 @@ export async function stream(
   count: number,
   load: string,
 ) {
+  // What arrived after the last stream gave up waiting belongs to it, not to this one.
+  await crowd.report(latencyHistogram());
   const cpuBefore = cpuMs(target.pids);
   const start = now() + 100;
   const sends: Promise<void>[] = [];

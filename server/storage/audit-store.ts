@@ -1,5 +1,5 @@
 import type { Topic } from "../../shared/item";
-import type { Role } from "../../shared/requests";
+import type { AuditAction, Role } from "../../shared/requests";
 import type { Operator, StoredToken } from "./account-store";
 
 /** One line of the audit log: who did what to which thing, when. */
@@ -53,15 +53,18 @@ export interface OperatorChange {
   passwordHash?: string;
 }
 
+/** A change whose audit line records `A`: one of the actions the log's filter offers. */
+type Audited<A extends AuditAction, Fields> = { action: A } & Fields;
+
 /** An admin's change, keyed by the action its audit line records. */
 export type AdminChange =
-  | { action: "topic.created"; topic: Topic }
-  | { action: "topic.renamed"; slug: string; name: string }
-  | { action: "operator.created"; operator: Operator }
+  | Audited<"topic.created", { topic: Topic }>
+  | Audited<"topic.renamed", { slug: string; name: string }>
+  | Audited<"operator.created", { operator: Operator }>
   /** `endSessions`: every session of the operator ends with the change (disabled, new password). */
-  | { action: "operator.updated"; operatorId: string; change: OperatorChange; endSessions: boolean }
-  | { action: "token.created"; token: StoredToken }
-  | { action: "token.revoked"; tokenId: string };
+  | Audited<"operator.updated", { operatorId: string; change: OperatorChange; endSessions: boolean }>
+  | Audited<"token.created", { token: StoredToken }>
+  | Audited<"token.revoked", { tokenId: string }>;
 
 /** The audit line of an admin change; its action is the change's. */
 export type AdminAuditLine = Omit<AuditEntry, "action">;

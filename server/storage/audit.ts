@@ -1,3 +1,5 @@
+import type { ChangeKind } from "../../shared/item";
+import type { AuditAction } from "../../shared/requests";
 import type { AuditPosition, AuditRecord } from "./audit-store";
 
 /*
@@ -34,6 +36,13 @@ export function boundFor(
 export function mergePage(audit: AuditRecord[], changes: AuditRecord[], limit: number): AuditRecord[] {
   return [...audit, ...changes].sort((a, b) => compareNewestFirst(a.position, b.position)).slice(0, limit);
 }
+
+/**
+ * Each kind of change is read back as `item.<kind>`, an action the log's filter offers: a kind
+ * added to the timeline without its action fails the type check here.
+ */
+export type ItemAction = Listed<`item.${ChangeKind}`>;
+type Listed<A extends AuditAction> = A;
 
 /** `item.created` → `created`; an action no change of the timeline has → null (read no changes). */
 export function changeKindOf(action: string | undefined): string | null | undefined {

@@ -16,7 +16,8 @@ function filtersOf(search: string): Filters {
   const params = new URLSearchParams(search);
   return {
     actor: params.get("actor") ?? "",
-    action: params.get("action") ?? "",
+    // An action this desk does not record (an old link's, a typo) would only be refused.
+    action: AUDIT_ACTIONS.find((action) => action === params.get("action")) ?? "",
     target: params.get("target") ?? "",
   };
 }
